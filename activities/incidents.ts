@@ -1,0 +1,59 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Redactor } from '../domain/redact.js';
+import type { IncidentEvent } from '../domain/timeline.js';
+import type { Database } from '../db/client.js';
+import { allocateIncident as allocate, applyIncidentEvent } from '../db/queries/incidents.js';
+import type { DeclareIncidentInput } from '../workflows/declare/messages.js';
+
+export interface IncidentActivityDeps {
+  db: Database;
+  redactor: Redactor;
+}
+
+export interface AllocateIncidentInput extends DeclareIncidentInput {
+  declaredAt: string;
+}
+
+export function createIncidentActivities({ db, redactor }: IncidentActivityDeps) {
+  return {
+    /** Idempotent by `idempotencyKey`: a retry or a second declaration returns the same INC-N. */
+    async allocateIncident(input: AllocateIncidentInput): Promise<{ key: string; created: boolean }> {
+      return allocate(db, {
+        ...input,
+        // Free text is stored redacted: it is shown in Slack, GitHub, postmortems and the dashboard.
+        title: redactor.redact(input.title),
+        description: input.description === undefined ? undefined : redactor.redact(input.description),
+        declaredAt: new Date(input.declaredAt),
+      });
+    },
+
+    /**
+     * Writes one incident event (columns, timeline row, audit entry) exactly once per idempotency
+     * key and returns the text as stored, redacted, for the workflow's own timeline.
+     */
+    async recordIncidentEvent(event: IncidentEvent): Promise<{ applied: boolean; text: string }> {
+      if (!/^INC-\d+:\d+$/.test(event.idempotencyKey) || !event.idempotencyKey.startsWith(`${event.incident}:`)) {
+        throw ApplicationFailure.create({
+          type: 'InvalidIncidentEvent',
+          message: `Idempotency key ${event.idempotencyKey} does not belong to ${event.incident}.`,
+          nonRetryable: true,
+        });
+      }
+      const redacted: IncidentEvent = {
+        ...event,
+        text: redactor.redact(event.text),
+        details: event.details === undefined ? undefined : redactor.redactDeep(event.details),
+        changes:
+          event.changes?.title === undefined && event.changes?.description == null
+            ? event.changes
+            : {
+                ...event.changes,
+                title: event.changes.title === undefined ? undefined : redactor.redact(event.changes.title),
+                description: event.changes.description == null ? event.changes.description : redactor.redact(event.changes.description),
+              },
+      };
+      const applied = await applyIncidentEvent(db, redacted);
+      return { applied, text: redacted.text };
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// `firebreak`: the command line front-end. Talks to Temporal like Slack and GitHub do; only
+// `audit verify` reads the database directly.
+
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { parseCommand } from '../../domain/commands/parse.js';
+import type { Command } from '../../domain/commands/types.js';
+import { parseIncidentKey } from '../../domain/ids.js';
+import { severityFromNumber, type Actor } from '../../domain/incident.js';
+import { redact } from '../../domain/redact.js';
+import { runCommand, type Reply } from '../commands/dispatch.js';
+import { renderIncident, renderListing } from '../render/text.js';
+import { auditVerify } from './audit.js';
+
+const USAGE = `Usage:
+  firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]
+  firebreak status INC-N
+  firebreak list [open|all] [--sev 1-4] [--service NAME]…
+  firebreak run "<command>" [--incident INC-N]      any /incident command, e.g. run "INC-3 sev 1 spreading"
+  firebreak audit verify
+Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
+TEMPORAL_TASK_QUEUE, DATABASE_URL (audit verify), FIREBREAK_USER (who you are; default $USER).`;
+
+const OPTIONS = {
+  sev: { type: 'string' },
+  service: { type: 'string', multiple: true },
+  description: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  incident: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [verb, ...rest] = positionals;
+  if (!verb || verb === 'help' || values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (verb === 'audit') {
+    if (rest[0] !== 'verify') throw new UsageError('Only `firebreak audit verify` exists.');
+    return auditVerify(Boolean(values.json));
+  }
+  const { command, incident } = toCommand(verb, rest, values);
+  const reply = await withClient((ctx) =>
+    runCommand(
+      {
+        ...ctx,
+        actor: cliActor(),
+        source: 'cli',
+        incident,
+        idempotencyKey: `cli:${values['idempotency-key'] ?? randomUUID()}`,
+      },
+      command,
+    ),
+  );
+  return print(reply, Boolean(values.json));
+}
+
+function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {
+  const severity = values.sev === undefined ? undefined : severityFromNumber(Number(values.sev.replace(/^sev/i, '')));
+  if (values.sev !== undefined && !severity) throw new UsageError(`--sev must be 1 to 4, not "${values.sev}".`);
+  switch (verb) {
+    case 'declare':
+      if (rest.length === 0) throw new UsageError('Give the incident a title: firebreak declare "Checkout returns 502" --sev 2.');
+      return { command: { kind: 'declare', title: rest.join(' '), severity, services: values.service ?? [] } };
+    case 'status': {
+      const incident = parseIncidentKey(rest[0] ?? values.incident ?? '');
+      if (!incident) throw new UsageError('Name the incident: firebreak status INC-12.');
+      return { command: { kind: 'status' }, incident };
+    }
+    case 'list': {
+      const scope = rest[0] ?? 'open';
+      if (scope !== 'open' && scope !== 'all') throw new UsageError('List `open` or `all` incidents.');
+      return { command: { kind: 'list', scope, severity, services: values.service ?? [] } };
+    }
+    case 'run': {
+      const parsed = parseCommand(rest.join(' '));
+      if (!parsed.ok) throw new UsageError(`${parsed.error}\n${parsed.usage}`);
+      const named = values.incident === undefined ? undefined : parseIncidentKey(values.incident);
+      if (values.incident !== undefined && !named) throw new UsageError(`--incident must look like INC-12, not "${values.incident}".`);
+      return { command: parsed.command, incident: parsed.incident ?? named };
+    }
+    default:
+      throw new UsageError(`Unknown command "${verb}".\n${USAGE}`);
+  }
+}
+
+function cliActor(): Actor {
+  const id = process.env.FIREBREAK_USER || userInfo().username;
+  return { source: 'cli', id, name: id };
+}
+
+async function withClient<T>(work: (ctx: { client: Client; taskQueue: string }) => Promise<T>): Promise<T> {
+  const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: '5s' });
+  } catch (err) {
+    throw new UsageError(`Cannot reach Temporal at ${address} (${(err as Error).message}); is \`npm start\` running?`);
+  }
+  try {
+    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
+    return await work({ client, taskQueue: process.env.TEMPORAL_TASK_QUEUE || 'firebreak' });
+  } finally {
+    await connection.close();
+  }
+}
+
+function print(reply: Reply, json: boolean): number {
+  if (json) {
+    console.log(redact(JSON.stringify(reply, null, 2)));
+    return reply.ok ? 0 : 1;
+  }
+  if (!reply.ok) {
+    console.error(redact(reply.text));
+    return 1;
+  }
+  if (reply.incidents) console.log(renderListing(reply.incidents));
+  else {
+    if (reply.text) console.log(redact(reply.text));
+    if (reply.view) console.log(renderIncident(reply.view));
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(redact(err.message));
+      process.exit(1);
+    }
+    console.error(redact(`firebreak: ${err instanceof Error ? err.message : String(err)}`));
+    process.exit(2);
+  },
+);

@@ -1,0 +1,125 @@
+// Runs one parsed command against Temporal for any front-end. Front-ends parse, build the context
+// (who is asking, which incident the channel or issue implies) and render the reply.
+
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Command, PersonRef } from '../../domain/commands/types.js';
+import { helpText } from '../../domain/commands/usage.js';
+import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
+import * as msg from '../../workflows/incident/messages.js';
+import { CommandRefused, declareIncident, getIncidentView, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
+import { listIncidents, type IncidentListing } from './list.js';
+
+export interface CommandContext extends TemporalContext {
+  actor: Actor;
+  source: IncidentSource;
+  /** The incident the text named, or the one the channel/issue implies. */
+  incident?: string;
+  /** Makes a declaration idempotent (Slack trigger, GitHub delivery, CLI token). */
+  idempotencyKey: string;
+  sourceRef?: string;
+  defaultSeverity?: Severity;
+}
+
+export type Reply =
+  | { ok: true; text: string; incident?: string; view?: msg.IncidentView; incidents?: IncidentListing[] }
+  | { ok: false; text: string };
+
+const LATER_FEATURES: Partial<Record<Command['kind'], string>> = {
+  'access-request': 'Just-in-time access',
+  'access-approve': 'Just-in-time access',
+  'access-deny': 'Just-in-time access',
+  'access-revoke': 'Just-in-time access',
+  'access-extend': 'Just-in-time access',
+  'sandbox-create': 'Debugging sandboxes',
+  'sandbox-extend': 'Debugging sandboxes',
+  'sandbox-destroy': 'Debugging sandboxes',
+  'sandbox-recreate': 'Debugging sandboxes',
+  'flag-rollback': 'Flag rollback',
+  'flag-restore': 'Flag rollback',
+  'flag-list': 'Flag rollback',
+  postmortem: 'Postmortems',
+  'postmortem-publish': 'Postmortems',
+  'postmortem-approve': 'Postmortems',
+  'action-add': 'Action items',
+  'action-done': 'Action items',
+  'action-reopen': 'Action items',
+  'action-assign': 'Action items',
+  actions: 'Action items',
+};
+
+export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
+  try {
+    return await execute(ctx, command);
+  } catch (err) {
+    const refusal = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
+    if (refusal) return { ok: false, text: refusal.message };
+    throw err;
+  }
+}
+
+async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
+  switch (command.kind) {
+    case 'help':
+      return { ok: true, text: helpText(command.topic) };
+    case 'declare':
+      return declare(ctx, command);
+    case 'list': {
+      const incidents = await listIncidents(ctx, command);
+      return { ok: true, text: '', incidents };
+    }
+    case 'status':
+      return withView(ctx, await getIncidentView(ctx, requireIncident(ctx)));
+    case 'severity':
+      return update(ctx, msg.setSeverityUpdate, { actor: ctx.actor, severity: command.severity, reason: command.reason });
+    case 'role':
+      return update(ctx, msg.assignRoleUpdate, { actor: ctx.actor, role: command.role, person: personActor(ctx, command.person) });
+    case 'update':
+      return update(ctx, msg.postStatusUpdate, { actor: ctx.actor, text: command.text });
+    case 'note':
+      return update(ctx, msg.addNoteUpdate, { actor: ctx.actor, text: command.text });
+    case 'mitigated':
+      return update(ctx, msg.markMitigatedUpdate, { actor: ctx.actor, text: command.text });
+    case 'resolve':
+      return update(ctx, msg.resolveUpdate, { actor: ctx.actor, text: command.text });
+    case 'reopen':
+      return update(ctx, msg.reopenUpdate, { actor: ctx.actor, text: command.text });
+    default: {
+      const feature = LATER_FEATURES[command.kind] ?? 'This command';
+      return { ok: false, text: `${feature} is not available on this Firebreak yet; \`help\` lists what is.` };
+    }
+  }
+}
+
+async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'declare' }>): Promise<Reply> {
+  if (!command.title) return { ok: false, text: 'A declaration needs a title, e.g. `declare Checkout returns 502 sev:2 service:payments`.' };
+  const result = await declareIncident(ctx, {
+    idempotencyKey: ctx.idempotencyKey,
+    title: command.title,
+    severity: command.severity ?? ctx.defaultSeverity ?? 'SEV3',
+    services: command.services,
+    source: ctx.source,
+    sourceRef: ctx.sourceRef,
+    reporter: ctx.actor,
+  });
+  const view = await getIncidentView({ ...ctx }, result.key);
+  return { ok: true, text: result.created ? `${result.key} declared` : `${result.key} was already declared`, incident: result.key, view };
+}
+
+async function update<I>(ctx: CommandContext, definition: UpdateDefinition<msg.IncidentView, [I]>, input: I): Promise<Reply> {
+  return withView(ctx, await runIncidentUpdate(ctx, requireIncident(ctx), definition, input));
+}
+
+function withView(ctx: CommandContext, view: msg.IncidentView): Reply {
+  return { ok: true, text: '', incident: view.key, view };
+}
+
+function requireIncident(ctx: CommandContext): string {
+  if (!ctx.incident) throw new CommandRefused('Which incident? Name it, e.g. `INC-12 status`, or run the command in its channel or issue.');
+  return ctx.incident;
+}
+
+/** A person named in a command, as the front-end that received it knows people. */
+export function personActor(ctx: Pick<CommandContext, 'source'>, person: PersonRef): Actor {
+  if (person.kind === 'slack') return { source: 'slack', id: person.id, ...(person.label ? { name: person.label } : {}) };
+  return { source: ctx.source, id: person.handle, name: person.handle };
+}

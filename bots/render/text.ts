@@ -1,0 +1,54 @@
+// Plain-text rendering of incidents for the CLI and GitHub comments. Every string that leaves the
+// system through here is redacted.
+
+import { formatDuration } from '../../domain/duration.js';
+import type { Actor } from '../../domain/incident.js';
+import { redact } from '../../domain/redact.js';
+import type { IncidentView } from '../../workflows/incident/messages.js';
+import type { IncidentListing } from '../commands/list.js';
+
+const TIMELINE_LINES = 10;
+
+function who(actor: Actor | undefined): string {
+  if (!actor) return '—';
+  return actor.name ?? actor.id;
+}
+
+export function renderIncident(view: IncidentView, now = Date.now()): string {
+  const roles = (['commander', 'comms', 'scribe'] as const).map((r) => `${r}: ${who(view.roles[r])}`).join('   ');
+  const lines = [
+    `${view.key}  ${view.severity}  ${view.phase}  ${view.title}`,
+    `services: ${view.services.length ? view.services.join(', ') : '—'}   declared ${ago(view.declaredAt, now)} by ${who(view.reporter)} via ${view.source}`,
+    roles,
+  ];
+  if (view.statusUpdateDueAt) {
+    const due = Date.parse(view.statusUpdateDueAt) - now;
+    lines.push(due > 0 ? `next status update due in ${formatDuration(due / 1000)}` : `status update overdue by ${formatDuration(-due / 1000)}`);
+  }
+  for (const [label, items] of [
+    ['grants', view.grants],
+    ['sandboxes', view.sandboxes],
+    ['flag changes', view.flagChanges],
+    ['action items', view.actionItems],
+  ] as const) {
+    if (items.length) lines.push(`${label}: ${items.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+  }
+  if (view.timeline.length) {
+    lines.push('timeline:');
+    for (const entry of view.timeline.slice(-TIMELINE_LINES)) {
+      lines.push(`  ${entry.at.slice(11, 19)}Z  ${entry.kind.padEnd(13)} ${entry.text}  (${who(entry.actor)})`);
+    }
+  }
+  return redact(lines.join('\n'));
+}
+
+export function renderListing(incidents: IncidentListing[]): string {
+  if (incidents.length === 0) return 'No incidents match.';
+  return redact(
+    incidents.map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${i.services.join(',') || '—'}`).join('\n'),
+  );
+}
+
+function ago(iso: string, now: number): string {
+  return `${formatDuration(Math.max(0, now - Date.parse(iso)) / 1000)} ago`;
+}

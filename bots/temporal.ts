@@ -1,0 +1,80 @@
+// The front-ends' side of Temporal: start declarations, run updates, read state. Slack, GitHub and
+// the CLI all go through these functions, so they behave the same.
+
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
+import { declarationWorkflowId, incidentWorkflowId } from '../domain/ids.js';
+import type { declareIncidentWorkflow } from '../workflows/declare/workflow.js';
+import type { DeclareIncidentInput, DeclareIncidentResult } from '../workflows/declare/messages.js';
+import { stateQuery, type IncidentView } from '../workflows/incident/messages.js';
+
+export interface TemporalContext {
+  client: Client;
+  taskQueue: string;
+}
+
+/** A refusal a person caused and can fix; its message is shown to them as is. */
+export class CommandRefused extends Error {
+  override name = 'CommandRefused';
+}
+
+export async function declareIncident(ctx: TemporalContext, input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+  const workflowId = declarationWorkflowId(input.idempotencyKey);
+  try {
+    return await ctx.client.workflow.execute<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [input],
+      // A finished declaration answers every later duplicate with the same incident.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowExecutionTimeout: '5m',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const earlier = (await ctx.client.workflow.getHandle(workflowId).result()) as DeclareIncidentResult;
+      return { ...earlier, created: false };
+    }
+    throw toRefusal(err) ?? err;
+  }
+}
+
+export function incidentHandle(ctx: TemporalContext, key: string) {
+  return ctx.client.workflow.getHandle(incidentWorkflowId(key));
+}
+
+/** Runs one incident update and returns the incident as it is after it. */
+export async function runIncidentUpdate<I>(
+  ctx: TemporalContext,
+  key: string,
+  definition: UpdateDefinition<IncidentView, [I]>,
+  input: I,
+): Promise<IncidentView> {
+  return incidentHandle(ctx, key).executeUpdate(definition, { args: [input] });
+}
+
+export async function getIncidentView(ctx: TemporalContext, key: string): Promise<IncidentView> {
+  try {
+    return await incidentHandle(ctx, key).query(stateQuery);
+  } catch (err) {
+    throw toRefusal(err, key) ?? err;
+  }
+}
+
+/** Turns workflow refusals (validator rejections, unknown incidents) into one sentence for people. */
+export function toRefusal(err: unknown, key?: string): CommandRefused | undefined {
+  if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5)) {
+    return new CommandRefused(`${key ?? 'That incident'} does not exist; \`list\` shows the open incidents.`);
+  }
+  if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.message) return new CommandRefused(cause.message);
+  }
+  return undefined;
+}

@@ -1,0 +1,4 @@
+export * from './incidents.js';
+export * from './timeline.js';
+export * from './audit.js';
+export * from './processed-requests.js';

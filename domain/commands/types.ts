@@ -1,0 +1,71 @@
+// The typed result of parsing one command of the grammar in DESIGN.md §3. Every front-end (Slack,
+// GitHub comments, CLI) parses with the same parser and dispatches on `kind`.
+
+import type { Role, Severity } from '../incident.js';
+
+/**
+ * Someone named in a command: a Slack mention (`<@U123>` or `<@U123|alice>`) or a plain handle
+ * (`@alice`, a Slack display name or a GitHub login). The policy's teams resolve it to a person.
+ */
+export type PersonRef = { kind: 'slack'; id: string; label?: string } | { kind: 'handle'; handle: string };
+
+export type ListScope = 'open' | 'all';
+export type Priority = 'P1' | 'P2' | 'P3';
+export type ActionsFilter =
+  | { kind: 'mine' }
+  | { kind: 'overdue' }
+  | { kind: 'team'; team: string }
+  | { kind: 'owner'; owner: PersonRef }
+  | { kind: 'all' };
+
+export type Command =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'declare'; title?: string; severity?: Severity; services: string[] }
+  | { kind: 'status' }
+  | { kind: 'list'; scope: ListScope; severity?: Severity; services: string[] }
+  | { kind: 'severity'; severity: Severity; reason?: string }
+  | { kind: 'role'; role: Role; person: PersonRef }
+  | { kind: 'update'; text: string }
+  | { kind: 'note'; text: string }
+  | { kind: 'mitigated'; text?: string }
+  | { kind: 'resolve'; text?: string }
+  | { kind: 'reopen'; text?: string }
+  | { kind: 'access-request'; capabilities: string[]; durationSeconds: number; reason: string }
+  | { kind: 'access-approve'; grant: string; reason?: string }
+  | { kind: 'access-deny'; grant: string; reason?: string }
+  | { kind: 'access-revoke'; grant: string; reason?: string }
+  | { kind: 'access-extend'; grant: string; durationSeconds: number; reason?: string }
+  | { kind: 'sandbox-create'; release?: string; seed?: number; ttlSeconds?: number; source?: string }
+  | { kind: 'sandbox-extend'; sandbox: string; durationSeconds: number }
+  | { kind: 'sandbox-destroy'; sandbox: string }
+  | { kind: 'sandbox-recreate'; sandbox: string }
+  | { kind: 'flag-rollback'; flag: string; environment?: string; reason?: string }
+  | { kind: 'flag-restore'; flag: string }
+  | { kind: 'flag-list' }
+  | { kind: 'postmortem'; owner?: PersonRef }
+  | { kind: 'postmortem-publish' }
+  | { kind: 'postmortem-approve' }
+  | { kind: 'action-add'; text: string; owner: PersonRef; due: string; priority: Priority }
+  | { kind: 'action-done'; item: string }
+  | { kind: 'action-reopen'; item: string }
+  | { kind: 'action-assign'; item: string; person: PersonRef }
+  | { kind: 'actions'; filter: ActionsFilter };
+
+export type CommandKind = Command['kind'];
+
+export type ParseResult =
+  | {
+      ok: true;
+      command: Command;
+      /** `INC-N` when the text named an incident; otherwise the front-end's context implies one. */
+      incident?: string;
+    }
+  | {
+      ok: false;
+      /** One sentence saying what was wrong, e.g. "`sev` needs a level from 1 to 4." */
+      error: string;
+      /** The usage line(s) of the subcommand that failed, or of every subcommand when unknown. */
+      usage: string;
+      /** The subcommand word the text started with, when it was recognised. */
+      subcommand?: string;
+    };

@@ -1,0 +1,93 @@
+// Who may do what, from the policy's `permissions` section. Every front-end asks the same question
+// the same way, so Slack, GitHub and the CLI refuse with the same sentence.
+
+import { ROLES, type Role } from '../incident.js';
+import type { Policy } from './schema.js';
+import type { Principal } from './values.js';
+
+export const PERMISSIONS = [
+  'resolve',
+  'reopen',
+  'declare',
+  'severity',
+  'assignRole',
+  'approveAccess',
+  'rollbackFlag',
+  'emergencyBypass',
+  'dashboard',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+// Anyone in the channel can start, steer and reopen an incident: at 3 a.m. there may be nobody
+// else. Ending it, rolling back flags and bypassing approvals belong to the commander, and the
+// bypass is off until a policy names who may use it.
+export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal[]>> = {
+  resolve: ['role:commander'],
+  reopen: ['anyone'],
+  declare: ['anyone'],
+  severity: ['anyone'],
+  assignRole: ['anyone'],
+  approveAccess: ['anyone'],
+  rollbackFlag: ['role:commander'],
+  emergencyBypass: [],
+  dashboard: ['anyone'],
+};
+
+export interface PermissionContext {
+  /** The person's name in the policy, or undefined when the actor is not in any team. */
+  person?: string;
+  /** Who holds each role in the incident at hand, by person name. */
+  incidentRoles: Partial<Record<Role, string>>;
+  /** The incident the action is about (`INC-3`), used only to word the refusal. */
+  incident?: string;
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const ROLE_NAMES: Record<Role, string> = { commander: 'the incident commander', comms: 'the comms lead', scribe: 'the scribe' };
+
+function actionText(permission: Permission, incident: string): string {
+  const texts: Record<Permission, string> = {
+    resolve: `resolve ${incident}`,
+    reopen: `reopen ${incident}`,
+    declare: 'declare incidents',
+    severity: `change the severity of ${incident}`,
+    assignRole: `assign roles in ${incident}`,
+    approveAccess: `approve access requests in ${incident}`,
+    rollbackFlag: `roll back feature flags in ${incident}`,
+    emergencyBypass: 'use the emergency bypass',
+    dashboard: 'open the dashboard',
+  };
+  return texts[permission];
+}
+
+function principalText(p: Principal): string {
+  if (p === 'anyone') return 'anyone';
+  const [kind, value] = p.split(':') as [string, string];
+  if (kind === 'role') return ROLE_NAMES[value as Role];
+  return kind === 'team' ? `a member of team ${value}` : value;
+}
+
+function joinOr(parts: string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
+}
+
+function matches(policy: Policy, p: Principal, ctx: PermissionContext): boolean {
+  if (p === 'anyone') return true;
+  if (ctx.person === undefined) return false;
+  const [kind, value] = p.split(':') as [string, string];
+  if (kind === 'role') return (ROLES as readonly string[]).includes(value) && ctx.incidentRoles[value as Role] === ctx.person;
+  if (kind === 'person') return value === ctx.person;
+  return policy.teams[value]?.members.some((m) => m.name === ctx.person) ?? false;
+}
+
+export function isAllowed(policy: Policy, permission: Permission, ctx: PermissionContext): Decision {
+  const principals = policy.permissions[permission];
+  if (principals.some((p) => matches(policy, p, ctx))) return { allowed: true };
+  const action = actionText(permission, ctx.incident ?? 'this incident');
+  if (principals.length === 0) {
+    return { allowed: false, reason: `Nobody may ${action}: add people to permissions.${permission} in the policy file to allow it.` };
+  }
+  const who = joinOr(principals.map(principalText));
+  return { allowed: false, reason: `Only ${who} may ${action}.` };
+}

@@ -1,0 +1,167 @@
+// The policy file's shape, one zod object per section. YAML keys are camelCase; durations come in
+// as `"30m"` or seconds and leave as numbers of seconds under a key ending in `Seconds`.
+
+import { z } from 'zod';
+import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission } from './permissions.js';
+import {
+  capabilityName,
+  duration,
+  envReference,
+  expectedGot,
+  githubLogin,
+  githubRepo,
+  identifier,
+  matching,
+  name,
+  positiveInt,
+  principal,
+  slackChannel,
+  slackUserId,
+} from './values.js';
+import { maskRule } from './masking.js';
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
+
+function inSeconds<T extends object, K extends keyof T & string>(section: T, keys: readonly K[]): InSeconds<T, K> {
+  const out: Record<string, unknown> = { ...(section as Record<string, unknown>) };
+  for (const key of keys) {
+    out[`${key}Seconds`] = section[key];
+    delete out[key];
+  }
+  return out as InSeconds<T, K>;
+}
+
+const text = matching(/\S/, 'some text');
+const bool = z.boolean({ error: (issue) => expectedGot('true or false', issue.input) });
+
+const incidents = z
+  .strictObject({
+    announceChannel: slackChannel,
+    label: matching(/^\S.{0,49}$/, 'a GitHub label of at most 50 characters'),
+    reopenWindow: duration(),
+    timelineLimit: positiveInt().default(50),
+    continueAsNewAfterEvents: positiveInt().default(2000),
+    pinReaction: matching(/^[a-z0-9_+-]+$/, 'a Slack emoji name like "pushpin"').default('pushpin'),
+  })
+  .transform((s) => inSeconds(s, ['reopenWindow']));
+
+const severity = z
+  .strictObject(
+    {
+      description: text,
+      statusUpdateEvery: duration(),
+      commanderWithin: duration(),
+      postmortem: z.strictObject({ required: bool, dueDays: positiveInt().optional() }),
+    },
+    { error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'missing; every severity SEV1 to SEV4 must be defined' : undefined) },
+  )
+  .transform((s) => inSeconds(s, ['statusUpdateEvery', 'commanderWithin']));
+
+const flagName = matching(/^[A-Za-z0-9._~-]+$/, 'a flag name');
+const serviceFlags = z.strictObject({
+  provider: z.enum(['unleash', 'launchdarkly']),
+  project: text,
+  environment: text,
+  names: z.array(flagName).min(1),
+});
+
+const service = z.strictObject({
+  repo: githubRepo,
+  slackChannel: slackChannel.optional(),
+  owners: z.array(name).min(1),
+  flags: serviceFlags.optional(),
+  sandboxSource: name.optional(),
+  errorRateQuery: text.optional(),
+});
+
+const person = z.strictObject({ name, slack: slackUserId, github: githubLogin, cli: name.optional() });
+
+const team = z.strictObject({ manager: name, members: z.array(person).min(1) });
+
+const permissionLists = Object.fromEntries(
+  PERMISSIONS.map((p) => [p, z.array(principal).default(() => [...DEFAULT_PERMISSIONS[p]])]),
+) as { [P in Permission]: z.ZodDefault<z.ZodArray<typeof principal>> };
+const permissions = z.strictObject(permissionLists);
+
+const capability = z
+  .strictObject({
+    description: text,
+    approval: bool,
+    approvers: z.array(name).default(() => []),
+    quorum: positiveInt().default(1),
+    maxDuration: duration(),
+    provider: z.enum(['token', 'postgres', 'github-team']),
+    sensitive: bool.default(false),
+    commanderMayApprove: bool.default(true),
+  })
+  .transform((s) => inSeconds(s, ['maxDuration']));
+
+const access = z
+  .strictObject({ escalateAfter: duration(), timeoutAfter: duration(), warnBeforeExpiry: duration() })
+  .transform((s) => inSeconds(s, ['escalateAfter', 'timeoutAfter', 'warnBeforeExpiry']));
+
+const table = matching(identifier, 'a table name like "users" or "public.users"');
+const column = matching(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a column name');
+const sandboxes = z
+  .strictObject({
+    sources: z.record(name, z.strictObject({ url: envReference }).transform((s) => ({ urlEnv: s.url.slice('env:'.length) }))),
+    defaultTtl: duration(),
+    maxTtl: duration(),
+    subset: z.record(table, z.strictObject({ limit: positiveInt().optional(), where: text.optional() })).prefault({}),
+    masking: z.record(table, z.record(column, maskRule)).prefault({}),
+  })
+  .transform((s) => inSeconds(s, ['defaultTtl', 'maxTtl']));
+
+const postmortems = z
+  .strictObject({
+    repo: githubRepo.optional(),
+    path: text.default('postmortems/'),
+    reminderBefore: duration(),
+    escalateAfter: duration(),
+  })
+  .transform((s) => inSeconds(s, ['reminderBefore', 'escalateAfter']));
+
+const retention = z
+  .strictObject({ timelineFreeText: duration(), sandboxes: duration(), processedRequests: duration() })
+  .transform((s) => inSeconds(s, ['timelineFreeText', 'sandboxes', 'processedRequests']));
+
+const redactionPattern = z
+  .strictObject({ name: text, pattern: text, flags: matching(/^[gimsuy]*$/, 'regular expression flags like "i"').optional() })
+  .superRefine((p, ctx) => {
+    try {
+      new RegExp(p.pattern, p.flags);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression (${(err as Error).message})` });
+    }
+  });
+const redaction = z.strictObject({ patterns: z.array(redactionPattern).default(() => []) });
+
+export const policySchema = z.strictObject({
+  incidents,
+  severities: z.strictObject({ SEV1: severity, SEV2: severity, SEV3: severity, SEV4: severity }),
+  services: z.record(name, service),
+  teams: z.record(name, team),
+  permissions: permissions.prefault({}),
+  capabilities: z.record(matching(capabilityName, 'a capability name like "read-logs"'), capability).prefault({}),
+  access,
+  sandboxes: sandboxes.optional(),
+  postmortems,
+  retention,
+  redaction: redaction.prefault({}),
+});
+
+export type Policy = z.output<typeof policySchema>;
+export type IncidentsPolicy = Policy['incidents'];
+export type SeverityPolicy = Policy['severities']['SEV1'];
+export type ServicePolicy = Policy['services'][string];
+export type ServiceFlags = NonNullable<ServicePolicy['flags']>;
+export type TeamPolicy = Policy['teams'][string];
+export type Person = TeamPolicy['members'][number];
+export type PermissionsPolicy = Policy['permissions'];
+export type CapabilityPolicy = Policy['capabilities'][string];
+export type AccessPolicy = Policy['access'];
+export type SandboxesPolicy = NonNullable<Policy['sandboxes']>;
+export type PostmortemsPolicy = Policy['postmortems'];
+export type RetentionPolicy = Policy['retention'];
+export type RedactionPattern = Policy['redaction']['patterns'][number];

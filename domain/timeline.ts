@@ -1,0 +1,53 @@
+// What the incident workflow asks the persistence activity to record. One event = one timeline row,
+// optional column changes on the incident, and (for state changes) one audit entry, all committed
+// together under one idempotency key.
+
+import type { Actor, Phase, Role, Severity } from './incident.js';
+
+export type TimelineKind =
+  | 'declared'
+  | 'phase'
+  | 'severity'
+  | 'role'
+  | 'details'
+  | 'note'
+  | 'status_update'
+  | 'reminder'
+  | 'teardown'
+  | 'child';
+
+export interface IncidentChanges {
+  title?: string;
+  description?: string | null;
+  severity?: Severity;
+  phase?: Phase;
+  services?: string[];
+  roles?: Partial<Record<Role, Actor>>;
+  acknowledgedAt?: string | null;
+  mitigatedAt?: string | null;
+  resolvedAt?: string | null;
+  closedAt?: string | null;
+}
+
+export interface IncidentEvent {
+  incident: string;
+  /** `INC-N:<seq>`: stable across activity retries and workflow replays. */
+  idempotencyKey: string;
+  /** ISO time from the workflow clock. */
+  at: string;
+  kind: TimelineKind;
+  actor: Actor;
+  /** Human-readable; redacted by the activity before it is stored or sent anywhere. */
+  text: string;
+  details?: Record<string, unknown>;
+  changes?: IncidentChanges;
+  /** Set for privileged state changes, e.g. `incident.resolve`; reminders carry none. */
+  auditAction?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineKind;
+  actor: Actor;
+  text: string;
+}

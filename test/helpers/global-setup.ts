@@ -1,0 +1,85 @@
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { runMigrations } from '../../db/migrate.js';
+import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
+import { startDevServer } from '../../worker/dev-server.js';
+
+// One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md
+// §4, §6), shared by every file of the system project and removed again afterwards.
+
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const NAMESPACE = 'default';
+
+type Cleanup = () => Promise<void>;
+
+export default async function setup(project: TestProject): Promise<Cleanup> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const cleanups: Cleanup[] = [];
+  const teardown = () => runCleanups([...cleanups].reverse());
+  try {
+    const cli = await ensureTemporalCli({ log: say });
+    const server = await startDevServer({ cli, uiPort: false, namespace: NAMESPACE });
+    cleanups.push(() => server.stop());
+    say(`Temporal dev server at ${server.address}`);
+
+    const adminUrl = process.env.TEST_DATABASE_ADMIN_URL || DEFAULT_ADMIN_URL;
+    const name = `firebreak_test_${Date.now()}_${process.pid}`;
+    const databaseUrl = await createDatabase(adminUrl, name);
+    cleanups.push(() => dropDatabase(adminUrl, name));
+    say(`test database ${name}`);
+    await runMigrations(databaseUrl);
+
+    project.provide('temporalAddress', server.address);
+    project.provide('temporalNamespace', NAMESPACE);
+    project.provide('databaseUrl', databaseUrl);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
+
+// Every cleanup runs even if an earlier one fails, so one stuck step cannot leak the others.
+async function runCleanups(cleanups: Cleanup[]): Promise<void> {
+  let firstError: unknown;
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup();
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError !== undefined) throw firstError;
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  // FORCE ends connections a test left open (Postgres 13+), which would otherwise block the drop.
+  await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+async function withAdmin(adminUrl: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    await work(client);
+  } catch (error) {
+    throw new Error(
+      `Postgres at ${redact(adminUrl)}: ${(error as Error).message}; start Postgres or set TEST_DATABASE_ADMIN_URL to a superuser URL`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function redact(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,92 @@
+// A real Firebreak worker for one test file: real activities on the run's Postgres database, a real
+// Temporal worker on a task queue of its own, and a client. Only SaaS edges are ever replaced.
+
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import type { IncidentNotice, IncidentNotifier } from '../../activities/notify.js';
+import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
+import { parsePolicy, type Policy } from '../../domain/policy/index.js';
+import { createRedactor } from '../../domain/redact.js';
+import { createLogger } from '../../worker/logger.js';
+import { createFirebreakWorker } from '../../worker/worker.js';
+
+export const TEST_POLICY_PATH = new URL('../fixtures/policy.yaml', import.meta.url);
+
+export function loadTestPolicy(): Policy {
+  return parsePolicy(readFileSync(TEST_POLICY_PATH, 'utf8'), 'test/fixtures/policy.yaml');
+}
+
+export interface TestSystem {
+  client: Client;
+  taskQueue: string;
+  database: DatabaseHandle;
+  policy: Policy;
+  notices: IncidentNotice[];
+  worker: Worker;
+  /** Stops the worker (its activities finish first) and closes connections. */
+  stop(): Promise<void>;
+}
+
+export async function startTestSystem(options: { policy?: Policy; notifiers?: IncidentNotifier[] } = {}): Promise<TestSystem> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const database = connectDatabase(inject('databaseUrl'));
+  const policy = options.policy ?? loadTestPolicy();
+  const notices: IncidentNotice[] = [];
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const activities = createActivities({
+    db: database.db,
+    policy: () => policy,
+    redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
+    logger: createLogger({ level: 'silent' }),
+    notifiers: [async (notice) => void notices.push(notice), ...(options.notifiers ?? [])],
+  });
+  const bundle = inject('workflowBundlePath');
+  const worker = await createFirebreakWorker({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    activities,
+    workflowBundle: bundle ? { codePath: bundle } : undefined,
+    shutdownGraceTime: '2s',
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return {
+    client,
+    taskQueue,
+    database,
+    policy,
+    notices,
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await database.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, enabledIntegrations, parseEnv, secretValues } from '../../domain/config.js';
+
+const DATABASE_URL = 'postgres://firebreak:s3cret%21@127.0.0.1:5432/firebreak';
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+const PEM = '-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----';
+
+function errorOf(env: Record<string, string | undefined>): string {
+  try {
+    parseEnv({ DATABASE_URL, ...env });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).name).toBe('ConfigError');
+    return (err as Error).message;
+  }
+  throw new Error('expected parseEnv to throw');
+}
+
+const everything = {
+  DATABASE_URL,
+  TEMPORAL_ADDRESS: 'acme.tmprl.cloud:7233',
+  TEMPORAL_NAMESPACE: 'acme.prod',
+  TEMPORAL_API_KEY: 'temporal-key-123',
+  PUBLIC_URL: 'https://firebreak.acme.dev/',
+  SLACK_BOT_TOKEN: 'xoxb-1-bot',
+  SLACK_SIGNING_SECRET: 'signing-secret-1',
+  GITHUB_TOKEN: 'ghp_token123',
+  GITHUB_WEBHOOK_SECRET: 'hook-secret-1',
+  UNLEASH_URL: 'http://127.0.0.1:4242',
+  UNLEASH_ADMIN_TOKEN: '*:*.unleash-admin',
+  LAUNCHDARKLY_API_TOKEN: 'api-ld-token',
+  SANDBOX_ADMIN_URL: 'postgresql://admin:sandbox-pw@10.0.0.5:5432/postgres',
+  FIREBREAK_ENCRYPTION_KEYS: `k2:${KEY_B},k1:${KEY_A}`,
+  DASHBOARD_TOKEN: 'dashboard-token-0123456789',
+};
+
+describe('parseEnv', () => {
+  it('fills defaults when only DATABASE_URL is set', () => {
+    expect(parseEnv({ DATABASE_URL })).toEqual({
+      databaseUrl: DATABASE_URL,
+      port: 3000,
+      publicUrl: undefined,
+      policyPath: 'firebreak.config.yaml',
+      dataDir: '.data',
+      logLevel: 'info',
+      temporal: { address: undefined, namespace: 'default', taskQueue: 'firebreak', apiKey: undefined, tls: false },
+      slack: undefined,
+      github: undefined,
+      unleash: undefined,
+      launchDarkly: undefined,
+      sandboxAdminUrl: undefined,
+      encryptionKeys: [],
+      dashboardToken: undefined,
+    });
+  });
+
+  it('reads every variable, treating blank as unset', () => {
+    const config = parseEnv({ ...everything, PORT: ' 8080 ', LOG_LEVEL: 'DEBUG', TEMPORAL_TASK_QUEUE: '', FIREBREAK_DATA_DIR: '/var/lib/firebreak' });
+    expect(config.port).toBe(8080);
+    expect(config.logLevel).toBe('debug');
+    expect(config.publicUrl).toBe('https://firebreak.acme.dev');
+    expect(config.dataDir).toBe('/var/lib/firebreak');
+    expect(config.temporal).toEqual({ address: 'acme.tmprl.cloud:7233', namespace: 'acme.prod', taskQueue: 'firebreak', apiKey: 'temporal-key-123', tls: true });
+    expect(config.slack).toEqual({ mode: 'http', botToken: 'xoxb-1-bot', signingSecret: 'signing-secret-1', appToken: undefined, apiUrl: 'https://slack.com/api/' });
+    expect(config.github).toEqual({ auth: { kind: 'token', token: 'ghp_token123' }, webhookSecret: 'hook-secret-1', apiUrl: 'https://api.github.com' });
+    expect(config.launchDarkly).toEqual({ apiToken: 'api-ld-token', apiUrl: 'https://app.launchdarkly.com' });
+    expect(config.encryptionKeys.map((k) => [k.id, k.key.length, k.key[0]])).toEqual([
+      ['k2', 32, 2],
+      ['k1', 32, 1],
+    ]);
+  });
+
+  it('reads Socket Mode and a GitHub App with an escaped private key', () => {
+    const config = parseEnv({ DATABASE_URL, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: PEM });
+    expect(config.slack?.mode).toBe('socket');
+    expect(config.github?.auth).toEqual({ kind: 'app', appId: '12345', privateKey: PEM.replace(/\\n/g, '\n') });
+  });
+
+  it('lets TEMPORAL_TLS override the default', () => {
+    expect(parseEnv({ DATABASE_URL, TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_TLS: 'true' }).temporal.tls).toBe(true);
+    expect(parseEnv({ DATABASE_URL, TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' }).temporal.tls).toBe(false);
+    expect(parseEnv({ DATABASE_URL, TEMPORAL_ADDRESS: '[::1]:7233' }).temporal.address).toBe('[::1]:7233');
+  });
+});
+
+describe('parseEnv: one line naming the bad variable', () => {
+  const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sig' };
+  const cases: Array<[string, Record<string, string | undefined>, string]> = [
+    ['missing DATABASE_URL', { DATABASE_URL: undefined }, 'DATABASE_URL: missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak'],
+    ['non-Postgres DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://…"'],
+    ['DATABASE_URL not a URL', { DATABASE_URL: 'localhost:5432' }, 'DATABASE_URL: expected a postgres:// or postgresql:// URL, got something that is not a URL'],
+    ['PORT with letters', { PORT: '80a' }, 'PORT: expected a TCP port 1-65535, got "80a"'],
+    ['PORT out of range', { PORT: '70000' }, 'PORT: expected a TCP port 1-65535, got "70000"'],
+    ['PORT zero', { PORT: '0' }, 'PORT: expected a TCP port 1-65535, got "0"'],
+    ['TEMPORAL_ADDRESS without port', { TEMPORAL_ADDRESS: 'temporal.internal' }, 'TEMPORAL_ADDRESS: expected host:port like "temporal.internal:7233", got "temporal.internal"'],
+    ['TEMPORAL_TLS not a boolean', { TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS: 'yes' }, 'TEMPORAL_TLS: expected one of true, false, got "yes"'],
+    ['TEMPORAL_API_KEY without address', { TEMPORAL_API_KEY: 'k' }, 'TEMPORAL_API_KEY: set, but TEMPORAL_ADDRESS is not; the embedded dev server takes neither'],
+    ['LOG_LEVEL unknown', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    ['PUBLIC_URL not http', { PUBLIC_URL: 'ftp://acme.dev' }, 'PUBLIC_URL: expected a https:// or http:// URL, got "ftp://…"'],
+    ['SLACK_API_URL alone', { SLACK_API_URL: 'http://127.0.0.1:9000/api/' }, 'SLACK_BOT_TOKEN: missing; Slack needs it because SLACK_API_URL is set'],
+    ['Slack bot token swapped', { SLACK_BOT_TOKEN: 'xapp-1-A0', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-", got one starting with "xapp-"'],
+    ['Slack HTTP without signing secret', { SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET: missing; Slack over HTTP needs it to verify requests (or set SLACK_APP_TOKEN for Socket Mode)'],
+    ['Slack app token wrong', { ...slack, SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN: expected a Slack app-level token starting with "xapp-", got one starting with "xoxb-"'],
+    ['GitHub App ID without key', { GITHUB_APP_ID: '12345' }, 'GITHUB_APP_PRIVATE_KEY: missing; GITHUB_APP_ID is set and needs the App private key next to it'],
+    ['GitHub App key without ID', { GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID: missing; GITHUB_APP_PRIVATE_KEY is set and needs the App ID next to it'],
+    ['GitHub token and App', { GITHUB_TOKEN: 't', GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_TOKEN: set together with GITHUB_APP_ID; use either a token or a GitHub App, not both'],
+    ['GitHub App ID not numeric', { GITHUB_APP_ID: 'firebreak', GITHUB_APP_PRIVATE_KEY: PEM }, 'GITHUB_APP_ID: expected the numeric App ID, got "firebreak"'],
+    ['GitHub App key not PEM', { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: 'abc' }, 'GITHUB_APP_PRIVATE_KEY: expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"), as downloaded from the App settings'],
+    ['GitHub webhook secret without auth', { GITHUB_WEBHOOK_SECRET: 'w' }, 'GITHUB_TOKEN: missing; GITHUB_WEBHOOK_SECRET is set, so set GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY'],
+    ['GITHUB_API_URL malformed', { GITHUB_TOKEN: 't', GITHUB_API_URL: 'api.github.local' }, 'GITHUB_API_URL: expected a https:// or http:// URL, got something that is not a URL'],
+    ['Unleash URL without token', { UNLEASH_URL: 'http://127.0.0.1:4242' }, 'UNLEASH_ADMIN_TOKEN: missing; UNLEASH_URL is set and needs an admin API token'],
+    ['Unleash token without URL', { UNLEASH_ADMIN_TOKEN: 'x' }, 'UNLEASH_URL: missing; UNLEASH_ADMIN_TOKEN is set and needs the Unleash server URL'],
+    ['LaunchDarkly URL without token', { LAUNCHDARKLY_API_URL: 'http://127.0.0.1:9100' }, 'LAUNCHDARKLY_API_TOKEN: missing; LAUNCHDARKLY_API_URL is set and needs an API access token'],
+    ['SANDBOX_ADMIN_URL not Postgres', { SANDBOX_ADMIN_URL: 'http://x' }, 'SANDBOX_ADMIN_URL: expected a postgres:// or postgresql:// URL, got "http://…"'],
+    ['encryption key without ID', { FIREBREAK_ENCRYPTION_KEYS: KEY_A }, 'FIREBREAK_ENCRYPTION_KEYS: expected keyId:base64key[,keyId:base64key…]; entry 1 has no valid key ID before ":"'],
+    ['encryption key too short', { FIREBREAK_ENCRYPTION_KEYS: `k1:${KEY_A},k2:c2hvcnQ=` }, 'FIREBREAK_ENCRYPTION_KEYS: key "k2" must be 32 bytes in base64 (generate one with: openssl rand -base64 32)'],
+    ['encryption key not base64', { FIREBREAK_ENCRYPTION_KEYS: 'k1:not base64!' }, 'FIREBREAK_ENCRYPTION_KEYS: key "k1" must be 32 bytes in base64 (generate one with: openssl rand -base64 32)'],
+    ['encryption key ID twice', { FIREBREAK_ENCRYPTION_KEYS: `k1:${KEY_A},k1:${KEY_B}` }, 'FIREBREAK_ENCRYPTION_KEYS: key ID "k1" appears twice; each key needs its own ID'],
+    ['DASHBOARD_TOKEN too short', { DASHBOARD_TOKEN: 'letmein' }, 'DASHBOARD_TOKEN: too short (7 characters); use 16 or more, e.g. openssl rand -hex 16'],
+  ];
+
+  it.each(cases)('%s', (_name, env, message) => {
+    const error = errorOf(env);
+    expect(error).toBe(message);
+    expect(error).not.toContain('\n');
+  });
+
+  it('never repeats a secret in the error', () => {
+    expect(errorOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).not.toContain('hunter2');
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-1-very-secret', SLACK_SIGNING_SECRET: 's' })).not.toContain('very-secret');
+    expect(errorOf({ FIREBREAK_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).not.toContain('c2hvcnQ');
+  });
+});
+
+describe('enabledIntegrations', () => {
+  it('is empty with only a database', () => {
+    expect(enabledIntegrations(parseEnv({ DATABASE_URL }))).toEqual([]);
+  });
+
+  it('names each integration that is on, and how', () => {
+    expect(enabledIntegrations(parseEnv(everything))).toEqual([
+      'slack (http)',
+      'github (token)',
+      'github webhooks',
+      'unleash',
+      'launchdarkly',
+      'sandboxes',
+      'payload encryption',
+      'dashboard token',
+    ]);
+    const app = parseEnv({ DATABASE_URL, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: PEM });
+    expect(enabledIntegrations(app)).toEqual(['slack (socket)', 'github (app)']);
+  });
+});
+
+describe('secretValues', () => {
+  it('lists every secret once, with URL passwords raw and decoded', () => {
+    const secrets = secretValues(parseEnv({ ...everything, SLACK_APP_TOKEN: 'xapp-1-app' }));
+    expect(secrets.sort()).toEqual(
+      [
+        's3cret%21',
+        's3cret!',
+        'sandbox-pw',
+        'temporal-key-123',
+        'xoxb-1-bot',
+        'signing-secret-1',
+        'xapp-1-app',
+        'ghp_token123',
+        'hook-secret-1',
+        '*:*.unleash-admin',
+        'api-ld-token',
+        KEY_B,
+        KEY_A,
+        'dashboard-token-0123456789',
+      ].sort(),
+    );
+  });
+
+  it('includes a GitHub App private key and nothing that is not secret', () => {
+    const secrets = secretValues(parseEnv({ DATABASE_URL: 'postgres://firebreak@localhost/firebreak', GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: PEM }));
+    expect(secrets).toEqual([PEM.replace(/\\n/g, '\n')]);
+  });
+});

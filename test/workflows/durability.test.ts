@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { declareIncident, getIncidentView, incidentHandle } from '../../bots/temporal.js';
+import { auditLog, timelineEvents } from '../../db/schema/index.js';
+import type { Actor } from '../../domain/incident.js';
+import { createRedactor } from '../../domain/redact.js';
+import type { IncidentEvent } from '../../domain/timeline.js';
+import * as msg from '../../workflows/incident/messages.js';
+import { createLogger } from '../../worker/logger.js';
+import { eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
+
+const alice: Actor = { source: 'cli', id: 'alice', name: 'alice' };
+
+let system: TestSystem;
+beforeAll(async () => {
+  const policy = loadTestPolicy();
+  // Small enough that a few dozen updates force several continue-as-new hops.
+  policy.incidents.continueAsNewAfterEvents = 60;
+  system = await startTestSystem({ policy });
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('idempotent persistence', () => {
+  it('writes one timeline row and one audit row when the same event is recorded twice (a retried activity)', async () => {
+    const { key } = await declareIncident(system, {
+      idempotencyKey: `test:${randomUUID()}`,
+      title: 'Search latency',
+      severity: 'SEV3',
+      services: ['search'],
+      source: 'cli',
+      reporter: alice,
+    });
+    const activities = createActivities({
+      db: system.database.db,
+      policy: () => system.policy,
+      redactor: createRedactor(),
+      logger: createLogger({ level: 'silent' }),
+    });
+    const event: IncidentEvent = {
+      incident: key,
+      idempotencyKey: `${key}:9999`,
+      at: new Date().toISOString(),
+      kind: 'severity',
+      actor: alice,
+      text: 'Severity SEV3 → SEV2 (mail ops@example.com)',
+      changes: { severity: 'SEV2' },
+      auditAction: 'incident.severity',
+    };
+    expect(await activities.recordIncidentEvent(event)).toEqual({ applied: true, text: 'Severity SEV3 → SEV2 (mail [REDACTED:email])' });
+    expect(await activities.recordIncidentEvent(event)).toMatchObject({ applied: false });
+    const rows = await system.database.db.select().from(timelineEvents).where(eq(timelineEvents.idempotencyKey, `${key}:9999`));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.text).not.toContain('ops@example.com');
+    const audit = await system.database.db.select().from(auditLog).where(eq(auditLog.idempotencyKey, `${key}:9999`));
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe('long histories', () => {
+  it('continue as new without losing state, events or search attributes', async () => {
+    const { key } = await declareIncident(system, {
+      idempotencyKey: `test:${randomUUID()}`,
+      title: 'Long running incident',
+      severity: 'SEV4',
+      services: ['payments'],
+      source: 'cli',
+      reporter: alice,
+    });
+    const handle = incidentHandle(system, key);
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 1; i <= 30; i++) {
+      await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: `note ${i}` }] });
+    }
+    const view = await eventually(async () => {
+      const v = await getIncidentView(system, key);
+      return v.continuedAsNewCount >= 2 ? v : undefined;
+    }, 20_000, 'continue-as-new');
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    expect(view.phase).toBe('triage');
+    expect(view.timeline.filter((e) => e.kind === 'note').map((e) => e.text).slice(-3)).toEqual(['note 28', 'note 29', 'note 30']);
+
+    const notes = await system.database.db
+      .select()
+      .from(timelineEvents)
+      .where(eq(timelineEvents.incidentKey, key));
+    expect(notes.filter((n) => n.kind === 'note')).toHaveLength(30);
+    const seqs = notes.map((n) => n.idempotencyKey);
+    expect(new Set(seqs).size).toBe(seqs.length);
+
+    const after = await handle.executeUpdate(msg.setSeverityUpdate, { args: [{ actor: alice, severity: 'SEV2' }] });
+    expect(after.severity).toBe('SEV2');
+    const listed = await eventually(async () => {
+      for await (const wf of system.client.workflow.list({ query: `FirebreakIncident = '${key}' AND FirebreakSeverity = 'SEV2' AND ExecutionStatus = 'Running'` })) {
+        return wf.runId;
+      }
+      return undefined;
+    }, 15_000, 'search attributes after continue-as-new');
+    expect(listed).not.toBe(firstRun);
+    const dupes = await system.database.db.select().from(timelineEvents).where(like(timelineEvents.idempotencyKey, `${key}:%`));
+    expect(dupes.length).toBe(notes.length + 1);
+  });
+});

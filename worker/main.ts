@@ -1,0 +1,113 @@
+// `npm start`: migrate, make sure Temporal is there, run the worker and the HTTP server, and stop
+// all of it cleanly on SIGINT/SIGTERM.
+
+import { readFile } from 'node:fs/promises';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { sql } from 'drizzle-orm';
+import { createActivities } from '../activities/index.js';
+import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../domain/config.js';
+import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
+import { createRedactor } from '../domain/redact.js';
+import { startHttpServer } from '../bots/server.js';
+import { connectDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolveTemporal } from './temporal.js';
+import { createFirebreakWorker } from './worker.js';
+
+async function loadSettings(): Promise<{ config: Config; policy: Policy }> {
+  const config = parseEnv(process.env);
+  let text: string;
+  try {
+    text = await readFile(config.policyPath, 'utf8');
+  } catch {
+    throw new PolicyError(`${config.policyPath}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
+  }
+  return { config, policy: parsePolicy(text, config.policyPath) };
+}
+
+/** Secrets from the environment are redacted from logs by value, on top of the patterns. */
+function logRedactionPatterns(config: Config, policy: Policy) {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const secrets = secretValues(config).filter((s) => s.length >= 8);
+  return [
+    ...policy.redaction.patterns,
+    ...(secrets.length ? [{ name: 'configured-secret', pattern: secrets.map(escape).join('|') }] : []),
+  ];
+}
+
+async function main(): Promise<void> {
+  const { config, policy } = await loadSettings();
+  const logger = createLogger({ level: config.logLevel, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
+  logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
+
+  await runMigrations(config.databaseUrl);
+  const database = connectDatabase(config.databaseUrl);
+  const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);
+  const stopDevServer = async () => temporal.devServer?.stop();
+  try {
+    await serve(config, policy, logger, database, temporal);
+  } finally {
+    await database.close();
+    await stopDevServer();
+    logger.info('stopped');
+  }
+}
+
+async function serve(
+  config: Config,
+  policy: Policy,
+  logger: Logger,
+  database: ReturnType<typeof connectDatabase>,
+  temporal: Awaited<ReturnType<typeof resolveTemporal>>,
+): Promise<void> {
+  const tls = config.temporal.tls || undefined;
+  const apiKey = config.temporal.apiKey;
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address, tls, apiKey });
+  const connection = await Connection.connect({ address: temporal.address, tls, apiKey });
+  const worker = await createFirebreakWorker({
+    connection: nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({
+      db: database.db,
+      policy: () => policy,
+      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
+      logger,
+    }),
+  });
+  const http = await startHttpServer({
+    port: config.port,
+    logger,
+    readiness: [
+      { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
+      { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
+      { name: 'worker', check: async () => void (worker.getState() === 'RUNNING' || Promise.reject(new Error(worker.getState()))) },
+    ],
+  });
+  logger.info({ url: http.url, taskQueue: config.temporal.taskQueue, temporal: temporal.address }, 'Firebreak is up');
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await worker.run();
+  } finally {
+    await http.close();
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PolicyError) {
+    console.error(`firebreak: ${err.message}`);
+  } else {
+    console.error('firebreak: failed to start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import { declarationProblem } from '../../domain/declaration.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import { incidentWorkflow } from '../incident/workflow.js';
+import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../search-attributes.js';
+import type { DeclareIncidentInput, DeclareIncidentResult } from './messages.js';
+
+const { allocateIncident, loadPolicy } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
+});
+
+/**
+ * Gives a declaration its `INC-N` exactly once and starts the long-lived incident workflow, which
+ * outlives this one (ABANDON). Front-ends run this under `declare:<idempotencyKey>`, so a retried
+ * Slack request or a double-submitted modal finds the same result.
+ */
+export async function declareIncidentWorkflow(input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+  const policy = await loadPolicy();
+  const problem = declarationProblem(input, Object.keys(policy.services));
+  if (problem) throw ApplicationFailure.create({ type: 'InvalidDeclaration', message: problem, nonRetryable: true });
+  const declaredAt = new Date().toISOString();
+  const { key, created } = await allocateIncident({ ...input, declaredAt });
+  const workflowId = incidentWorkflowId(key);
+  try {
+    await startChild(incidentWorkflow, {
+      workflowId,
+      args: [
+        {
+          key,
+          title: input.title.trim(),
+          description: input.description,
+          severity: input.severity,
+          services: input.services,
+          source: input.source,
+          sourceRef: input.sourceRef,
+          reporter: input.reporter,
+          declaredAt,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      // A closed incident must never be started again under the same key.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: incidentKeyAttribute, value: key },
+        { key: severityAttribute, value: input.severity },
+        { key: phaseAttribute, value: 'declared' },
+        { key: servicesAttribute, value: input.services },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return { key, workflowId, created };
+}

@@ -1,0 +1,107 @@
+// The incident workflow's public contract: its input, its messages and the view front-ends render.
+// Front-ends import this file (never workflow.ts) to start, signal, update and query incidents.
+
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
+import type { TimelineEntry } from '../../domain/timeline.js';
+
+export interface IncidentInput {
+  key: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  services: string[];
+  source: IncidentSource;
+  sourceRef?: string;
+  reporter: Actor;
+  declaredAt: string;
+  /** Present only when the workflow continued as new: everything it had learned so far. */
+  carried?: IncidentState;
+}
+
+/** Children the incident owns; later features (access, sandboxes, flags, postmortem) report here. */
+export interface ChildSummary {
+  kind: 'grant' | 'sandbox' | 'flag' | 'action';
+  id: string;
+  status: string;
+  summary: string;
+  /** Whether resolve must tear it down (an active grant, a live sandbox). */
+  needsTeardown: boolean;
+}
+
+export interface IncidentState {
+  key: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  phase: Phase;
+  services: string[];
+  roles: Partial<Record<Role, Actor>>;
+  source: IncidentSource;
+  sourceRef?: string;
+  reporter: Actor;
+  declaredAt: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  lastStatusUpdateAt: string;
+  lastStatusReminderAt?: string;
+  lastCommanderNudgeAt?: string;
+  /** Next idempotency sequence for persisted events; 0 was the declaration. */
+  nextEventSeq: number;
+  timeline: TimelineEntry[];
+  children: ChildSummary[];
+  continuedAsNewCount: number;
+}
+
+export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt'> {
+  grants: ChildSummary[];
+  sandboxes: ChildSummary[];
+  flagChanges: ChildSummary[];
+  actionItems: ChildSummary[];
+  /** When the next status update is due (ISO), while the incident is active. */
+  statusUpdateDueAt?: string;
+}
+
+export interface ActorInput {
+  actor: Actor;
+}
+export interface SeverityInput extends ActorInput {
+  severity: Severity;
+  reason?: string;
+}
+export interface RoleInput extends ActorInput {
+  role: Role;
+  person: Actor;
+}
+export interface TextInput extends ActorInput {
+  text: string;
+}
+export interface OptionalTextInput extends ActorInput {
+  text?: string;
+}
+export interface DetailsInput extends ActorInput {
+  title?: string;
+  description?: string;
+  services?: string[];
+}
+
+export const stateQuery = defineQuery<IncidentView>('state');
+
+export const editDetailsUpdate = defineUpdate<IncidentView, [DetailsInput]>('editDetails');
+export const setSeverityUpdate = defineUpdate<IncidentView, [SeverityInput]>('setSeverity');
+export const assignRoleUpdate = defineUpdate<IncidentView, [RoleInput]>('assignRole');
+export const acknowledgeUpdate = defineUpdate<IncidentView, [ActorInput]>('acknowledge');
+export const addNoteUpdate = defineUpdate<IncidentView, [TextInput]>('addNote');
+export const postStatusUpdate = defineUpdate<IncidentView, [TextInput]>('postStatus');
+export const markMitigatedUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('markMitigated');
+export const resolveUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('resolve');
+export const reopenUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('reopen');
+
+/** Children (grants, sandboxes, flag sagas, action items) report their status to the incident. */
+export const childStatusSignal = defineSignal<[ChildSummary]>('childStatus');
+/** Sent by the postmortem workflow when every action item is done, so the incident can close. */
+export const postmortemClosedSignal = defineSignal<[ActorInput]>('postmortemClosed');
+/** The incident asks each child that still needs it to tear itself down (on resolve). */
+export const teardownSignal = defineSignal<[{ incident: string; reason: string }]>('teardown');

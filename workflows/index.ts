@@ -1,0 +1,3 @@
+// The worker bundles this file (workflowsPath): every workflow type is exported from here.
+export { incidentWorkflow } from './incident/workflow.js';
+export { declareIncidentWorkflow } from './declare/workflow.js';
