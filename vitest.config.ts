@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +24,8 @@ export default defineConfig({
           // One worker process per file keeps Temporal workers and pools apart; two cores here.
           pool: 'forks',
           maxWorkers: 2,
+          // Runs after the unit project, which uses the default worker count.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -319,9 +319,12 @@ export const PII_RULES: readonly Rule[] = [
   emailRule,
   cardRule,
   ipv6Rule,
-  // Every IPv4 address goes, loopback and private ranges included: internal topology is sensitive
-  // too, and a port after it (`[REDACTED:ipv4]:5432`) survives.
-  regexRule('ipv4', new RegExp(String.raw`(?<![0-9A-Za-z_.])${OCTET}(?:\.${OCTET}){3}(?![0-9A-Za-z_]|\.\d)`)),
+  // Every IPv4 address goes, private ranges included: internal topology is sensitive too, and a
+  // port after it (`[REDACTED:ipv4]:5432`) survives. Loopback and 0.0.0.0 name no one and no host,
+  // and hiding them makes "cannot reach 127.0.0.1:7233" useless, so they stay.
+  regexRule('ipv4', new RegExp(String.raw`(?<![0-9A-Za-z_.])${OCTET}(?:\.${OCTET}){3}(?![0-9A-Za-z_]|\.\d)`), (m) =>
+    m.startsWith('127.') || m === '0.0.0.0' ? m : placeholder('ipv4'),
+  ),
   // International: a leading + and 7–15 digits in groups (`+14155552671`, `+44 20 7946 0958`). The
   // lookbehind keeps UTC offsets (`…34+05:30`) and diff counts glued to digits out.
   regexRule('phone', /(?<![0-9A-Za-z_+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?[ .-]?\d{1,14}(?:[ .-]\d{1,14}){0,5}(?![0-9])/, redactInternationalPhone),

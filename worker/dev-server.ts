@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -64,6 +66,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     namespace: options.namespace ?? 'default',
     log: options.log ?? (() => {}),
   };
+  // The CLI refuses a database file whose directory does not exist yet, as `.data/` on a fresh clone.
+  if (resolved.dbFile) await mkdir(dirname(resolved.dbFile), { recursive: true });
   return options.cli.kind === 'binary' ? await startBinary(options.cli.path, resolved) : await startWithSdk(resolved);
 }
 
@@ -71,14 +75,13 @@ function devServerArgs(o: Omit<Resolved, 'log'>): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--log-level', 'warn'];
   args.push(...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort)]));
   if (o.dbFile) args.push('--db-filename', o.dbFile);
-  // "default" always exists; naming it again is harmless but noisy.
-  if (o.namespace !== 'default') args.push('--namespace', o.namespace);
+  args.push('--namespace', o.namespace);
   for (const [name, type] of FIREBREAK_ATTRIBUTES) args.push('--search-attribute', `${name}=${type}`);
   return args;
 }
 
 async function startBinary(cliPath: string, o: Resolved): Promise<DevServer> {
-  // Otherwise a server already on that port would answer the readiness check in ours' place.
+  // Otherwise a server already on that port would pass the readiness check in place of ours.
   await assertPortFree(o.ip, o.port);
   o.log(`starting Temporal dev server on ${o.ip}:${o.port}${o.dbFile ? ` (data in ${o.dbFile})` : ' (in memory)'}`);
   const server = spawnInOwnGroup(cliPath, devServerArgs(o), o.log);

@@ -13,6 +13,7 @@ import { startHttpServer } from '../bots/server.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
   logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
+  installTemporalRuntime(logger);
   await runMigrations(config.databaseUrl);
   const database = connectDatabase(config.databaseUrl);
   const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);

@@ -12,6 +12,7 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import { createLogger } from '../../worker/logger.js';
+import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 
 export const TEST_POLICY_PATH = new URL('../fixtures/policy.yaml', import.meta.url);
@@ -38,6 +39,7 @@ export async function startTestSystem(options: { policy?: Policy; notifiers?: In
   const policy = options.policy ?? loadTestPolicy();
   const notices: IncidentNotice[] = [];
   const taskQueue = `test-${randomUUID()}`;
+  installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
   const nativeConnection = await NativeConnection.connect({ address });
   const activities = createActivities({
     db: database.db,

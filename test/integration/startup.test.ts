@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|TEMPORAL_|FIREBREAK_|PORT)/.test(k)));
+  try {
+    await execFileAsync(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: ROOT, env: { ...clean, ...env } as NodeJS.ProcessEnv, timeout: 30_000 });
+    return { code: 0, stderr: '' };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('starting Firebreak with bad settings', () => {
+  it('names a missing DATABASE_URL in one line', async () => {
+    expect(await start({})).toEqual({
+      code: 1,
+      stderr: 'firebreak: DATABASE_URL: missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak\n',
+    });
+  });
+
+  it('names a malformed variable in one line', async () => {
+    const result = await start({ DATABASE_URL: 'postgres://x@127.0.0.1/x', PORT: '80a' });
+    expect(result).toEqual({ code: 1, stderr: 'firebreak: PORT: expected a TCP port 1-65535, got "80a"\n' });
+  });
+
+  it('names the bad key of the policy file in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-policy-'));
+    const file = join(dir, 'bad.yaml');
+    const good = readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8');
+    writeFileSync(file, good.replace('reopenWindow: 5s', 'reopenWindow: soon'));
+    const result = await start({ DATABASE_URL: 'postgres://x@127.0.0.1/x', FIREBREAK_CONFIG: file });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^firebreak: ${file.replace(/[.]/g, '\\.')}: incidents\\.reopenWindow: `));
+  });
+});
