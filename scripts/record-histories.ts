@@ -15,11 +15,12 @@ import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/temp
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import type { Actor } from '../domain/incident.js';
-import { parsePolicy } from '../domain/policy/index.js';
+import { parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
 import * as msg from '../workflows/incident/messages.js';
 import { startDevServer } from '../worker/dev-server.js';
 import { createLogger } from '../worker/logger.js';
+import { installTemporalRuntime } from '../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../worker/worker.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 
@@ -62,7 +63,51 @@ async function lifecycle(ctx: { client: Client; taskQueue: string }): Promise<vo
   await save('declare', ctx.client.workflow.getHandle(`declare:${idempotencyKey}`));
 }
 
+interface Stack {
+  address: string;
+  namespace: string;
+  database: ReturnType<typeof connectDatabase>;
+  policy: Policy;
+}
+
+/** Runs `scenario` with a worker of its own (own task queue and policy) against the shared stack. */
+async function withWorker(stack: Stack, policy: Policy, scenario: (ctx: { client: Client; taskQueue: string }) => Promise<void>) {
+  const taskQueue = `record-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: stack.address });
+  const worker = await createFirebreakWorker({
+    connection: nativeConnection,
+    namespace: stack.namespace,
+    taskQueue,
+    activities: createActivities({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }) }),
+  });
+  const connection = await Connection.connect({ address: stack.address });
+  try {
+    await worker.runUntil(scenario({ client: new Client({ connection, namespace: stack.namespace }), taskQueue }));
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
+async function continueAsNew(ctx: { client: Client; taskQueue: string }): Promise<void> {
+  const { key } = await declareIncident(ctx, {
+    idempotencyKey: `record:${randomUUID()}`,
+    title: 'Search latency',
+    severity: 'SEV3',
+    services: ['search'],
+    source: 'cli',
+    reporter: alice,
+  });
+  const firstRun = (await incidentHandle(ctx, key).describe()).runId;
+  for (let i = 1; i <= 6; i++) await runIncidentUpdate(ctx, key, msg.addNoteUpdate, { actor: alice, text: `note ${i}` });
+  const first = ctx.client.workflow.getHandle(`incident:${key}`, firstRun);
+  while ((await first.describe()).status.name !== 'CONTINUED_AS_NEW') await new Promise((r) => setTimeout(r, 200));
+  await save('incident-continue-as-new', first);
+  await incidentHandle(ctx, key).terminate('recorded');
+}
+
 async function main(): Promise<void> {
+  installTemporalRuntime(createLogger({ level: 'warn' }));
   const cli = await ensureTemporalCli({ log: console.log });
   const server = await startDevServer({ cli, uiPort: false });
   const dbName = `firebreak_record_${Date.now()}`;
@@ -71,23 +116,15 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${dbName}`;
-  await runMigrations(url.toString());
   const database = connectDatabase(url.toString());
-  const policy = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY);
-  const taskQueue = 'record-histories';
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const worker = await createFirebreakWorker({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue,
-    activities: createActivities({ db: database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }) }),
-  });
-  const connection = await Connection.connect({ address: server.address });
   try {
-    await worker.runUntil(lifecycle({ client: new Client({ connection, namespace: server.namespace }), taskQueue }));
+    await runMigrations(url.toString());
+    const policy = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY);
+    const stack = { address: server.address, namespace: server.namespace, database, policy };
+    // One run from declaration to close, and separately a run that ends by continuing as new.
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, lifecycle);
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
   } finally {
-    await connection.close();
-    await nativeConnection.close();
     await database.close();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();

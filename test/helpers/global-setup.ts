@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../../db/migrate.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
 import { startDevServer } from '../../worker/dev-server.js';
+import { WORKFLOWS_PATH } from '../../worker/worker.js';
 
 // One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md
 // §4, §6), shared by every file of the system project and removed again afterwards.
@@ -29,6 +34,13 @@ export default async function setup(project: TestProject): Promise<Cleanup> {
     say(`test database ${name}`);
     await runMigrations(databaseUrl);
 
+    // One workflow bundle for the whole run instead of one per test file.
+    const bundleDir = mkdtempSync(join(tmpdir(), 'firebreak-bundle-'));
+    cleanups.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
+    const bundlePath = join(bundleDir, 'workflows.js');
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).code);
+    project.provide('workflowBundlePath', bundlePath);
+
     project.provide('temporalAddress', server.address);
     project.provide('temporalNamespace', NAMESPACE);
     project.provide('databaseUrl', databaseUrl);
@@ -38,6 +50,15 @@ export default async function setup(project: TestProject): Promise<Cleanup> {
   }
   return teardown;
 }
+
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => process.stderr.write(`bundler: ${message}\n`),
+  error: (message: string) => process.stderr.write(`bundler: ${message}\n`),
+};
 
 // Every cleanup runs even if an earlier one fails, so one stuck step cannot leak the others.
 async function runCleanups(cleanups: Cleanup[]): Promise<void> {

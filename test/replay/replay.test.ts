@@ -16,12 +16,14 @@ function load(file: string) {
 
 describe('replaying recorded histories', () => {
   it('has histories recorded from real runs', () => {
-    expect(files).toEqual(expect.arrayContaining(['incident-lifecycle.json', 'declare.json']));
+    expect(files).toEqual(expect.arrayContaining(['incident-lifecycle.json', 'declare.json', 'incident-continue-as-new.json']));
     const events = load('incident-lifecycle.json').events ?? [];
-    // Nine updates, reminders on timers, and a completed run: enough to cover every code path.
+    // Eight updates, a reminder on a durable timer, and a run that closed the incident.
     expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(8);
     expect(events.some((e) => e.timerStartedEventAttributes)).toBe(true);
     expect(events.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+    const continued = load('incident-continue-as-new.json').events ?? [];
+    expect(continued.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   });
 
   it.each(files)('%s replays deterministically against the current workflow code', async (file) => {

@@ -54,6 +54,8 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
   };
   // Notifications leave in order but never hold up an update's answer.
   let outbox: Promise<void> = Promise.resolve();
+  // Serial jobs and notifications not yet finished.
+  let pending = 0;
 
   const reminders = (): ReminderPolicy | undefined => {
     if (!loadedPolicy) return undefined;
@@ -68,10 +70,16 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
 
   /** Handlers run one at a time, so a validator's verdict still holds when its handler writes. */
   function serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = queue.then(work);
+    pending++;
+    const run = queue.then(work).finally(() => {
+      pending--;
+    });
     queue = run.catch(() => undefined);
     return run;
   }
+
+  /** Nothing may be in flight when the run ends or continues as new, or an accepted update is lost. */
+  const quiescent = () => allHandlersFinished() && pending === 0;
 
   /** Persists one event, applies it to the state and queues its notification; returns its time. */
   async function record(kind: TimelineKind, actor: Actor, text: string, options: RecordOptions = {}): Promise<string> {
@@ -90,9 +98,13 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
     appendTimeline(state, { at: event.at, kind, actor, text: stored.text }, policy().incidents.timelineLimit);
     version++;
     const notice = { incident: state.key, kind, text: stored.text, view: view() };
+    pending++;
     outbox = outbox
       .then(() => notifications.publishIncidentUpdate(notice))
-      .catch((err: unknown) => log.warn('incident notification failed', { incident: state.key, error: String(err) }));
+      .catch((err: unknown) => log.warn('incident notification failed', { incident: state.key, error: String(err) }))
+      .finally(() => {
+        pending--;
+      });
     return event.at;
   }
 
@@ -365,9 +377,7 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
 
   while (state.phase !== 'closed') {
     if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      await queue;
-      await outbox;
+      await condition(quiescent);
       state.continuedAsNewCount++;
       await continueAsNew<typeof incidentWorkflow>({ ...input, carried: state });
     }
@@ -385,8 +395,6 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
       });
     }
   }
-  await condition(allHandlersFinished);
-  await queue;
-  await outbox;
+  await condition(quiescent);
   return view();
 }
