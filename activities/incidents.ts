@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Redactor } from '../domain/redact.js';
 import type { IncidentEvent } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
-import { allocateIncident as allocate, applyIncidentEvent } from '../db/queries/incidents.js';
+import { allocateIncident as allocate, applyIncidentEvent, removePinnedEntry } from '../db/queries/incidents.js';
 import type { DeclareIncidentInput } from '../workflows/declare/messages.js';
 
 export interface IncidentActivityDeps {
@@ -54,6 +54,11 @@ export function createIncidentActivities({ db, redactor }: IncidentActivityDeps)
       };
       const applied = await applyIncidentEvent(db, redacted);
       return { applied, text: redacted.text };
+    },
+
+    /** Idempotent: removing an entry that is already gone is fine. */
+    async removePinnedEntry(input: { incident: string; ref: string }): Promise<{ removed: number }> {
+      return { removed: await removePinnedEntry(db, input.incident, input.ref) };
     },
   };
 }

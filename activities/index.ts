@@ -5,6 +5,7 @@ import type { Logger } from '../worker/logger.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
+import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -12,13 +13,16 @@ export interface ActivityDeps {
   redactor: Redactor;
   logger: Logger;
   notifiers?: IncidentNotifier[];
+  /** Context sources beyond Firebreak's own incident history (GitHub, flag systems). */
+  triageSources?: TriageSource[];
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createIncidentActivities(deps),
     ...createPolicyActivities(deps),
-    ...createNotifyActivities({ logger: deps.logger, notifiers: deps.notifiers ?? [] }),
+    ...createNotifyActivities({ db: deps.db, logger: deps.logger, notifiers: deps.notifiers ?? [] }),
+    ...createTriageActivities({ redactor: deps.redactor, sources: [similarIncidentsSource(deps.db), ...(deps.triageSources ?? [])] }),
   };
 }
 

@@ -14,7 +14,11 @@ export type TimelineKind =
   | 'status_update'
   | 'reminder'
   | 'teardown'
-  | 'child';
+  | 'child'
+  /** A chat message someone marked for the timeline (Slack reaction); removable by its ref. */
+  | 'pinned'
+  /** What changed around the incident's start: deploys, releases, merged PRs, similar incidents. */
+  | 'context';
 
 export interface IncidentChanges {
   title?: string;
@@ -50,4 +54,6 @@ export interface TimelineEntry {
   kind: TimelineKind;
   actor: Actor;
   text: string;
+  /** External reference of a pinned message, e.g. `slack:C123/1700000000.000100`. */
+  ref?: string;
 }

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
 import { incidentKey } from '../../domain/ids.js';
 import type { IncidentChanges, IncidentEvent } from '../../domain/timeline.js';
@@ -155,4 +155,13 @@ export async function listTimeline(db: Database, key: string, limit = 500) {
 
 export async function latestIncidents(db: Database, limit = 50): Promise<IncidentRow[]> {
   return db.select().from(incidents).orderBy(desc(incidents.number)).limit(limit);
+}
+
+/** Deletes the timeline entries a pinned chat message produced (the reaction was removed). */
+export async function removePinnedEntry(db: Database, incidentKey: string, ref: string): Promise<number> {
+  const removed = await db
+    .delete(timelineEvents)
+    .where(and(eq(timelineEvents.incidentKey, incidentKey), eq(timelineEvents.kind, 'pinned'), sql`${timelineEvents.details}->>'ref' = ${ref}`))
+    .returning({ id: timelineEvents.id });
+  return removed.length;
 }

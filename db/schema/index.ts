@@ -2,3 +2,4 @@ export * from './incidents.js';
 export * from './timeline.js';
 export * from './audit.js';
 export * from './processed-requests.js';
+export * from './links.js';

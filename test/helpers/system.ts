@@ -8,6 +8,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { IncidentNotice, IncidentNotifier } from '../../activities/notify.js';
+import type { TriageSource } from '../../activities/triage.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
@@ -32,7 +33,9 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(options: { policy?: Policy; notifiers?: IncidentNotifier[] } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { policy?: Policy; notifiers?: IncidentNotifier[]; triageSources?: TriageSource[] } = {},
+): Promise<TestSystem> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const database = connectDatabase(inject('databaseUrl'));
@@ -46,7 +49,8 @@ export async function startTestSystem(options: { policy?: Policy; notifiers?: In
     policy: () => policy,
     redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
     logger: createLogger({ level: 'silent' }),
-    notifiers: [async (notice) => void notices.push(notice), ...(options.notifiers ?? [])],
+    triageSources: options.triageSources,
+    notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
   });
   const bundle = inject('workflowBundlePath');
   const worker = await createFirebreakWorker({

@@ -16,7 +16,7 @@ function load(file: string) {
 
 describe('replaying recorded histories', () => {
   it('has histories recorded from real runs', () => {
-    expect(files).toEqual(expect.arrayContaining(['incident-lifecycle.json', 'declare.json', 'incident-continue-as-new.json']));
+    expect(files).toEqual(expect.arrayContaining(['v1-incident-lifecycle.json', 'v1-declare.json', 'v1-incident-continue-as-new.json', 'incident-lifecycle.json', 'declare.json', 'incident-continue-as-new.json']));
     const events = load('incident-lifecycle.json').events ?? [];
     // Eight updates, a reminder on a durable timer, and a run that closed the incident.
     expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(8);

@@ -87,6 +87,17 @@ export interface DetailsInput extends ActorInput {
   services?: string[];
 }
 
+export interface PinInput extends ActorInput {
+  /** Stable reference of the message, e.g. `slack:C123/1700000000.000100`. */
+  ref: string;
+  text: string;
+  /** When the message was written (ISO); the entry sits at that time in the timeline. */
+  at: string;
+}
+export interface UnpinInput extends ActorInput {
+  ref: string;
+}
+
 export const stateQuery = defineQuery<IncidentView>('state');
 
 export const editDetailsUpdate = defineUpdate<IncidentView, [DetailsInput]>('editDetails');
@@ -98,6 +109,8 @@ export const postStatusUpdate = defineUpdate<IncidentView, [TextInput]>('postSta
 export const markMitigatedUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('markMitigated');
 export const resolveUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('resolve');
 export const reopenUpdate = defineUpdate<IncidentView, [OptionalTextInput]>('reopen');
+export const pinMessageUpdate = defineUpdate<IncidentView, [PinInput]>('pinMessage');
+export const unpinMessageUpdate = defineUpdate<IncidentView, [UnpinInput]>('unpinMessage');
 
 /** Children (grants, sandboxes, flag sagas, action items) report their status to the incident. */
 export const childStatusSignal = defineSignal<[ChildSummary]>('childStatus');

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -30,6 +31,12 @@ const persistence = proxyActivities<Activities>({
 const notifications = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 8 },
+});
+
+// Context is a nice-to-have: a few tries, then the incident goes on without it.
+const context = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', maximumAttempts: 3 },
 });
 
 interface RecordOptions {
@@ -82,7 +89,7 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
   const quiescent = () => allHandlersFinished() && pending === 0;
 
   /** Persists one event, applies it to the state and queues its notification; returns its time. */
-  async function record(kind: TimelineKind, actor: Actor, text: string, options: RecordOptions = {}): Promise<string> {
+  async function record(kind: TimelineKind, actor: Actor, text: string, options: RecordOptions = {}, ref?: string): Promise<string> {
     const seq = state.nextEventSeq++;
     const event: IncidentEvent = {
       incident: state.key,
@@ -95,9 +102,9 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
     };
     const stored = await persistence.recordIncidentEvent(event);
     applyChanges(options.changes ?? {});
-    appendTimeline(state, { at: event.at, kind, actor, text: stored.text }, policy().incidents.timelineLimit);
+    appendTimeline(state, { at: event.at, kind, actor, text: stored.text, ...(ref ? { ref } : {}) }, policy().incidents.timelineLimit);
     version++;
-    const notice = { incident: state.key, kind, text: stored.text, view: view() };
+    const notice = { incident: state.key, eventKey: event.idempotencyKey, kind, text: stored.text, view: view() };
     pending++;
     outbox = outbox
       .then(() => notifications.publishIncidentUpdate(notice))
@@ -304,6 +311,29 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
     (i) => transition('reopen', i.actor, i.text?.trim() || 'Reopened', { resolvedAt: null }),
   );
 
+  handle(
+    msg.pinMessageUpdate,
+    (i) => {
+      requireEditable();
+      requireText(i.text, 'pinned message');
+    },
+    async (i) => {
+      // Event APIs redeliver; pinning the same message twice must not add a second entry.
+      if (state.timeline.some((e) => e.ref === i.ref)) return;
+      await record('pinned', i.actor, i.text.trim(), { details: { ref: i.ref, messageAt: i.at } }, i.ref);
+    },
+  );
+
+  handle(
+    msg.unpinMessageUpdate,
+    () => requireEditable(),
+    async (i) => {
+      await persistence.removePinnedEntry({ incident: state.key, ref: i.ref });
+      state.timeline = state.timeline.filter((e) => e.ref !== i.ref);
+      version++;
+    },
+  );
+
   setHandler(msg.stateQuery, view);
 
   setHandler(msg.childStatusSignal, (child) => {
@@ -357,6 +387,22 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
     }
   }
 
+  /**
+   * Triage context (recent deploys, releases, merged PRs, similar incidents) is gathered beside
+   * the serial queue, so a slow GitHub never holds up the first commands of an incident.
+   */
+  function gatherContext(): void {
+    pending++;
+    const gathering = context
+      .gatherTriageContext({ incident: state.key, services: state.services, declaredAt: state.declaredAt })
+      .then((found) => (found.text ? serially(() => record('context', SYSTEM_ACTOR, found.text, { details: found.details })) : undefined))
+      .catch((err: unknown) => log.warn('triage context failed', { incident: state.key, error: String(err) }))
+      .finally(() => {
+        pending--;
+      });
+    void gathering;
+  }
+
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= (loadedPolicy?.incidents.continueAsNewAfterEvents ?? Infinity);
 
@@ -372,6 +418,7 @@ export async function incidentWorkflow(input: msg.IncidentInput): Promise<msg.In
       }),
     );
   }
+  if (!input.carried && patched('triage-context')) gatherContext();
   await queue;
   applyChanges({ severity: state.severity, phase: state.phase, services: state.services });
 

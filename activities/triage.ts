@@ -1,0 +1,59 @@
+import { and, arrayOverlaps, ne, notInArray } from 'drizzle-orm';
+import type { Redactor } from '../domain/redact.js';
+import type { Database } from '../db/client.js';
+import { incidents } from '../db/schema/index.js';
+
+export interface TriageContextInput {
+  incident: string;
+  services: string[];
+  declaredAt: string;
+}
+
+/** One source of context (GitHub, flags, our own incident history): a few lines and their data. */
+export interface TriageSource {
+  name: string;
+  gather(input: TriageContextInput): Promise<{ lines: string[]; details?: Record<string, unknown> } | undefined>;
+}
+
+const SIMILAR_LIMIT = 5;
+
+/** Open incidents on the same services: often the same outage reported twice. */
+export function similarIncidentsSource(db: Database): TriageSource {
+  return {
+    name: 'similar-incidents',
+    async gather(input) {
+      if (input.services.length === 0) return undefined;
+      const rows = await db
+        .select({ key: incidents.key, title: incidents.title, severity: incidents.severity, phase: incidents.phase })
+        .from(incidents)
+        .where(and(ne(incidents.key, input.incident), arrayOverlaps(incidents.services, input.services), notInArray(incidents.phase, ['resolved', 'postmortem', 'closed'])))
+        .limit(SIMILAR_LIMIT);
+      if (rows.length === 0) return undefined;
+      return {
+        lines: [`Open incidents on the same services: ${rows.map((r) => `${r.key} (${r.severity}, ${r.phase}) ${r.title}`).join('; ')}`],
+        details: { similar: rows.map((r) => r.key) },
+      };
+    },
+  };
+}
+
+export function createTriageActivities({ sources, redactor }: { sources: TriageSource[]; redactor: Redactor }) {
+  return {
+    /** Asks every source; one failing source is reported in the text, not fatal for the others. */
+    async gatherTriageContext(input: TriageContextInput): Promise<{ text: string; details: Record<string, unknown> }> {
+      const lines: string[] = [];
+      const details: Record<string, unknown> = {};
+      for (const source of sources) {
+        try {
+          const found = await source.gather(input);
+          if (!found) continue;
+          lines.push(...found.lines);
+          details[source.name] = found.details ?? {};
+        } catch (err) {
+          lines.push(`(${source.name} unavailable: ${err instanceof Error ? err.message : String(err)})`);
+        }
+      }
+      return { text: redactor.redact(lines.join('\n')), details: redactor.redactDeep(details) };
+    },
+  };
+}

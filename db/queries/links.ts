@@ -1,0 +1,41 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.js';
+import { incidentLinks, type IncidentLinkRow } from '../schema/index.js';
+
+export type LinkKind = 'slack-channel' | 'github-issue';
+
+export async function findLink(db: Database, incidentKey: string, kind: LinkKind): Promise<IncidentLinkRow | undefined> {
+  const [row] = await db.select().from(incidentLinks).where(and(eq(incidentLinks.incidentKey, incidentKey), eq(incidentLinks.kind, kind)));
+  return row;
+}
+
+/** The incident a Slack channel or GitHub issue belongs to, if any. */
+export async function findIncidentByExternal(db: Database, kind: LinkKind, externalId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ incidentKey: incidentLinks.incidentKey })
+    .from(incidentLinks)
+    .where(and(eq(incidentLinks.kind, kind), eq(incidentLinks.externalId, externalId)));
+  return row?.incidentKey;
+}
+
+/** Creates the link once; a second call (a retried activity) returns the first row unchanged. */
+export async function ensureLink(
+  db: Database,
+  link: { incidentKey: string; kind: LinkKind; externalId: string; data?: Record<string, unknown> },
+): Promise<IncidentLinkRow> {
+  await db
+    .insert(incidentLinks)
+    .values({ ...link, data: link.data ?? {} })
+    .onConflictDoNothing();
+  const row = await findLink(db, link.incidentKey, link.kind);
+  if (!row) throw new Error(`link ${link.kind} ${link.externalId} for ${link.incidentKey} could not be stored`);
+  return row;
+}
+
+/** Merges `data` into the link's data (e.g. the ts of the pinned summary once it is posted). */
+export async function updateLinkData(db: Database, incidentKey: string, kind: LinkKind, data: Record<string, unknown>): Promise<void> {
+  await db
+    .update(incidentLinks)
+    .set({ data: sql`${incidentLinks.data} || ${JSON.stringify(data)}::jsonb`, updatedAt: new Date() })
+    .where(and(eq(incidentLinks.incidentKey, incidentKey), eq(incidentLinks.kind, kind)));
+}
