@@ -2,7 +2,7 @@
 // all of it cleanly on SIGINT/SIGTERM.
 
 import { readFile } from 'node:fs/promises';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { createActivities } from '../activities/index.js';
@@ -13,6 +13,9 @@ import { startHttpServer } from '../bots/server.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { githubIntegration } from '../bots/github/integration.js';
+import { slackIntegration } from '../bots/slack/integration.js';
+import { buildIntegrations } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
@@ -68,27 +71,38 @@ async function serve(
   const apiKey = config.temporal.apiKey;
   const nativeConnection = await NativeConnection.connect({ address: temporal.address, tls, apiKey });
   const connection = await Connection.connect({ address: temporal.address, tls, apiKey });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
+  const taskQueue = config.temporal.taskQueue;
+  const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [
+    slackIntegration,
+    githubIntegration,
+  ]);
   const worker = await createFirebreakWorker({
     connection: nativeConnection,
     namespace: temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue,
     activities: createActivities({
       db: database.db,
       policy: () => policy,
-      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
+      redactor,
       logger,
+      notifiers: integrations.flatMap((i) => i.notifiers),
+      triageSources: integrations.flatMap((i) => i.triageSources),
     }),
   });
   const http = await startHttpServer({
     port: config.port,
     logger,
+    routes: integrations.flatMap((i) => i.routes),
     readiness: [
       { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
       { name: 'worker', check: async () => void (worker.getState() === 'RUNNING' || Promise.reject(new Error(worker.getState()))) },
     ],
   });
-  logger.info({ url: http.url, taskQueue: config.temporal.taskQueue, temporal: temporal.address }, 'Firebreak is up');
+  for (const integration of integrations) await integration.start?.();
+  logger.info({ url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -99,6 +113,7 @@ async function serve(
   try {
     await worker.run();
   } finally {
+    for (const integration of integrations) await integration.stop?.().catch((err: unknown) => logger.warn({ err }, `${integration.name} did not stop cleanly`));
     await http.close();
     await connection.close();
     await nativeConnection.close();

@@ -1,0 +1,44 @@
+// Each integration (Slack, GitHub) contributes HTTP routes, incident notifiers, triage context
+// sources and background work. Only the integrations whose settings are present are built.
+
+import type { Client } from '@temporalio/client';
+import type { IncidentNotifier } from '../activities/notify.js';
+import type { TriageSource } from '../activities/triage.js';
+import type { Route } from '../bots/server.js';
+import type { Config } from '../domain/config.js';
+import type { Policy } from '../domain/policy/index.js';
+import type { Redactor } from '../domain/redact.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from './logger.js';
+
+export interface IntegrationContext {
+  config: Config;
+  policy: Policy;
+  db: Database;
+  /** Temporal client for front-ends (start, update, query workflows). */
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  redactor: Redactor;
+}
+
+export interface Integration {
+  name: string;
+  routes: Route[];
+  notifiers: IncidentNotifier[];
+  triageSources: TriageSource[];
+  /** Background work started after the worker is up (Socket Mode, schedules); stopped on shutdown. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export type IntegrationFactory = (ctx: IntegrationContext) => Promise<Integration | undefined>;
+
+export async function buildIntegrations(ctx: IntegrationContext, factories: IntegrationFactory[]): Promise<Integration[]> {
+  const built: Integration[] = [];
+  for (const factory of factories) {
+    const integration = await factory(ctx);
+    if (integration) built.push(integration);
+  }
+  return built;
+}
