@@ -12,6 +12,7 @@ import { createRedactor } from '../domain/redact.js';
 import { startHttpServer } from '../bots/server.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
+import { ensureDatabaseExists } from '../scripts/create-database.js';
 import { createLogger, type Logger } from './logger.js';
 import { githubIntegration } from '../bots/github/integration.js';
 import { slackIntegration } from '../bots/slack/integration.js';
@@ -20,15 +21,20 @@ import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
 
-async function loadSettings(): Promise<{ config: Config; policy: Policy }> {
-  const config = parseEnv(process.env);
+// `npm start` on a fresh clone of a developer machine works without any settings; production
+// (NODE_ENV=production, as in the Docker image) must say where its database is.
+const DEVELOPMENT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/firebreak';
+
+async function loadSettings(): Promise<{ config: Config; policy: Policy; developmentDatabase: boolean }> {
+  const developmentDatabase = !process.env.DATABASE_URL && process.env.NODE_ENV !== 'production';
+  const config = parseEnv(developmentDatabase ? { ...process.env, DATABASE_URL: DEVELOPMENT_DATABASE_URL } : process.env);
   let text: string;
   try {
     text = await readFile(config.policyPath, 'utf8');
   } catch {
     throw new PolicyError(`${config.policyPath}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
   }
-  return { config, policy: parsePolicy(text, config.policyPath) };
+  return { config, policy: parsePolicy(text, config.policyPath), developmentDatabase };
 }
 
 /** Secrets from the environment are redacted from logs by value, on top of the patterns. */
@@ -42,11 +48,15 @@ function logRedactionPatterns(config: Config, policy: Policy) {
 }
 
 async function main(): Promise<void> {
-  const { config, policy } = await loadSettings();
+  const { config, policy, developmentDatabase } = await loadSettings();
   const logger = createLogger({ level: config.logLevel, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
   logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
   installTemporalRuntime(logger);
+  if (developmentDatabase) {
+    logger.info(`DATABASE_URL is not set: using the development database ${DEVELOPMENT_DATABASE_URL}`);
+    await ensureDatabaseExists(config.databaseUrl, (line) => logger.info(line));
+  }
   await runMigrations(config.databaseUrl);
   const database = connectDatabase(config.databaseUrl);
   const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);

@@ -21,8 +21,8 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
 }
 
 describe('starting Firebreak with bad settings', () => {
-  it('names a missing DATABASE_URL in one line', async () => {
-    expect(await start({})).toEqual({
+  it('names a missing DATABASE_URL in one line in production', async () => {
+    expect(await start({ NODE_ENV: 'production' })).toEqual({
       code: 1,
       stderr: 'firebreak: DATABASE_URL: missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak\n',
     });

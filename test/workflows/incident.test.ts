@@ -62,7 +62,7 @@ describe('declaring an incident', () => {
       return r?.phase === 'triage' ? r : undefined;
     }, 10_000, 'triage persisted');
     expect(row).toMatchObject({ severity: 'SEV2', source: 'slack', sourceRef: 'C0TEST', title: 'Checkout returns 502' });
-    expect((await timeline(result.key)).map((e) => e.kind)).toEqual(['declared', 'phase']);
+    expect((await timeline(result.key)).map((e) => e.kind).slice(0, 2)).toEqual(['declared', 'phase']);
     expect((await audits(result.key)).map((a) => a.action)).toEqual(['incident.declare', 'incident.start_triage']);
 
     const listed = await eventually(async () => {
@@ -84,7 +84,13 @@ describe('declaring an incident', () => {
     expect(again).toMatchObject({ key: results[0]!.key, created: false });
     const rows = await system.database.db.select().from(processedRequests).where(eq(processedRequests.key, `declare:${idempotencyKey}`));
     expect(rows).toHaveLength(1);
-    await eventually(async () => (await timeline(results[0]!.key)).length === 2, 10_000, 'triage persisted');
+    const kinds = await eventually(async () => {
+      const k = (await timeline(results[0]!.key)).map((e) => e.kind);
+      return k.includes('phase') ? k : undefined;
+    }, 10_000, 'triage persisted');
+    // One declaration and one start of triage, however many requests raced (context may follow).
+    expect(kinds.filter((k) => k === 'declared')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'phase')).toHaveLength(1);
     expect(await system.database.db.select().from(incidents).where(eq(incidents.key, results[0]!.key))).toHaveLength(1);
   });
 
@@ -145,13 +151,15 @@ describe('the lifecycle', () => {
 
   it('refuses illegal transitions with a reason and writes nothing', async () => {
     const { key } = await declare();
-    const before = (await timeline(key)).length;
+    // Triage context may still arrive on its own; count only what the refused update could write.
+    const written = async () => (await timeline(key)).filter((e) => e.kind !== 'context').length;
+    const before = await written();
     const failure = await update(key, msg.reopenUpdate, { actor: alice }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((failure as WorkflowUpdateFailedError).cause?.message).toBe(
       `${key} is still open (triage); only a resolved incident can be reopened.`,
     );
-    expect((await timeline(key)).length).toBe(before);
+    expect(await written()).toBe(before);
   });
 
   it('refuses a resolve from someone the policy does not allow, and accepts the commander', async () => {
