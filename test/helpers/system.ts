@@ -12,6 +12,7 @@ import type { TriageSource } from '../../activities/triage.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
+import type { IntegrationActivities } from '../../worker/integrations.js';
 import { createLogger } from '../../worker/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
@@ -34,24 +35,27 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(
-  options: { policy?: Policy; notifiers?: IncidentNotifier[]; triageSources?: TriageSource[] } = {},
+  options: { policy?: Policy; notifiers?: IncidentNotifier[]; triageSources?: TriageSource[]; taskQueue?: string; activities?: IntegrationActivities } = {},
 ): Promise<TestSystem> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const database = connectDatabase(inject('databaseUrl'));
   const policy = options.policy ?? loadTestPolicy();
   const notices: IncidentNotice[] = [];
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
   const nativeConnection = await NativeConnection.connect({ address });
-  const activities = createActivities({
-    db: database.db,
-    policy: () => policy,
-    redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-    logger: createLogger({ level: 'silent' }),
-    triageSources: options.triageSources,
-    notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
-  });
+  const activities = {
+    ...createActivities({
+      db: database.db,
+      policy: () => policy,
+      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
+      logger: createLogger({ level: 'silent' }),
+      triageSources: options.triageSources,
+      notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
+    }),
+    ...options.activities,
+  };
   const bundle = inject('workflowBundlePath');
   const worker = await createFirebreakWorker({
     connection: nativeConnection,

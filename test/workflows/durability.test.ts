@@ -72,16 +72,18 @@ describe('long histories', () => {
     });
     const handle = incidentHandle(system, key);
     const firstRun = (await handle.describe()).runId;
-    for (let i = 1; i <= 30; i++) {
-      await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: `note ${i}` }] });
+    // Two bursts: the workflow continues as new once a burst's handlers and notifications drain.
+    let view: msg.IncidentView | undefined;
+    for (const [from, to, hops] of [[1, 15, 1], [16, 30, 2]] as const) {
+      for (let i = from; i <= to; i++) await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: `note ${i}` }] });
+      view = await eventually(async () => {
+        const v = await getIncidentView(system, key);
+        return v.continuedAsNewCount >= hops ? v : undefined;
+      }, 15_000, `continue-as-new #${hops}`);
     }
-    const view = await eventually(async () => {
-      const v = await getIncidentView(system, key);
-      return v.continuedAsNewCount >= 2 ? v : undefined;
-    }, 20_000, 'continue-as-new');
     expect((await handle.describe()).runId).not.toBe(firstRun);
-    expect(view.phase).toBe('triage');
-    expect(view.timeline.filter((e) => e.kind === 'note').map((e) => e.text).slice(-3)).toEqual(['note 28', 'note 29', 'note 30']);
+    expect(view!.phase).toBe('triage');
+    expect(view!.timeline.filter((e) => e.kind === 'note').map((e) => e.text).slice(-3)).toEqual(['note 28', 'note 29', 'note 30']);
 
     const notes = await system.database.db
       .select()
@@ -102,5 +104,37 @@ describe('long histories', () => {
     expect(listed).not.toBe(firstRun);
     const dupes = await system.database.db.select().from(timelineEvents).where(like(timelineEvents.idempotencyKey, `${key}:%`));
     expect(dupes.length).toBe(notes.length + 1);
+  });
+});
+
+describe('worker restarts', () => {
+  it('fires a reminder that fell due while no worker was running, once the worker is back', async () => {
+    const taskQueue = `restart-${randomUUID()}`;
+    const first = await startTestSystem({ taskQueue });
+    const { key } = await declareIncident(first, {
+      idempotencyKey: `test:${randomUUID()}`,
+      title: 'Worker restart',
+      severity: 'SEV1',
+      services: ['payments'],
+      source: 'cli',
+      reporter: alice,
+    });
+    await eventually(async () => (await getIncidentView(first, key)).phase === 'triage', 10_000, 'triage');
+    await first.stop();
+    // SEV1's no-commander nudge (3 s) and status reminder (4 s) fall due while nothing runs.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const reminders = async (db: TestSystem['database']['db']) =>
+      (await db.select().from(timelineEvents).where(eq(timelineEvents.incidentKey, key))).filter((e) => e.kind === 'reminder');
+    expect(await reminders(system.database.db)).toHaveLength(0);
+    const second = await startTestSystem({ taskQueue });
+    try {
+      const fired = await eventually(async () => {
+        const rows = await reminders(second.database.db);
+        return rows.length >= 2 ? rows : undefined;
+      }, 10_000, 'reminders after restart');
+      expect(fired.map((r) => r.details.reminder).sort()).toEqual(['no_commander', 'status_update']);
+    } finally {
+      await second.stop();
+    }
   });
 });
