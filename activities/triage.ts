@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, ne, notInArray } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, ne, notInArray } from 'drizzle-orm';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import { incidents } from '../db/schema/index.js';
@@ -27,6 +27,8 @@ export function similarIncidentsSource(db: Database): TriageSource {
         .select({ key: incidents.key, title: incidents.title, severity: incidents.severity, phase: incidents.phase })
         .from(incidents)
         .where(and(ne(incidents.key, input.incident), arrayOverlaps(incidents.services, input.services), notInArray(incidents.phase, ['resolved', 'postmortem', 'closed'])))
+        // The most recent first: a duplicate report of the same outage was declared minutes ago.
+        .orderBy(desc(incidents.declaredAt))
         .limit(SIMILAR_LIMIT);
       if (rows.length === 0) return undefined;
       return {
