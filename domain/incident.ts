@@ -22,6 +22,18 @@ export interface Actor {
   name?: string;
 }
 
+/** What a declaration says about an incident, wherever it came from. */
+export interface IncidentDeclaration {
+  title: string;
+  description?: string;
+  severity: Severity;
+  services: string[];
+  source: IncidentSource;
+  /** Where it was declared: a Slack channel, `owner/repo#N`, … */
+  sourceRef?: string;
+  reporter: Actor;
+}
+
 export const SYSTEM_ACTOR: Actor = { source: 'system', id: 'firebreak' };
 
 export function severityFromNumber(n: number): Severity | undefined {

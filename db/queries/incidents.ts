@@ -1,20 +1,13 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
+import type { IncidentDeclaration } from '../../domain/incident.js';
 import { incidentKey } from '../../domain/ids.js';
 import type { IncidentChanges, IncidentEvent } from '../../domain/timeline.js';
 import { appendAudit } from '../audit.js';
 import type { Database, Transaction } from '../client.js';
 import { incidents, processedRequests, timelineEvents, type IncidentRow } from '../schema/index.js';
 
-export interface NewIncident {
+export interface NewIncident extends IncidentDeclaration {
   idempotencyKey: string;
-  title: string;
-  description?: string;
-  severity: Severity;
-  services: string[];
-  source: IncidentSource;
-  sourceRef?: string;
-  reporter: Actor;
   declaredAt: Date;
 }
 

@@ -1,15 +1,8 @@
-import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
+import type { IncidentDeclaration } from '../../domain/incident.js';
 
-export interface DeclareIncidentInput {
+export interface DeclareIncidentInput extends IncidentDeclaration {
   /** The same key always yields the same incident: a Slack view ID, a GitHub issue, a CLI token. */
   idempotencyKey: string;
-  title: string;
-  description?: string;
-  severity: Severity;
-  services: string[];
-  source: IncidentSource;
-  sourceRef?: string;
-  reporter: Actor;
 }
 
 export interface DeclareIncidentResult {

@@ -2,18 +2,11 @@
 // Front-ends import this file (never workflow.ts) to start, signal, update and query incidents.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
+import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry } from '../../domain/timeline.js';
 
-export interface IncidentInput {
+export interface IncidentInput extends IncidentDeclaration {
   key: string;
-  title: string;
-  description?: string;
-  severity: Severity;
-  services: string[];
-  source: IncidentSource;
-  sourceRef?: string;
-  reporter: Actor;
   declaredAt: string;
   /** Present only when the workflow continued as new: everything it had learned so far. */
   carried?: IncidentState;
