@@ -9,9 +9,9 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection } from '@temporalio/worker';
-import pg from 'pg';
 import { createActivities } from '../activities/index.js';
 import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/temporal.js';
+import { createScratchDatabase } from '../db/admin.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import type { Actor } from '../domain/incident.js';
@@ -26,7 +26,6 @@ import { ensureTemporalCli } from './temporal-cli.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
 const bob: Actor = { source: 'slack', id: 'U0BOB', name: 'bob' };
 
@@ -110,15 +109,10 @@ async function main(): Promise<void> {
   installTemporalRuntime(createLogger({ level: 'warn' }));
   const cli = await ensureTemporalCli({ log: console.log });
   const server = await startDevServer({ cli, uiPort: false });
-  const dbName = `firebreak_record_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const database = connectDatabase(url.toString());
+  const scratch = await createScratchDatabase('firebreak_record');
+  const database = connectDatabase(scratch.url);
   try {
-    await runMigrations(url.toString());
+    await runMigrations(scratch.url);
     const policy = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY);
     const stack = { address: server.address, namespace: server.namespace, database, policy };
     // One run from declaration to close, and separately a run that ends by continuing as new.
@@ -126,8 +120,7 @@ async function main(): Promise<void> {
     await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
   } finally {
     await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
     await server.stop();
   }
 }

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { createScratchDatabase } from '../../db/admin.js';
 import { runMigrations } from '../../db/migrate.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
 import { startDevServer } from '../../worker/dev-server.js';
@@ -12,7 +12,6 @@ import { WORKFLOWS_PATH } from '../../worker/worker.js';
 // One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md
 // §4, §6), shared by every file of the system project and removed again afterwards.
 
-const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const NAMESPACE = 'default';
 
 type Cleanup = () => Promise<void>;
@@ -27,11 +26,10 @@ export default async function setup(project: TestProject): Promise<Cleanup> {
     cleanups.push(() => server.stop());
     say(`Temporal dev server at ${server.address}`);
 
-    const adminUrl = process.env.TEST_DATABASE_ADMIN_URL || DEFAULT_ADMIN_URL;
-    const name = `firebreak_test_${Date.now()}_${process.pid}`;
-    const databaseUrl = await createDatabase(adminUrl, name);
-    cleanups.push(() => dropDatabase(adminUrl, name));
-    say(`test database ${name}`);
+    const database = await createScratchDatabase('firebreak_test');
+    cleanups.push(() => database.drop());
+    const databaseUrl = database.url;
+    say(`test database ${database.name}`);
     await runMigrations(databaseUrl);
 
     // One workflow bundle for the whole run instead of one per test file.
@@ -71,36 +69,4 @@ async function runCleanups(cleanups: Cleanup[]): Promise<void> {
     }
   }
   if (firstError !== undefined) throw firstError;
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  // FORCE ends connections a test left open (Postgres 13+), which would otherwise block the drop.
-  await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-}
-
-async function withAdmin(adminUrl: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  try {
-    await client.connect();
-    await work(client);
-  } catch (error) {
-    throw new Error(
-      `Postgres at ${redact(adminUrl)}: ${(error as Error).message}; start Postgres or set TEST_DATABASE_ADMIN_URL to a superuser URL`,
-    );
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-function redact(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  if (url.password) url.password = '***';
-  return url.toString();
 }

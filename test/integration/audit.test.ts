@@ -1,34 +1,20 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../db/admin.js';
 import { appendAudit, verifyAuditChain } from '../../db/audit.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { runMigrations } from '../../db/migrate.js';
 
 const execFileAsync = promisify(execFile);
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLI = fileURLToPath(new URL('../../bin/firebreak.js', import.meta.url));
 
 // Tampering needs a chain nobody else writes to, so this file gets a database of its own.
-const name = `firebreak_audit_${Date.now()}_${process.pid}`;
-const url = new URL(ADMIN_URL);
-url.pathname = `/${name}`;
-const databaseUrl = url.toString();
+let scratch: ScratchDatabase;
+let databaseUrl: string;
 let database: DatabaseHandle;
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function cliVerify(): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -41,7 +27,8 @@ async function cliVerify(): Promise<{ code: number; stdout: string; stderr: stri
 }
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE "${name}"`);
+  scratch = await createScratchDatabase('firebreak_audit');
+  databaseUrl = scratch.url;
   await runMigrations(databaseUrl);
   await runMigrations(databaseUrl); // idempotent
   database = connectDatabase(databaseUrl);
@@ -61,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await database?.close();
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await scratch?.drop();
 });
 
 describe('the audit log', () => {
@@ -114,13 +101,10 @@ describe('the audit log', () => {
   });
 
   it('appends concurrently without forking the chain', async () => {
-    const fresh = `firebreak_audit_conc_${randomUUID().slice(0, 8)}`;
-    const target = new URL(ADMIN_URL);
-    target.pathname = `/${fresh}`;
-    await admin(`CREATE DATABASE "${fresh}"`);
-    const handle = connectDatabase(target.toString());
+    const fresh = await createScratchDatabase('firebreak_audit_concurrent');
+    const handle = connectDatabase(fresh.url);
     try {
-      await runMigrations(target.toString());
+      await runMigrations(fresh.url);
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           handle.db.transaction((tx) =>
@@ -131,7 +115,7 @@ describe('the audit log', () => {
       expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, rows: 20 });
     } finally {
       await handle.close();
-      await admin(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`);
+      await fresh.drop();
     }
   });
 });
