@@ -27,10 +27,14 @@ export interface Integration {
   routes: Route[];
   notifiers: IncidentNotifier[];
   triageSources: TriageSource[];
+  /** Activities of the integration's own workflows (e.g. GitHub redelivery), registered on the worker. */
+  activities?: IntegrationActivities;
   /** Background work started after the worker is up (Socket Mode, schedules); stopped on shutdown. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }
+
+export type IntegrationActivities = Record<string, (...args: never[]) => Promise<unknown>>;
 
 export type IntegrationFactory = (ctx: IntegrationContext) => Promise<Integration | undefined>;
 
@@ -41,4 +45,9 @@ export async function buildIntegrations(ctx: IntegrationContext, factories: Inte
     if (integration) built.push(integration);
   }
   return built;
+}
+
+/** Every integration's own activities, merged for the worker. */
+export function integrationActivities(integrations: Integration[]): IntegrationActivities {
+  return Object.assign({}, ...integrations.map((i) => i.activities ?? {})) as IntegrationActivities;
 }

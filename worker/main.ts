@@ -16,7 +16,7 @@ import { ensureDatabaseExists } from '../scripts/create-database.js';
 import { createLogger, type Logger } from './logger.js';
 import { githubIntegration } from '../bots/github/integration.js';
 import { slackIntegration } from '../bots/slack/integration.js';
-import { buildIntegrations } from './integrations.js';
+import { buildIntegrations, integrationActivities } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
@@ -92,14 +92,17 @@ async function serve(
     connection: nativeConnection,
     namespace: temporal.namespace,
     taskQueue,
-    activities: createActivities({
-      db: database.db,
-      policy: () => policy,
-      redactor,
-      logger,
-      notifiers: integrations.flatMap((i) => i.notifiers),
-      triageSources: integrations.flatMap((i) => i.triageSources),
-    }),
+    activities: {
+      ...createActivities({
+        db: database.db,
+        policy: () => policy,
+        redactor,
+        logger,
+        notifiers: integrations.flatMap((i) => i.notifiers),
+        triageSources: integrations.flatMap((i) => i.triageSources),
+      }),
+      ...integrationActivities(integrations),
+    },
   });
   const http = await startHttpServer({
     port: config.port,

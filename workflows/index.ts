@@ -1,3 +1,4 @@
 // The worker bundles this file (workflowsPath): every workflow type is exported from here.
 export { incidentWorkflow } from './incident/workflow.js';
 export { declareIncidentWorkflow } from './declare/workflow.js';
+export { githubRedeliveryWorkflow } from './github-redelivery/workflow.js';

@@ -1,0 +1,133 @@
+// Mirrors incidents into GitHub: a tracking issue for incidents declared elsewhere, and for every
+// incident a comment per significant event plus a summary block in the issue body. Runs inside the
+// publishIncidentUpdate activity, so every step is idempotent on its own.
+
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { ensureLink, findLink } from '../../db/queries/links.js';
+import { processedRequests } from '../../db/schema/index.js';
+import type { Policy } from '../../domain/policy/index.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { IncidentView } from '../../workflows/incident/messages.js';
+import type { IncidentNotice, IncidentNotifier } from '../notify.js';
+import { github, type GitHubApi } from './client.js';
+import { COMMENTED_KINDS, isEnded, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, withSummary, type SummaryExtras } from './render.js';
+import { incidentMarker, issueRef, parseIssueRef, splitRepo, type IssueRef } from './refs.js';
+
+export interface GitHubNotifierDeps {
+  db: Database;
+  api: GitHubApi;
+  policy: () => Policy;
+  redactor: Redactor;
+}
+
+interface Target extends IssueRef {
+  tracking: boolean;
+}
+
+export function createGitHubNotifier(deps: GitHubNotifierDeps): IncidentNotifier {
+  return {
+    name: 'github',
+    async notify(notice) {
+      const extras = await summaryExtras(deps.db, notice.incident);
+      const target = await issueFor(deps, notice.view, extras);
+      if (!target) return;
+      if (COMMENTED_KINDS.has(notice.kind)) await commentOnce(deps, target, notice);
+      await syncIssue(deps, target, notice, extras);
+    },
+  };
+}
+
+async function summaryExtras(db: Database, incident: string): Promise<SummaryExtras> {
+  const slack = await findLink(db, incident, 'slack-channel');
+  if (!slack) return {};
+  const url = typeof slack.data.url === 'string' ? slack.data.url : undefined;
+  return { slack: url ?? `channel ${slack.externalId}` };
+}
+
+/** The issue that mirrors this incident: the one it came from, or its tracking issue (made once). */
+async function issueFor(deps: GitHubNotifierDeps, view: IncidentView, extras: SummaryExtras): Promise<Target | undefined> {
+  const source = view.source === 'github' ? parseIssueRef(view.sourceRef) : undefined;
+  if (source) return { ...source, tracking: false };
+  const link = await findLink(deps.db, view.key, 'github-issue');
+  const linked = parseIssueRef(link?.externalId);
+  if (linked) return { ...linked, tracking: link?.data.tracking === true };
+  if (view.phase === 'closed') return undefined;
+  const policy = deps.policy();
+  const repo = view.services.map((s) => policy.services[s]?.repo).find((r): r is string => !!r);
+  if (!repo) return undefined;
+  const number = (await findTrackingIssue(deps, repo, view.key)) ?? (await createTrackingIssue(deps, repo, view, extras));
+  await ensureLink(deps.db, { incidentKey: view.key, kind: 'github-issue', externalId: issueRef(repo, number), data: { tracking: true } });
+  return { repo, number, tracking: true };
+}
+
+/** Look before creating: an earlier attempt may have opened the issue and failed before linking it. */
+async function findTrackingIssue(deps: GitHubNotifierDeps, repo: string, incident: string): Promise<number | undefined> {
+  const { owner, name } = splitRepo(repo);
+  const client = await deps.api.forRepo(repo);
+  const label = deps.policy().incidents.label;
+  const { data } = await github(`listing issues of ${repo}`, () =>
+    client.rest.issues.listForRepo({ owner, repo: name, labels: label, state: 'all', sort: 'created', direction: 'desc', per_page: 50 }),
+  );
+  return data.find((i) => i.body?.includes(incidentMarker(incident)))?.number;
+}
+
+async function createTrackingIssue(deps: GitHubNotifierDeps, repo: string, view: IncidentView, extras: SummaryExtras): Promise<number> {
+  const { owner, name } = splitRepo(repo);
+  const client = await deps.api.forRepo(repo);
+  const { data } = await github(`opening a tracking issue in ${repo}`, () =>
+    client.rest.issues.create({
+      owner,
+      repo: name,
+      title: deps.redactor.redact(`${view.key}: ${view.title}`),
+      body: trackingIssueBody(view, extras, deps.redactor),
+      labels: [deps.policy().incidents.label, severityLabel(view)],
+    }),
+  );
+  return data.number;
+}
+
+async function commentOnce(deps: GitHubNotifierDeps, target: Target, notice: IncidentNotice): Promise<void> {
+  const key = `github-comment:${notice.eventKey}`;
+  const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
+  if (done) return;
+  const { owner, name } = splitRepo(target.repo);
+  const client = await deps.api.forRepo(target.repo);
+  const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
+    client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body: renderComment(notice, deps.redactor) }),
+  );
+  await deps.db.insert(processedRequests).values({ key, kind: 'github.comment', result: { id: data.id } }).onConflictDoNothing();
+}
+
+/** Body summary, severity label and open/closed state follow the incident; unchanged means no write. */
+async function syncIssue(deps: GitHubNotifierDeps, target: Target, notice: IncidentNotice, extras: SummaryExtras): Promise<void> {
+  const { owner, name } = splitRepo(target.repo);
+  const ref = issueRef(target.repo, target.number);
+  const client = await deps.api.forRepo(target.repo);
+  const { data: issue } = await github(`reading ${ref}`, () => client.rest.issues.get({ owner, repo: name, issue_number: target.number }));
+  const view = notice.view;
+  const body = withSummary(issue.body, renderSummary(view, extras, deps.redactor));
+  const current = issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean);
+  const labels = labelsFor(current, view, deps.policy().incidents.label);
+  const state = wantedState(target, notice, issue.state as 'open' | 'closed');
+  const patch = {
+    ...(body !== issue.body ? { body } : {}),
+    ...(labels.join('\n') !== current.join('\n') ? { labels } : {}),
+    ...(state !== issue.state ? { state, state_reason: state === 'closed' ? ('completed' as const) : ('reopened' as const) } : {}),
+  };
+  if (Object.keys(patch).length === 0) return;
+  await github(`updating ${ref}`, () => client.rest.issues.update({ owner, repo: name, issue_number: target.number, ...patch }));
+}
+
+/**
+ * A tracking issue is closed exactly while the incident is over. An issue someone opened is theirs
+ * to close; Firebreak closes it only when they resolved from a GitHub comment instead.
+ */
+function wantedState(target: Target, notice: IncidentNotice, current: 'open' | 'closed'): 'open' | 'closed' {
+  const ended = isEnded(notice.view.phase);
+  if (target.tracking) return ended ? 'closed' : 'open';
+  if (notice.kind !== 'phase') return current;
+  if (!ended) return 'open';
+  const resolvedFromGitHub = notice.view.phase === 'resolved' && notice.view.timeline.at(-1)?.actor.source === 'github';
+  return resolvedFromGitHub ? 'closed' : current;
+}

@@ -1,0 +1,79 @@
+// What Firebreak writes into GitHub: one comment per incident event worth a comment, and a summary
+// block in the issue body that is rewritten in place. Everything passes the redactor first.
+
+import type { IncidentNotice } from '../notify.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { IncidentView } from '../../workflows/incident/messages.js';
+import { eventMarker, incidentMarker, SUMMARY_END, SUMMARY_START } from './refs.js';
+
+/** Events that get a comment; notes, reminders and pins stay in Slack and the timeline. */
+export const COMMENTED_KINDS: ReadonlySet<IncidentNotice['kind']> = new Set(['phase', 'severity', 'status_update', 'context', 'role']);
+
+const ENDED = new Set(['resolved', 'postmortem', 'closed']);
+export const isEnded = (phase: string): boolean => ENDED.has(phase);
+
+export function renderComment(notice: IncidentNotice, redactor: Redactor): string {
+  const { view } = notice;
+  const who = view.timeline.at(-1)?.actor;
+  const by = who && who.source !== 'system' ? ` — ${who.name ?? who.id}` : '';
+  const heading: Record<string, string> = {
+    phase: `**${view.key} is ${view.phase}**`,
+    severity: `**${view.key} severity ${view.severity}**`,
+    status_update: `**Status update on ${view.key}**`,
+    context: `**Triage context for ${view.key}** (changes shortly before it was declared)`,
+    role: `**${view.key} roles**`,
+  };
+  const text = notice.kind === 'context' ? notice.text.split('\n').map((l) => `- ${l}`).join('\n') : notice.text;
+  return redactor.redact(`${eventMarker(notice.incident, notice.eventKey)}\n${heading[notice.kind] ?? `**${view.key}**`}${by}\n\n${text}`);
+}
+
+export interface SummaryExtras {
+  /** Where the incident is discussed in Slack, when it has a channel. */
+  slack?: string;
+}
+
+export function renderSummary(view: IncidentView, extras: SummaryExtras, redactor: Redactor): string {
+  const person = (role: 'commander' | 'comms' | 'scribe') => view.roles[role]?.name ?? view.roles[role]?.id ?? '—';
+  const lastStatus = [...view.timeline].reverse().find((e) => e.kind === 'status_update');
+  const rows: [string, string][] = [
+    ['Severity', view.severity],
+    ['Phase', view.phase],
+    ['Services', view.services.join(', ') || '—'],
+    ['Commander', person('commander')],
+    ['Comms', person('comms')],
+    ['Declared', `${view.declaredAt} via ${view.source} by ${view.reporter.name ?? view.reporter.id}`],
+    ['Last status update', lastStatus ? `${lastStatus.at}: ${lastStatus.text}` : '—'],
+  ];
+  if (extras.slack) rows.push(['Slack', extras.slack]);
+  if (view.resolvedAt) rows.push(['Resolved', view.resolvedAt]);
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const table = rows.map(([k, v]) => `| ${k} | ${cell(v)} |`).join('\n');
+  return redactor.redact(
+    [SUMMARY_START, `### 🔥 ${view.key}: ${cell(view.title)}`, '', '| | |', '|---|---|', table, '', '_Kept current by Firebreak; edits inside this block are overwritten._', SUMMARY_END].join('\n'),
+  );
+}
+
+/** The body with its summary block replaced, or the block appended when there is none yet. */
+export function withSummary(body: string | null | undefined, summary: string): string {
+  const text = body ?? '';
+  const start = text.indexOf(SUMMARY_START);
+  const end = text.indexOf(SUMMARY_END);
+  if (start >= 0 && end > start) return text.slice(0, start) + summary + text.slice(end + SUMMARY_END.length);
+  return text.trim() ? `${text.trimEnd()}\n\n${summary}` : summary;
+}
+
+export function trackingIssueBody(view: IncidentView, extras: SummaryExtras, redactor: Redactor): string {
+  const origin = view.sourceRef ? `${view.source} (${view.sourceRef})` : view.source;
+  return `${incidentMarker(view.key)}\nTracking issue for ${view.key}, declared via ${redactor.redact(origin)}. Discuss and act on it in Slack or with \`/incident …\` comments here.\n\n${renderSummary(view, extras, redactor)}`;
+}
+
+export function severityLabel(view: Pick<IncidentView, 'severity'>): string {
+  return `sev:${view.severity.slice(3)}`;
+}
+
+/** The issue's labels with the severity label following the incident. */
+export function labelsFor(current: string[], view: IncidentView, incidentLabel: string): string[] {
+  const kept = current.filter((l) => !/^sev:[1-4]$/i.test(l));
+  const wanted = [...kept, severityLabel(view)];
+  return wanted.includes(incidentLabel) ? wanted : [incidentLabel, ...wanted];
+}

@@ -1,0 +1,107 @@
+// The GitHub integration wired as production wires it, around a real worker, a real HTTP server
+// and the GitHub API stand-in; plus real recorded payloads from @octokit/webhooks-examples, signed
+// with the webhook secret and POSTed the way GitHub delivers them.
+
+import { createHmac, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { EmitterWebhookEvent, EmitterWebhookEventName } from '@octokit/webhooks';
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
+import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { connectDatabase } from '../../db/client.js';
+import { parseEnv } from '../../domain/config.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { createRedactor } from '../../domain/redact.js';
+import type { Integration } from '../../worker/integrations.js';
+import { createLogger } from '../../worker/logger.js';
+import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
+import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const EXAMPLE_REPO = 'Codertocat/Hello-World';
+export const PUBLIC_URL = 'https://firebreak.example.test';
+
+/**
+ * The test policy plus the repository the recorded payloads come from, so they need no rewriting,
+ * and their sender Codertocat as an SRE (who may resolve). dave-gh stays unknown to the policy.
+ */
+export function githubTestPolicy(): Policy {
+  const policy = loadTestPolicy();
+  policy.services['hello-world'] = { repo: EXAMPLE_REPO, owners: ['sre'] };
+  policy.teams.sre!.members.push({ name: 'codertocat', slack: 'U0CODER', github: 'Codertocat' });
+  return policy;
+}
+
+export interface GitHubSystem {
+  system: TestSystem;
+  standin: GitHubStandIn;
+  server: RunningServer;
+  integration: Integration;
+  /** Signs and POSTs one delivery; returns the HTTP status and JSON answer. */
+  deliver(event: string, payload: unknown, options?: { id?: string; secret?: string | null }): Promise<{ status: number; body: { status?: string; error?: string } }>;
+  stop(): Promise<void>;
+}
+
+export async function startGitHubSystem(options: { auth?: 'token' | 'app'; privateKey?: string } = {}): Promise<GitHubSystem> {
+  const standin = await startGitHubStandIn();
+  const policy = githubTestPolicy();
+  const config = parseEnv({
+    DATABASE_URL: inject('databaseUrl'),
+    PUBLIC_URL,
+    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    GITHUB_API_URL: standin.url,
+    ...(options.auth === 'app' ? { GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: options.privateKey } : { GITHUB_TOKEN: 'ghp_standin_token_0123456789' }),
+  });
+  const database = connectDatabase(inject('databaseUrl'));
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection, namespace: inject('temporalNamespace') });
+  const taskQueue = `test-github-${randomUUID()}`;
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
+  const ctx = { config, policy, db: database.db, client, taskQueue, logger, redactor };
+  const integration = buildGitHubIntegration(ctx, config.github!, { paceWrites: false });
+  const system = await startTestSystem({ policy, taskQueue, notifiers: integration.notifiers, triageSources: integration.triageSources, activities: integration.activities });
+  const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, routes: integration.routes });
+  return {
+    system,
+    standin,
+    server,
+    integration,
+    async deliver(event, payload, { id = randomUUID(), secret = WEBHOOK_SECRET } = {}) {
+      const body = JSON.stringify(payload);
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id };
+      if (secret !== null) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+      const res = await fetch(`${server.url}${WEBHOOK_PATH}`, { method: 'POST', headers, body });
+      return { status: res.status, body: (await res.json()) as { status?: string; error?: string } };
+    },
+    async stop() {
+      await server.close();
+      await system.stop();
+      await integration.stop?.();
+      await connection.close();
+      await database.close();
+      await standin.stop();
+    },
+  };
+}
+
+interface ExampleFile {
+  name: string;
+  examples: Record<string, unknown>[];
+}
+
+const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as ExampleFile[];
+
+/** A deep copy of the first recorded payload of `issues.labeled`, `issue_comment.created`, `ping`… */
+export function examplePayload<E extends EmitterWebhookEventName>(name: E): EmitterWebhookEvent<E>['payload'] {
+  const [event, action] = name.split('.');
+  const found = examples.find((e) => e.name === event)?.examples.find((p) => action === undefined || p.action === action);
+  if (!found) throw new Error(`@octokit/webhooks-examples has no ${name} payload`);
+  return structuredClone(found) as EmitterWebhookEvent<E>['payload'];
+}
+
+/** Issue numbers of their own per test, since every file of the run shares one database. */
+export function uniqueIssueNumber(): number {
+  return 10_000 + Math.floor(Math.random() * 89_999_999);
+}

@@ -1,0 +1,177 @@
+// GitHub drives incidents over HTTP as it would in production: real recorded payloads from
+// @octokit/webhooks-examples (repository Codertocat/Hello-World, sender Codertocat), signed and
+// POSTed to the running server. Adaptations are per test: the issue number (each test its own
+// issue), labels and comment bodies; `issues.closed` has no recorded example, so it is the
+// `issues.reopened` example with action and state set to closed.
+
+import { randomUUID } from 'node:crypto';
+import { eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIncidentView } from '../../bots/temporal.js';
+import { findIncidentByExternal, findLink } from '../../db/queries/links.js';
+import { processedRequests, timelineEvents } from '../../db/schema/index.js';
+import { eventually } from '../helpers/system.js';
+import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
+
+let gh: GitHubSystem;
+beforeAll(async () => {
+  gh = await startGitHubSystem();
+});
+afterAll(async () => {
+  await gh?.stop();
+});
+
+const label = (name: string) => ({ id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null });
+
+/** `issues.labeled` as recorded, on an issue of its own, given the incident label. */
+function labelled(number: number, labels = ['incident']) {
+  const payload = examplePayload('issues.labeled');
+  payload.issue.number = number;
+  payload.issue.title = `Checkout returns 502 (#${number})`;
+  payload.issue.labels = labels.map(label);
+  payload.label = label('incident');
+  gh.standin.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body: payload.issue.body ?? null, labels, user: 'Codertocat' });
+  return payload;
+}
+
+function comment(number: number, body: string, login = 'Codertocat') {
+  const payload = examplePayload('issue_comment.created');
+  payload.issue.number = number;
+  payload.comment.body = body;
+  payload.comment.id = uniqueIssueNumber();
+  payload.sender.login = login;
+  return payload;
+}
+
+function stateChange(number: number, action: 'closed' | 'reopened', login = 'Codertocat') {
+  const payload = examplePayload('issues.reopened');
+  const state = action === 'closed' ? 'closed' : 'open';
+  Object.assign(payload, { action });
+  Object.assign(payload.issue, { number, state });
+  payload.sender.login = login;
+  gh.standin.issue(EXAMPLE_REPO, number)!.state = state;
+  return payload;
+}
+
+async function declareFromIssue(labels?: string[]) {
+  const number = uniqueIssueNumber();
+  const res = await gh.deliver('issues', labelled(number, labels));
+  expect(res.status).toBe(200);
+  const key = /declared (INC-\d+)/.exec(res.body.status ?? '')?.[1];
+  expect(key, res.body.status).toBeDefined();
+  return { number, key: key!, ref: `${EXAMPLE_REPO}#${number}` };
+}
+
+const repliesTo = (number: number) => gh.standin.commentsOn(EXAMPLE_REPO, number).filter((c) => c.body.includes('firebreak:reply'));
+
+describe('GitHub webhooks', () => {
+  it('refuses a missing or wrong signature with a 4xx and starts nothing', async () => {
+    const number = uniqueIssueNumber();
+    const id = randomUUID();
+    expect((await gh.deliver('issues', labelled(number), { id, secret: null })).status).toBe(400);
+    expect((await gh.deliver('issues', labelled(number), { id, secret: 'not-the-secret' })).status).toBe(401);
+    expect(await gh.system.database.db.select().from(processedRequests).where(eq(processedRequests.key, `github-delivery:${id}`))).toEqual([]);
+    expect(await findIncidentByExternal(gh.system.database.db, 'github-issue', `${EXAMPLE_REPO}#${number}`)).toBeUndefined();
+  });
+
+  it('declares an incident for a labelled issue, linked to it, with the severity of its sev label', async () => {
+    const { number, key, ref } = await declareFromIssue(['incident', 'sev:2', 'bug']);
+    const view = await getIncidentView(gh.system, key);
+    expect(view).toMatchObject({ severity: 'SEV2', source: 'github', sourceRef: ref, services: ['hello-world'], reporter: { source: 'github', id: 'Codertocat' } });
+    expect(await findLink(gh.system.database.db, key, 'github-issue')).toMatchObject({ externalId: ref, data: { tracking: false } });
+    // The notifier mirrors the incident into the issue it came from: comments and a summary block.
+    await eventually(async () => gh.standin.issue(EXAMPLE_REPO, number)!.body?.includes(`${key}:`), 15_000, 'summary block');
+    expect(gh.standin.issue(EXAMPLE_REPO, number)!.state).toBe('open');
+  });
+
+  it('has one effect for a redelivered delivery and finds the existing incident on a repeated trigger', async () => {
+    const number = uniqueIssueNumber();
+    const payload = labelled(number);
+    const id = randomUUID();
+    const first = await gh.deliver('issues', payload, { id });
+    expect(first.body.status).toMatch(/^declared INC-\d+$/);
+    expect(await gh.deliver('issues', payload, { id })).toEqual({ status: 200, body: { status: 'duplicate delivery' } });
+    const key = first.body.status!.slice('declared '.length);
+    // The same issue opened with the label, in a delivery of its own: the same incident.
+    const opened = { ...examplePayload('issues.opened'), issue: payload.issue };
+    expect((await gh.deliver('issues', opened)).body.status).toBe(`already ${key}`);
+    const declared = await gh.system.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentKey, key));
+    expect(declared.filter((e) => e.kind === 'declared')).toHaveLength(1);
+  });
+
+  it('ignores repositories the policy does not list, and events sent by bots', async () => {
+    const elsewhere = labelled(uniqueIssueNumber());
+    elsewhere.repository.full_name = 'someone/else';
+    expect((await gh.deliver('issues', elsewhere)).body.status).toBe('ignored: someone/else is not a repository of the policy');
+    const byBot = labelled(uniqueIssueNumber());
+    byBot.sender.type = 'Bot';
+    expect((await gh.deliver('issues', byBot)).body.status).toBe('ignored: sent by a bot');
+    const byOurLogin = labelled(uniqueIssueNumber());
+    byOurLogin.sender.login = gh.standin.botLogin;
+    expect((await gh.deliver('issues', byOurLogin)).body.status).toBe('ignored: sent by a bot');
+    expect((await gh.deliver('ping', examplePayload('ping'))).body.status).toBe('pong');
+  });
+
+  it('runs `/incident sev 1` from a comment and answers in a reply', async () => {
+    const { number, key } = await declareFromIssue();
+    const res = await gh.deliver('issue_comment', comment(number, '/incident sev 1 checkout is down for everyone\nmore context below'));
+    expect(res.body.status).toBe('ran severity');
+    expect((await getIncidentView(gh.system, key)).severity).toBe('SEV1');
+    const [reply] = await eventually(async () => (repliesTo(number).length ? repliesTo(number) : undefined), 10_000, 'reply');
+    expect(reply!.body).toContain('@Codertocat');
+    expect(reply!.body).toContain(`${key} is SEV1`);
+    // The notifier follows with the severity label on the issue.
+    await eventually(async () => gh.standin.issue(EXAMPLE_REPO, number)!.labels.includes('sev:1'), 10_000, 'sev:1 label');
+  });
+
+  it('refuses a command from a login the policy does not know, in a reply, and runs nothing', async () => {
+    const { number, key } = await declareFromIssue();
+    const res = await gh.deliver('issue_comment', comment(number, '/incident sev 1', 'dave-gh'));
+    expect(res.body.status).toBe('refused: unknown login');
+    const [reply] = await eventually(async () => (repliesTo(number).length ? repliesTo(number) : undefined), 10_000, 'reply');
+    expect(reply!.body).toContain('@dave-gh Firebreak does not know the GitHub login `dave-gh`');
+    expect((await getIncidentView(gh.system, key)).severity).toBe('SEV3');
+  });
+
+  it('answers an unreadable command with its usage and ignores comments that are not commands or are its own', async () => {
+    const { number } = await declareFromIssue();
+    expect((await gh.deliver('issue_comment', comment(number, '/incident sev 9'))).body.status).toBe('refused: unreadable command');
+    expect((await gh.deliver('issue_comment', comment(number, 'I think /incident sev 1 would be right'))).body.status).toBe('ignored: not a command');
+    expect((await gh.deliver('issue_comment', comment(number, '<!-- firebreak:reply -->\n/incident sev 1'))).body.status).toBe('ignored: a Firebreak comment');
+    const [reply] = await eventually(async () => (repliesTo(number).length ? repliesTo(number) : undefined), 10_000, 'usage reply');
+    expect(reply!.body).toContain('sev N');
+  });
+
+  it('resolves when the incident issue is closed by someone allowed to, and explains a refusal otherwise', async () => {
+    const { number, key } = await declareFromIssue();
+    expect((await gh.deliver('issues', stateChange(number, 'closed', 'dave-gh'))).body.status).toBe(`refused resolve of ${key}`);
+    const [refusal] = await eventually(async () => (repliesTo(number).length ? repliesTo(number) : undefined), 10_000, 'refusal');
+    expect(refusal!.body).toMatch(/Only the incident commander or a member of team sre may resolve/);
+    expect((await getIncidentView(gh.system, key)).phase).not.toBe('resolved');
+
+    expect((await gh.deliver('issues', stateChange(number, 'closed'))).body.status).toBe(`resolved ${key}`);
+    expect((await getIncidentView(gh.system, key)).phase).toBe('resolved');
+    expect((await gh.deliver('issues', stateChange(number, 'reopened'))).body.status).toBe(`reopened ${key}`);
+    expect((await getIncidentView(gh.system, key)).phase).not.toBe('resolved');
+  });
+
+  it('runs an incident end to end from the issue alone and closes the issue when resolved from a comment', async () => {
+    const { number, key } = await declareFromIssue(['incident', 'sev:2']);
+    for (const text of ['/incident role commander @Codertocat', '/incident update Rolled back v1.2.3, error rate falling', '/incident mitigated', '/incident resolve fixed by rollback']) {
+      expect((await gh.deliver('issue_comment', comment(number, text))).body.status).toMatch(/^ran /);
+    }
+    const view = await getIncidentView(gh.system, key);
+    expect(view.phase).toBe('resolved');
+    expect(view.roles.commander).toMatchObject({ source: 'github', id: 'Codertocat' });
+    await eventually(async () => gh.standin.issue(EXAMPLE_REPO, number)!.state === 'closed', 15_000, 'issue closed by Firebreak');
+    const comments = gh.standin.commentsOn(EXAMPLE_REPO, number).map((c) => c.body);
+    expect(comments.some((c) => c.includes('Status update on') && c.includes('Rolled back v1.2.3'))).toBe(true);
+    expect(comments.some((c) => c.includes(`${key} is resolved`))).toBe(true);
+    const summary = gh.standin.issue(EXAMPLE_REPO, number)!.body!;
+    expect(summary).toMatch(/\| Phase \| resolved \|/);
+    expect(summary).toMatch(/\| Commander \| Codertocat \|/);
+    // Every delivery was remembered once.
+    const rows = await gh.system.database.db.select().from(processedRequests).where(like(processedRequests.key, 'github-delivery:%'));
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+  });
+});

@@ -1,0 +1,272 @@
+// A GitHub REST API stand-in (DESIGN.md §4): an HTTP server that records every call and answers the
+// endpoints Firebreak uses the way GitHub does, errors included (401, 404, 422, and a 403 secondary
+// rate limit with `retry-after` injected by a test).
+
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+  status: number;
+  /** The Authorization header as sent (`token …` for installation tokens, `bearer <JWT>` for the App). */
+  authorization?: string;
+}
+
+export interface StandInIssue {
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: string;
+}
+
+export interface StandInComment {
+  id: number;
+  repo: string;
+  issue: number;
+  body: string;
+  user: string;
+}
+
+export interface Fault {
+  method: string;
+  path: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  body: Record<string, unknown>;
+  times: number;
+  /** Only calls whose request body this accepts get the fault (e.g. one particular comment). */
+  when?: (body: Record<string, unknown> | undefined) => boolean;
+}
+
+export interface StandInDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  status_code: number;
+  status: string;
+  event: string;
+  action: string | null;
+  redelivery: boolean;
+  /** What GitHub would send again: kept by the stand-in, not part of GitHub's listing. */
+  payload?: unknown;
+}
+
+type Handler = (ctx: { params: string[]; query: Record<string, string>; body: Record<string, unknown> | undefined }) => [number, unknown];
+
+const DOCS = 'https://docs.github.com/rest';
+export const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: DOCS, status: '404' }];
+export const invalid = (field: string, resource: string): [number, unknown] => [
+  422,
+  { message: 'Validation Failed', errors: [{ resource, code: 'missing_field', field }], documentation_url: DOCS, status: '422' },
+];
+export const secondaryRateLimit = (retryAfterSeconds: number): Omit<Fault, 'method' | 'path' | 'times'> => ({
+  status: 403,
+  headers: { 'retry-after': String(retryAfterSeconds) },
+  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOCS, status: '403' },
+});
+
+export class GitHubStandIn {
+  readonly calls: RecordedCall[] = [];
+  readonly issues = new Map<string, Map<number, StandInIssue>>();
+  readonly comments: StandInComment[] = [];
+  readonly deployments = new Map<string, unknown[]>();
+  readonly releases = new Map<string, unknown[]>();
+  readonly pulls = new Map<string, unknown[]>();
+  readonly hooks = new Map<string, { id: number; config: { url: string } }[]>();
+  /** Deliveries by hook: `app` or `owner/repo:hookId`. */
+  readonly deliveries = new Map<string, StandInDelivery[]>();
+  readonly redeliveryRequests: { hook: string; deliveryId: number }[] = [];
+  readonly faults: Fault[] = [];
+  botLogin = 'firebreak-bot';
+  /** Where a requested redelivery is POSTed, signed, as GitHub would. */
+  redeliverTo?: { url: string; secret: string };
+  private server?: Server;
+  private nextId = 1000;
+  url = '';
+
+  private readonly routes: [string, RegExp, Handler][] = [
+    ['GET', /^\/user$/, () => [200, { login: this.botLogin, id: 1, type: 'User' }]],
+    ['GET', /^\/app$/, () => [200, { id: 1, slug: 'firebreak' }]],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/installation$/, () => [200, { id: 42 }]],
+    ['POST', /^\/app\/installations\/(\d+)\/access_tokens$/, () => [201, { token: 'ghs_standin', expires_at: new Date(Date.now() + 3600_000).toISOString() }]],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/issues$/, ({ params, query }) => this.listIssues(params[0]!, query)],
+    ['POST', /^\/repos\/([^/]+\/[^/]+)\/issues$/, ({ params, body }) => this.createIssue(params[0]!, body)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/, ({ params }) => this.issueJson(params[0]!, Number(params[1]))],
+    ['PATCH', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/, ({ params, body }) => this.updateIssue(params[0]!, Number(params[1]), body)],
+    ['POST', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => this.createComment(params[0]!, Number(params[1]), body)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/deployments$/, ({ params }) => this.list(this.deployments, params[0]!)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/releases$/, ({ params }) => this.list(this.releases, params[0]!)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/pulls$/, ({ params }) => this.list(this.pulls, params[0]!)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/hooks$/, ({ params }) => this.list(this.hooks, params[0]!)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/hooks\/(\d+)\/deliveries$/, ({ params }) => this.list(this.deliveries, `${params[0]}:${params[1]}`)],
+    ['POST', /^\/repos\/([^/]+\/[^/]+)\/hooks\/(\d+)\/deliveries\/(\d+)\/attempts$/, ({ params }) => this.redeliver(`${params[0]}:${params[1]}`, Number(params[2]))],
+    ['GET', /^\/app\/hook\/deliveries$/, () => this.list(this.deliveries, 'app')],
+    ['POST', /^\/app\/hook\/deliveries\/(\d+)\/attempts$/, ({ params }) => this.redeliver('app', Number(params[0]))],
+  ];
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+
+  seedIssue(repo: string, issue: Partial<StandInIssue> & { number: number }): StandInIssue {
+    const full: StandInIssue = { title: 'An issue', body: null, state: 'open', labels: [], user: 'someone', ...issue };
+    this.repoIssues(repo).set(issue.number, full);
+    return full;
+  }
+
+  issue(repo: string, number: number): StandInIssue | undefined {
+    return this.issues.get(repo.toLowerCase())?.get(number);
+  }
+
+  commentsOn(repo: string, number: number): StandInComment[] {
+    return this.comments.filter((c) => c.repo === repo.toLowerCase() && c.issue === number);
+  }
+
+  /** The next `times` calls matching method and path get this answer instead of the real one. */
+  failNext(method: string, path: RegExp, answer: Omit<Fault, 'method' | 'path' | 'times'>, times = 1, when?: Fault['when']): void {
+    this.faults.push({ method, path, times, when, ...answer });
+  }
+
+  callsTo(method: string, path: RegExp): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && path.test(c.path));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    const query = Object.fromEntries(url.searchParams);
+    const call: RecordedCall = { method: req.method ?? 'GET', path: url.pathname, query, body, status: 0, authorization: req.headers.authorization };
+    this.calls.push(call);
+    const [status, json, headers] = this.answer(call, req.headers.authorization);
+    call.status = status;
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': `STANDIN:${this.calls.length}`, ...headers });
+    res.end(status === 204 ? undefined : JSON.stringify(json));
+  }
+
+  private answer(call: RecordedCall, authorization: string | undefined): [number, unknown, Record<string, string>?] {
+    if (!authorization) return [401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' }];
+    const fault = this.faults.find((f) => f.times > 0 && f.method === call.method && f.path.test(call.path) && (f.when?.(call.body) ?? true));
+    if (fault) {
+      fault.times--;
+      return [fault.status, fault.body, fault.headers];
+    }
+    for (const [method, pattern, handler] of this.routes) {
+      const m = call.method === method ? pattern.exec(call.path) : null;
+      if (m) return handler({ params: m.slice(1).map(decodeURIComponent), query: call.query, body: call.body });
+    }
+    return notFound;
+  }
+
+  private repoIssues(repo: string): Map<number, StandInIssue> {
+    const key = repo.toLowerCase();
+    if (!this.issues.has(key)) this.issues.set(key, new Map());
+    return this.issues.get(key)!;
+  }
+
+  private toJson(repo: string, i: StandInIssue) {
+    return {
+      id: i.number * 1000,
+      number: i.number,
+      title: i.title,
+      body: i.body,
+      state: i.state,
+      labels: i.labels.map((name, n) => ({ id: n + 1, name })),
+      user: { login: i.user, type: 'User' },
+      html_url: `https://github.com/${repo}/issues/${i.number}`,
+      comments: this.commentsOn(repo, i.number).length,
+    };
+  }
+
+  private issueJson(repo: string, number: number): [number, unknown] {
+    const issue = this.issue(repo, number);
+    return issue ? [200, this.toJson(repo, issue)] : notFound;
+  }
+
+  private listIssues(repo: string, query: Record<string, string>): [number, unknown] {
+    const labels = query.labels ? query.labels.split(',') : [];
+    const state = query.state ?? 'open';
+    const found = [...this.repoIssues(repo).values()]
+      .filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
+      .sort((a, b) => b.number - a.number);
+    return [200, found.map((i) => this.toJson(repo, i))];
+  }
+
+  private createIssue(repo: string, body: Record<string, unknown> | undefined): [number, unknown] {
+    if (typeof body?.title !== 'string' || !body.title) return invalid('title', 'Issue');
+    const issues = this.repoIssues(repo);
+    const number = Math.max(0, ...issues.keys()) + 1;
+    const issue = this.seedIssue(repo, { number, title: body.title, body: (body.body as string) ?? null, labels: (body.labels as string[]) ?? [], user: this.botLogin });
+    return [201, this.toJson(repo, issue)];
+  }
+
+  private updateIssue(repo: string, number: number, body: Record<string, unknown> | undefined): [number, unknown] {
+    const issue = this.issue(repo, number);
+    if (!issue) return notFound;
+    if (body?.title === '') return invalid('title', 'Issue');
+    if (typeof body?.body === 'string') issue.body = body.body;
+    if (body?.state === 'open' || body?.state === 'closed') issue.state = body.state;
+    if (Array.isArray(body?.labels)) issue.labels = body.labels as string[];
+    return [200, this.toJson(repo, issue)];
+  }
+
+  private createComment(repo: string, number: number, body: Record<string, unknown> | undefined): [number, unknown] {
+    if (!this.issue(repo, number)) return notFound;
+    if (typeof body?.body !== 'string' || !body.body.trim()) return invalid('body', 'IssueComment');
+    const comment: StandInComment = { id: this.nextId++, repo: repo.toLowerCase(), issue: number, body: body.body, user: this.botLogin };
+    this.comments.push(comment);
+    return [201, { id: comment.id, body: comment.body, user: { login: comment.user, type: 'User' }, html_url: `https://github.com/${repo}/issues/${number}#issuecomment-${comment.id}` }];
+  }
+
+  private list(map: Map<string, unknown[]>, key: string): [number, unknown] {
+    const found = map.get(key) ?? map.get(key.toLowerCase());
+    return found ? [200, found] : key.includes('/') && !this.knownRepo(key) ? notFound : [200, []];
+  }
+
+  private knownRepo(key: string): boolean {
+    const repo = key.split(':')[0]!.toLowerCase();
+    return [this.issues, this.deployments, this.releases, this.pulls, this.hooks].some((m) => [...m.keys()].some((k) => k.toLowerCase() === repo));
+  }
+
+  private redeliver(hook: string, deliveryId: number): [number, unknown] {
+    const delivery = this.deliveries.get(hook)?.find((d) => d.id === deliveryId);
+    if (!delivery) return notFound;
+    // GitHub refuses to redeliver what is older than three days.
+    if (Date.now() - Date.parse(delivery.delivered_at) > 3 * 86400_000) return [422, { message: 'Validation Failed', documentation_url: DOCS, status: '422' }];
+    this.redeliveryRequests.push({ hook, deliveryId });
+    if (this.redeliverTo && delivery.payload !== undefined) void this.send(hook, delivery, this.redeliverTo);
+    return [202, {}];
+  }
+
+  /** Sends like GitHub and lists the attempt, with the status the receiver answered, like GitHub. */
+  private async send(hook: string, delivery: StandInDelivery, to: { url: string; secret: string }): Promise<void> {
+    const body = JSON.stringify(delivery.payload);
+    const signature = `sha256=${createHmac('sha256', to.secret).update(body).digest('hex')}`;
+    const headers = { 'content-type': 'application/json', 'x-github-event': delivery.event, 'x-github-delivery': delivery.guid, 'x-hub-signature-256': signature };
+    const status = await fetch(to.url, { method: 'POST', headers, body }).then((r) => r.status, () => 0);
+    const attempt = { ...delivery, id: this.nextId++, delivered_at: new Date().toISOString(), status_code: status, status: status < 300 ? 'OK' : 'failed', redelivery: true };
+    this.deliveries.get(hook)?.unshift(attempt);
+  }
+}
+
+export async function startGitHubStandIn(): Promise<GitHubStandIn> {
+  return new GitHubStandIn().start();
+}
