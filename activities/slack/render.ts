@@ -1,0 +1,140 @@
+// Block Kit for the pinned incident summary and the plain lines posted to channels. Every string
+// people wrote is redacted and escaped, so a title like `<!channel>` cannot ping a whole workspace.
+
+import type { Actor, Role } from '../../domain/incident.js';
+import { isActivePhase } from '../../domain/lifecycle.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { TimelineKind } from '../../domain/timeline.js';
+import type { IncidentView } from '../../workflows/incident/messages.js';
+
+export type Block = Record<string, unknown>;
+
+export const ACTION_IDS = {
+  acknowledge: 'incident_ack',
+  severity: 'incident_sev',
+  mitigated: 'incident_mitigated',
+  resolve: 'incident_resolve',
+} as const;
+
+const MAX_CHANNEL_NAME = 80;
+
+/** `inc-12-checkout-returns-502`; Slack allows lowercase letters, digits, `-` and `_`, 80 at most. */
+export function channelName(key: string, title: string, suffix?: number): string {
+  const number = key.replace(/^INC-/, '');
+  const tail = suffix && suffix > 1 ? `-${suffix}` : '';
+  const prefix = `inc-${number}-`;
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_CHANNEL_NAME - prefix.length - tail.length)
+    .replace(/-+$/, '');
+  return `${prefix}${slug || 'incident'}${tail}`;
+}
+
+/** Slack's three control characters; user text must never become a mention or a link. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function createRenderer(redactor: Redactor, publicUrl?: string) {
+  const safe = (text: string) => escapeText(redactor.redact(text));
+
+  function who(actor: Actor | undefined): string {
+    if (!actor) return '_nobody yet_';
+    if (actor.source === 'slack' && /^[UW][A-Z0-9]+$/.test(actor.id)) return `<@${actor.id}>`;
+    return safe(actor.name ?? actor.id);
+  }
+
+  function summaryBlocks(view: IncidentView, channelId?: string): Block[] {
+    const role = (r: Role) => who(view.roles[r]);
+    const fields = [
+      ['Severity', view.severity],
+      ['Phase', view.phase],
+      ['Commander', role('commander')],
+      ['Comms', role('comms')],
+      ['Scribe', role('scribe')],
+      ['Services', view.services.length ? safe(view.services.join(', ')) : '—'],
+      ['Reporter', who(view.reporter)],
+      ['Next update due', view.statusUpdateDueAt ? slackDate(view.statusUpdateDueAt) : '—'],
+    ].map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` }));
+    const blocks: Block[] = [
+      { type: 'header', text: { type: 'plain_text', text: `${view.key} · ${view.severity} · ${view.phase}`.slice(0, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${safe(view.title)}*${view.description ? `\n${safe(view.description)}` : ''}` } },
+      { type: 'section', fields },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: links(view, channelId) }] },
+    ];
+    if (isActivePhase(view.phase)) blocks.push(actionsBlock(view));
+    return blocks;
+  }
+
+  function links(view: IncidentView, channelId?: string): string {
+    const parts = [`Declared ${slackDate(view.declaredAt)} via ${view.source}`];
+    if (channelId) parts.push(`channel <#${channelId}>`);
+    if (publicUrl) parts.push(`<${publicUrl}/incidents/${view.key}|dashboard>`);
+    return parts.join(' · ');
+  }
+
+  function summaryText(view: IncidentView): string {
+    return `${view.key} · ${view.severity} · ${view.phase}: ${redactor.redact(view.title)}`;
+  }
+
+  /** The line an incident channel gets for one timeline event. */
+  function eventLine(kind: TimelineKind, text: string, actor: Actor | undefined): string {
+    const by = actor && actor.source !== 'system' ? ` — ${who(actor)}` : '';
+    if (kind === 'status_update') return `:mega: *Status update*${by}\n${safe(text)}`;
+    if (kind === 'reminder') return `:alarm_clock: ${safe(text)}`;
+    if (kind === 'context') return `:mag: *What changed around the start*\n${safe(text)}`;
+    return `${safe(text)}${by}`;
+  }
+
+  function announcement(view: IncidentView, channelId: string, text?: string): string {
+    if (!text) return `:rotating_light: *${view.key}* declared (${view.severity}): ${safe(view.title)} — join <#${channelId}>`;
+    return `*${view.key}* (${view.severity}, ${view.phase}) in <#${channelId}>: ${safe(text)}`;
+  }
+
+  return { summaryBlocks, summaryText, eventLine, announcement, who, safe };
+}
+
+export type Renderer = ReturnType<typeof createRenderer>;
+
+function slackDate(iso: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`;
+}
+
+function actionsBlock(view: IncidentView): Block {
+  const key = view.key;
+  const severityOptions = (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const).map((s) => ({
+    text: { type: 'plain_text', text: s },
+    value: `${key}|${s}`,
+  }));
+  return {
+    type: 'actions',
+    block_id: `incident_actions:${key}`,
+    elements: [
+      button(view.roles.commander ? 'Acknowledge' : 'Take command', ACTION_IDS.acknowledge, key),
+      {
+        type: 'static_select',
+        action_id: ACTION_IDS.severity,
+        placeholder: { type: 'plain_text', text: 'Change severity' },
+        options: severityOptions,
+      },
+      ...(view.phase === 'monitoring' ? [] : [button('Mark mitigated', ACTION_IDS.mitigated, key)]),
+      {
+        ...button('Resolve', ACTION_IDS.resolve, key),
+        style: 'danger',
+        confirm: {
+          title: { type: 'plain_text', text: `Resolve ${key}?` },
+          text: { type: 'mrkdwn', text: 'Resolving ends the incident and tears down its grants and sandboxes.' },
+          confirm: { type: 'plain_text', text: 'Resolve' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+    ],
+  };
+}
+
+function button(text: string, actionId: string, value: string): Block {
+  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value };
+}

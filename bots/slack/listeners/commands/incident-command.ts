@@ -1,0 +1,57 @@
+// `/incident …`: parse with the shared grammar, answer usage errors and help inside the ack, open
+// the declaration form when there is no title, and run everything else after the ack.
+
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { helpText, parseCommand, type Command } from '../../../../domain/commands/index.js';
+import { runCommand } from '../../../commands/dispatch.js';
+import { incidentOfChannel, slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
+import { declareModal } from '../../render/declare-modal.js';
+import { commandReply, ephemeral, usageReply } from '../../render/reply.js';
+import { commandText } from '../../text.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+export function incidentCommand(deps: SlackDeps) {
+  return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
+    const parsed = parseCommand(commandText(command.text, context.botUserId));
+    if (!parsed.ok) return ack(usageReply(parsed));
+    const cmd = parsed.command;
+    if (cmd.kind === 'help') return ack(ephemeral(`\`\`\`${helpText(cmd.topic)}\`\`\``));
+    await ack();
+    if (cmd.kind === 'declare' && !cmd.title) {
+      // The trigger ID expires in 3 s: the form opens before anything else is looked up.
+      try {
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: declareModal(deps.policy, { severity: cmd.severity, services: cmd.services, channel: command.channel_id }),
+        });
+      } catch (err) {
+        deps.logger.error({ err }, 'could not open the declaration form');
+        await respond(ephemeral('The declaration form did not open; declare with a title instead: `/incident declare Checkout returns 502 sev:2`.'));
+      }
+      return;
+    }
+    await run(deps, { command, respond }, cmd, parsed.incident);
+  };
+}
+
+async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command' | 'respond'>, cmd: Command, named?: string): Promise<void> {
+  try {
+    const incident = named ?? (await incidentOfChannel(deps, command.channel_id));
+    const reply = await runCommand(
+      {
+        ...deps.temporal,
+        actor: slackActor({ id: command.user_id, name: command.user_name }),
+        source: 'slack',
+        incident,
+        idempotencyKey: `slack:${command.trigger_id}`,
+        sourceRef: `slack:${command.channel_id}`,
+      },
+      cmd,
+    );
+    await respond(commandReply(reply, cmd.kind));
+  } catch (err) {
+    deps.logger.error({ err, kind: cmd.kind }, 'Slack command failed');
+    await respond(ephemeral(UNAVAILABLE)).catch(() => undefined);
+  }
+}

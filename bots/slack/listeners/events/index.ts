@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../deps.js';
+import { reactionAdded } from './reaction-added.js';
+import { reactionRemoved } from './reaction-removed.js';
+
+export function registerEvents(app: App, deps: SlackDeps): void {
+  app.event('reaction_added', reactionAdded(deps));
+  app.event('reaction_removed', reactionRemoved(deps));
+}

@@ -1,0 +1,30 @@
+// Ephemeral replies to a person's command: the result, or one sentence saying what to do next.
+
+import type { ParseResult } from '../../../domain/commands/types.js';
+import type { Reply } from '../../commands/dispatch.js';
+import { renderIncident, renderListing } from '../../render/text.js';
+
+export interface Ephemeral {
+  response_type: 'ephemeral';
+  text: string;
+  replace_original?: boolean;
+}
+
+export function ephemeral(text: string): Ephemeral {
+  return { response_type: 'ephemeral', text, replace_original: false };
+}
+
+export function usageReply(parsed: Extract<ParseResult, { ok: false }>): Ephemeral {
+  return ephemeral(`${parsed.error}\n\`\`\`${parsed.usage}\`\`\``);
+}
+
+export function commandReply(reply: Reply, kind: string): Ephemeral {
+  if (!reply.ok) return ephemeral(reply.text);
+  if (reply.incidents) return ephemeral(`\`\`\`${renderListing(reply.incidents)}\`\`\``);
+  if (kind === 'help') return ephemeral(`\`\`\`${reply.text}\`\`\``);
+  const detail = reply.view ? `\n\`\`\`${renderIncident(reply.view)}\`\`\`` : '';
+  if (kind === 'declare') return ephemeral(`${reply.text}; its channel is on its way.${detail}`);
+  if (kind === 'status') return ephemeral(detail.trim());
+  const v = reply.view;
+  return ephemeral(v ? `Done: ${v.key} is ${v.severity}, ${v.phase}.` : reply.text || 'Done.');
+}

@@ -1,0 +1,74 @@
+// The whole Slack path for one test file: a real worker and real activities (startTestSystem), the
+// Slack integration built as `npm start` builds it, the real HTTP server, and the Web API stand-in.
+
+import { inject } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { slackIntegration } from '../../bots/slack/integration.js';
+import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { parseEnv } from '../../domain/config.js';
+import { createRedactor } from '../../domain/redact.js';
+import type { Integration } from '../../worker/integrations.js';
+import { createLogger } from '../../worker/logger.js';
+import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
+import { postSigned, SIGNING_SECRET, slashCommand, type SignedBody, type SignOptions, type SlashCommandFields } from './slack-requests.js';
+import { startTestSystem, type TestSystem } from './system.js';
+
+export interface SlackHarness {
+  system: TestSystem;
+  slack: SlackStandIn;
+  server: RunningServer;
+  post(request: SignedBody, options?: SignOptions): Promise<Response>;
+  /** Runs `/incident <text>`; returns the HTTP answer and the id its response_url posts are filed under. */
+  command(text: string, fields?: Partial<SlashCommandFields>): Promise<{ response: Response; replyId: string }>;
+  /** What the app posted to a response_url, once it did. */
+  replies(id: string): Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startSlackHarness(): Promise<SlackHarness> {
+  const slack = await startSlackStandIn({ users: [{ id: 'U0DAVE', name: 'dave', real_name: 'Dave Outsider' }] });
+  const built: { integration?: Integration } = {};
+  const system = await startTestSystem({
+    // The notifier is built with the integration below, once the system's client exists.
+    notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }],
+  });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const config = parseEnv({
+    DATABASE_URL: inject('databaseUrl'),
+    SLACK_BOT_TOKEN: VALID_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+  });
+  const integration = await slackIntegration({
+    config,
+    policy: system.policy,
+    db: system.database.db,
+    client: system.client,
+    taskQueue: system.taskQueue,
+    logger,
+    redactor: createRedactor({ extraPatterns: system.policy.redaction.patterns }),
+  });
+  if (!integration) throw new Error('the Slack integration did not build');
+  built.integration = integration;
+  await integration.start?.();
+  const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, routes: integration.routes });
+  const post = (request: SignedBody, options?: SignOptions) => postSigned(server.url, request, options);
+  return {
+    system,
+    slack,
+    server,
+    post,
+    async command(text, fields = {}) {
+      const replyId = randomUUID();
+      const response = await post(slashCommand({ text, responseUrl: slack.responseUrl(replyId), ...fields }));
+      return { response, replyId };
+    },
+    replies: (id) => slack.responses.filter((r) => r.id === id).map((r) => r.body),
+    async stop() {
+      await integration.stop?.();
+      await server.close();
+      await system.stop();
+      await slack.close();
+    },
+  };
+}
