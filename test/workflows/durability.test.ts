@@ -121,18 +121,25 @@ describe('worker restarts', () => {
     });
     await eventually(async () => (await getIncidentView(first, key)).phase === 'triage', 10_000, 'triage');
     await first.stop();
+    const stoppedAt = Date.now();
     // SEV1's no-commander nudge (3 s) and status reminder (4 s) fall due while nothing runs.
     await new Promise((r) => setTimeout(r, 5_000));
-    const reminders = async (db: TestSystem['database']['db']) =>
-      (await db.select().from(timelineEvents).where(eq(timelineEvents.incidentKey, key))).filter((e) => e.kind === 'reminder');
-    expect(await reminders(system.database.db)).toHaveLength(0);
+    const remindersSince = async (db: TestSystem['database']['db'], since: number) =>
+      (await db.select().from(timelineEvents).where(eq(timelineEvents.incidentKey, key))).filter(
+        (e) => e.kind === 'reminder' && e.occurredAt.getTime() >= since,
+      );
+    expect(await remindersSince(system.database.db, stoppedAt)).toHaveLength(0);
     const second = await startTestSystem({ taskQueue });
+    const restartedAt = Date.now();
     try {
       const fired = await eventually(async () => {
-        const rows = await reminders(second.database.db);
-        return rows.length >= 2 ? rows : undefined;
-      }, 10_000, 'reminders after restart');
-      expect(fired.map((r) => r.details.reminder).sort()).toEqual(['no_commander', 'status_update']);
+        const rows = await remindersSince(second.database.db, restartedAt);
+        const kinds = new Set(rows.map((r) => r.details.reminder));
+        return kinds.has('no_commander') && kinds.has('status_update') ? rows : undefined;
+      }, 25_000, 'reminders after restart');
+      // Within seconds of the restart (Temporal hands the workflow to the new worker once the old
+      // one's sticky queue times out), not at the next cadence.
+      expect(Math.min(...fired.map((r) => r.occurredAt.getTime())) - restartedAt).toBeLessThan(15_000);
     } finally {
       await second.stop();
     }
