@@ -6,7 +6,7 @@ import type { TriageContextInput, TriageSource } from '../triage.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
 import { splitRepo } from './refs.js';
 
-/** The policy has no setting for it yet, so the window is fixed: six hours before declaration. */
+/** Used when no window is given; the policy's `incidents.contextWindow` defaults to the same six hours. */
 export const DEFAULT_CONTEXT_WINDOW_SECONDS = 6 * 3600;
 const PER_KIND = 10;
 

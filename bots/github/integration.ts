@@ -33,7 +33,7 @@ export function buildGitHubIntegration(ctx: IntegrationContext, config: GitHubCo
     name: 'github',
     routes,
     notifiers: [createGitHubNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
-    triageSources: [githubTriageSource({ api, policy })],
+    triageSources: [githubTriageSource({ api, policy, windowSeconds: policy().incidents.contextWindowSeconds })],
     activities: createGitHubRedeliveryActivities({ db: ctx.db, api, policy, webhookUrl }),
     async start() {
       // Learn the bot's login now, so webhook handlers recognise its events without a GitHub call.

@@ -43,8 +43,10 @@ const incidents = z
     timelineLimit: positiveInt().default(50),
     continueAsNewAfterEvents: positiveInt().default(2000),
     pinReaction: matching(/^[a-z0-9_+-]+$/, 'a Slack emoji name like "pushpin"').default('pushpin'),
+    /** How far back triage context looks for deploys, releases and merged PRs. */
+    contextWindow: duration().default(6 * 3600),
   })
-  .transform((s) => inSeconds(s, ['reopenWindow']));
+  .transform((s) => inSeconds(s, ['reopenWindow', 'contextWindow']));
 
 const severity = z
   .strictObject(
