@@ -2,6 +2,7 @@ import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../worker/logger.js';
+import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
@@ -15,6 +16,9 @@ export interface ActivityDeps {
   notifiers?: IncidentNotifier[];
   /** Context sources beyond Firebreak's own incident history (GitHub, flag systems). */
   triageSources?: TriageSource[];
+  /** Front-ends that deliver access notices and credentials (Slack DMs, …). */
+  accessNotifiers?: AccessNotifier[];
+  access?: AccessProviderSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -23,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createNotifyActivities({ db: deps.db, logger: deps.logger, notifiers: deps.notifiers ?? [] }),
     ...createTriageActivities({ redactor: deps.redactor, sources: [similarIncidentsSource(deps.db), ...(deps.triageSources ?? [])] }),
+    ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),
   };
 }
 

@@ -58,6 +58,12 @@ export interface Config {
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
   dashboardToken?: string;
+  /** Admin URL of the PostgreSQL server that access grants create roles on. */
+  accessPostgresUrl?: string;
+  /** Signs capability tokens; without it each process derives its own (development only). */
+  accessTokenKey?: { base64: string; key: Uint8Array };
+  /** Bearer token internal tools present to POST /access/introspect. */
+  introspectionToken?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -233,6 +239,19 @@ function readDashboardToken(env: Env): string | undefined {
   return token;
 }
 
+function readAccess(env: Env): Pick<Config, 'accessPostgresUrl' | 'accessTokenKey' | 'introspectionToken'> {
+  const rawKey = read(env, 'FIREBREAK_ACCESS_TOKEN_KEY');
+  const key = rawKey === undefined ? undefined : decodeBase64(rawKey);
+  if (rawKey !== undefined && (key === undefined || key.length < 32)) {
+    fail('FIREBREAK_ACCESS_TOKEN_KEY', 'expected 32 or more bytes in base64 (generate one with: openssl rand -base64 32)');
+  }
+  const introspectionToken = read(env, 'FIREBREAK_INTROSPECTION_TOKEN');
+  if (introspectionToken !== undefined && introspectionToken.length < 16) {
+    fail('FIREBREAK_INTROSPECTION_TOKEN', `too short (${introspectionToken.length} characters); use 16 or more, e.g. openssl rand -hex 16`);
+  }
+  return { accessPostgresUrl: readUrl(env, 'ACCESS_POSTGRES_URL', POSTGRES), accessTokenKey: key && rawKey ? { base64: rawKey, key } : undefined, introspectionToken };
+}
+
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {
   return {
@@ -250,6 +269,7 @@ export function parseEnv(env: Env): Config {
     sandboxAdminUrl: readUrl(env, 'SANDBOX_ADMIN_URL', POSTGRES),
     encryptionKeys: readEncryptionKeys(env),
     dashboardToken: readDashboardToken(env),
+    ...readAccess(env),
   };
 }
 
@@ -264,6 +284,7 @@ export function enabledIntegrations(config: Config): string[] {
   if (config.sandboxAdminUrl) on.push('sandboxes');
   if (config.encryptionKeys.length > 0) on.push('payload encryption');
   if (config.dashboardToken) on.push('dashboard token');
+  if (config.accessPostgresUrl) on.push('postgres access');
   return on;
 }
 
@@ -287,6 +308,9 @@ export function secretValues(config: Config): string[] {
   const values = [
     ...urlPassword(config.databaseUrl),
     ...urlPassword(config.sandboxAdminUrl),
+    ...urlPassword(config.accessPostgresUrl),
+    config.introspectionToken,
+    config.accessTokenKey?.base64,
     temporal.apiKey,
     slack?.botToken,
     slack?.signingSecret,

@@ -2,6 +2,7 @@
 // sources and background work. Only the integrations whose settings are present are built.
 
 import type { Client } from '@temporalio/client';
+import type { AccessNotifier } from '../activities/access/notifier.js';
 import type { IncidentNotifier } from '../activities/notify.js';
 import type { TriageSource } from '../activities/triage.js';
 import type { Route } from '../bots/server.js';
@@ -27,6 +28,8 @@ export interface Integration {
   routes: Route[];
   notifiers: IncidentNotifier[];
   triageSources: TriageSource[];
+  /** Delivery of access notices and credentials (DMs, ephemeral messages). */
+  accessNotifiers?: AccessNotifier[];
   /** Activities of the integration's own workflows (e.g. GitHub redelivery), registered on the worker. */
   activities?: IntegrationActivities;
   /** Background work started after the worker is up (Socket Mode, schedules); stopped on shutdown. */

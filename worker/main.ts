@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
+import { accessTokenKey } from '../activities/access/token.js';
 import { createActivities } from '../activities/index.js';
+import { accessRoutes } from '../bots/access/introspect.js';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../domain/config.js';
 import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
@@ -88,6 +90,9 @@ async function serve(
     slackIntegration,
     githubIntegration,
   ]);
+  // One key for signing (activities) and checking (introspection) capability tokens.
+  const tokenKey = accessTokenKey(config.accessTokenKey?.key);
+  if (!config.accessTokenKey) logger.warn('FIREBREAK_ACCESS_TOKEN_KEY is not set: capability tokens are signed with a per-process key and die on restart');
   const worker = await createFirebreakWorker({
     connection: nativeConnection,
     namespace: temporal.namespace,
@@ -100,6 +105,8 @@ async function serve(
         logger,
         notifiers: integrations.flatMap((i) => i.notifiers),
         triageSources: integrations.flatMap((i) => i.triageSources),
+        accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
+        access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
       }),
       ...integrationActivities(integrations),
     },
@@ -107,7 +114,7 @@ async function serve(
   const http = await startHttpServer({
     port: config.port,
     logger,
-    routes: integrations.flatMap((i) => i.routes),
+    routes: [...integrations.flatMap((i) => i.routes), ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken })],
     readiness: [
       { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },

@@ -6,6 +6,7 @@ import type { Command, PersonRef } from '../../domain/commands/types.js';
 import { helpText } from '../../domain/commands/usage.js';
 import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
+import { runAccessCommand } from '../access/commands.js';
 import { CommandRefused, declareIncident, getIncidentView, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
 import { listIncidents, type IncidentListing } from './list.js';
 
@@ -25,11 +26,6 @@ export type Reply =
   | { ok: false; text: string };
 
 const LATER_FEATURES: Partial<Record<Command['kind'], string>> = {
-  'access-request': 'Just-in-time access',
-  'access-approve': 'Just-in-time access',
-  'access-deny': 'Just-in-time access',
-  'access-revoke': 'Just-in-time access',
-  'access-extend': 'Just-in-time access',
   'sandbox-create': 'Debugging sandboxes',
   'sandbox-extend': 'Debugging sandboxes',
   'sandbox-destroy': 'Debugging sandboxes',
@@ -83,6 +79,12 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return update(ctx, msg.resolveUpdate, { actor: ctx.actor, text: command.text });
     case 'reopen':
       return update(ctx, msg.reopenUpdate, { actor: ctx.actor, text: command.text });
+    case 'access-request':
+    case 'access-approve':
+    case 'access-deny':
+    case 'access-revoke':
+    case 'access-extend':
+      return runAccessCommand(ctx, command);
     default: {
       const feature = LATER_FEATURES[command.kind] ?? 'This command';
       return { ok: false, text: `${feature} is not available on this Firebreak yet; \`help\` lists what is.` };

@@ -3,3 +3,4 @@ export * from './timeline.js';
 export * from './audit.js';
 export * from './processed-requests.js';
 export * from './links.js';
+export * from './grants.js';

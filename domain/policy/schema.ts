@@ -96,6 +96,9 @@ const capability = z
     provider: z.enum(['token', 'postgres', 'github-team']),
     sensitive: bool.default(false),
     commanderMayApprove: bool.default(true),
+    // Where the provider acts; the server itself (ACCESS_POSTGRES_URL) and credentials stay in the environment.
+    postgres: z.strictObject({ database: matching(identifier, 'a database name'), readRole: matching(identifier, 'a role name') }).optional(),
+    githubTeam: z.strictObject({ org: githubLogin, team: matching(/^[A-Za-z0-9._-]{1,100}$/, 'a team slug like "probe-deployers"') }).optional(),
   })
   .transform((s) => inSeconds(s, ['maxDuration']));
 

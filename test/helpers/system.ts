@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities } from '../../activities/index.js';
+import type { AccessNotifier } from '../../activities/access/notifier.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { IncidentNotice, IncidentNotifier } from '../../activities/notify.js';
 import type { TriageSource } from '../../activities/triage.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
@@ -35,7 +36,15 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(
-  options: { policy?: Policy; notifiers?: IncidentNotifier[]; triageSources?: TriageSource[]; taskQueue?: string; activities?: IntegrationActivities } = {},
+  options: {
+    policy?: Policy;
+    notifiers?: IncidentNotifier[];
+    triageSources?: TriageSource[];
+    taskQueue?: string;
+    activities?: IntegrationActivities;
+    accessNotifiers?: AccessNotifier[];
+    access?: ActivityDeps['access'];
+  } = {},
 ): Promise<TestSystem> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -53,6 +62,8 @@ export async function startTestSystem(
       logger: createLogger({ level: 'silent' }),
       triageSources: options.triageSources,
       notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
+      accessNotifiers: options.accessNotifiers,
+      access: options.access,
     }),
     ...options.activities,
   };

@@ -2,6 +2,7 @@ import { condition, continueAsNew, log, patched, workflowInfo } from '@temporali
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { severityPolicy } from '../../domain/policy/index.js';
 import { context } from './activities.js';
+import { registerAccessHandlers } from './access.js';
 import { registerLifecycleHandlers } from './handlers.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { IncidentRuntime } from './runtime.js';
@@ -15,6 +16,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   const rt = new IncidentRuntime(input.carried ?? initialState(input));
   const { state } = rt;
   registerLifecycleHandlers(rt);
+  registerAccessHandlers(rt);
 
   if (!input.carried) {
     // Triage starts the moment the incident exists: validators must see it at once, while the

@@ -1,0 +1,79 @@
+// How grants reach people. Each front-end (Slack DMs, GitHub, the CLI) supplies an AccessNotifier;
+// the provider activities hand credentials to them directly, so a secret never passes through the
+// workflow, its history, the database, a channel or a log.
+
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { processedRequests } from '../../db/schema/index.js';
+import type { Actor } from '../../domain/incident.js';
+import type { GrantView } from '../../workflows/access/messages.js';
+
+interface NoticeBase {
+  grant: string;
+  incident: string;
+  /** Stable per notice (`GR-N:<seq>` or `GR-N:credentials:<attempt>`), for delivery de-duplication. */
+  key: string;
+  view: GrantView;
+}
+
+/** Who is asked to approve (policy names); `escalation` counts the stages already passed. */
+export type ApprovalRequestedNotice = NoticeBase & { kind: 'approval_requested'; approvers: string[]; escalation: number };
+export type DecidedNotice = NoticeBase & { kind: 'decided'; decision: 'approved' | 'denied' | 'extended' | 'extension_requested'; by: Actor };
+export type ExpiringNotice = NoticeBase & { kind: 'expiring'; expiresAt: string };
+export type EndedNotice = NoticeBase & { kind: 'ended'; status: GrantView['status']; reason?: string };
+
+/**
+ * The secret itself, for the requester only: deliver it by DM or ephemeral message. `secret` holds
+ * what the provider issued (a connection URL and password, a bearer token); nothing else may keep it.
+ */
+export type CredentialsNotice = Omit<NoticeBase, 'view'> & {
+  kind: 'credentials';
+  requester: Actor;
+  provider: 'token' | 'postgres' | 'github-team';
+  capabilities: string[];
+  expiresAt: string;
+  /** What the holder reads; contains no secret. */
+  summary: string;
+  secret?: Record<string, string>;
+};
+
+export type AccessNotice = ApprovalRequestedNotice | DecidedNotice | ExpiringNotice | EndedNotice | CredentialsNotice;
+/** Every notice the workflow publishes; credentials never come from the workflow. */
+export type PublicAccessNotice = Exclude<AccessNotice, CredentialsNotice>;
+
+export interface AccessNotifier {
+  name: string;
+  notify(notice: AccessNotice): Promise<void>;
+}
+
+/** Keeps notices in memory and writes nothing anywhere: for tests and for the CLI's own session. */
+export function createRecordingAccessNotifier(name = 'recorder'): AccessNotifier & { notices: AccessNotice[] } {
+  const notices: AccessNotice[] = [];
+  return {
+    name,
+    notices,
+    async notify(notice) {
+      notices.push(notice);
+    },
+  };
+}
+
+export function createAccessNotifyActivities({ db, notifiers }: { db: Database; notifiers: AccessNotifier[] }) {
+  return {
+    /** Delivers one workflow notice to every notifier once, even when a later notifier forces a retry. */
+    async publishAccessNotice(notice: PublicAccessNotice): Promise<void> {
+      for (const notifier of notifiers) {
+        const key = `access-notify:${notifier.name}:${notice.key}`;
+        const [done] = await db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
+        if (done) continue;
+        await notifier.notify(notice);
+        await db.insert(processedRequests).values({ key, kind: `access-notify.${notifier.name}` }).onConflictDoNothing();
+      }
+    },
+  };
+}
+
+/** Credentials go to every notifier; each decides whether it can reach the requester privately. */
+export async function deliverCredentials(notifiers: AccessNotifier[], notice: CredentialsNotice): Promise<void> {
+  for (const notifier of notifiers) await notifier.notify(notice);
+}

@@ -1,0 +1,114 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Actor } from '../../domain/incident.js';
+import { appendAudit } from '../audit.js';
+import type { Database } from '../client.js';
+import { accessGrants, processedRequests, timelineEvents, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
+
+/** Gives a request its `GR-N` exactly once per request key (an incident event key or an update ID). */
+export async function allocateGrantNumber(db: Database, requestKey: string): Promise<{ grant: string; created: boolean }> {
+  const key = `grant:${requestKey}`;
+  return db.transaction(async (tx) => {
+    const claimed = await tx.insert(processedRequests).values({ key, kind: 'access.allocate' }).onConflictDoNothing().returning({ key: processedRequests.key });
+    if (claimed.length === 0) {
+      const [previous] = await tx.select().from(processedRequests).where(eq(processedRequests.key, key));
+      return { grant: String(previous?.result.grant), created: false };
+    }
+    const { rows } = await tx.execute<{ number: number }>(sql`SELECT nextval('grant_number_seq')::int AS number`);
+    const grant = `GR-${rows[0]!.number}`;
+    await tx.update(processedRequests).set({ result: { grant } }).where(eq(processedRequests.key, key));
+    return { grant, created: true };
+  });
+}
+
+/** The grant row's columns a transition may set; dates as ISO text, as the workflow holds them. */
+export interface GrantChanges {
+  status?: string;
+  approvals?: GrantApproval[];
+  credentialRefs?: GrantCredentialRef[];
+  activatedAt?: string;
+  expiresAt?: string;
+  endedAt?: string;
+  endReason?: string;
+}
+
+export interface NewGrant {
+  requester: Actor;
+  capabilities: string[];
+  durationSeconds: number;
+  reason: string;
+}
+
+export interface StoredGrantEvent {
+  grant: string;
+  incident: string;
+  /** `GR-N:<seq>`: the same on every activity retry and workflow replay. */
+  idempotencyKey: string;
+  at: string;
+  actor: Actor;
+  /** `access.request`, `access.approve`, … */
+  action: string;
+  text: string;
+  details: Record<string, unknown>;
+  /** Present only on the first event: the row to create. */
+  created?: NewGrant;
+  changes: GrantChanges;
+}
+
+/**
+ * One transition of a grant: its row, a timeline row on the incident and an audit entry, committed
+ * together exactly once per idempotency key. Returns false for a retry of an applied event.
+ */
+export async function applyGrantEvent(db: Database, event: StoredGrantEvent): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(processedRequests)
+      .values({ key: `event:${event.idempotencyKey}`, kind: event.action })
+      .onConflictDoNothing()
+      .returning({ key: processedRequests.key });
+    if (claimed.length === 0) return false;
+    const at = new Date(event.at);
+    const set = toColumns(event.changes);
+    if (event.created) {
+      await tx.insert(accessGrants).values({
+        key: event.grant,
+        number: Number(event.grant.slice('GR-'.length)),
+        incidentKey: event.incident,
+        ...event.created,
+        status: event.changes.status ?? 'pending',
+        requestedAt: at,
+        ...set,
+        updatedAt: at,
+      });
+    } else {
+      const updated = await tx.update(accessGrants).set({ ...set, updatedAt: at }).where(eq(accessGrants.key, event.grant)).returning({ key: accessGrants.key });
+      if (updated.length === 0) throw new Error(`grant ${event.grant} does not exist`);
+    }
+    const details = { grant: event.grant, action: event.action, ...event.details };
+    await tx.insert(timelineEvents).values({ incidentKey: event.incident, occurredAt: at, kind: 'child', actor: event.actor, text: event.text, details, idempotencyKey: event.idempotencyKey });
+    await appendAudit(tx, { at, actor: event.actor, action: event.action, subject: event.grant, details: { incident: event.incident, text: event.text, ...event.details, ...event.changes }, idempotencyKey: event.idempotencyKey });
+    return true;
+  });
+}
+
+function toColumns(changes: GrantChanges): Partial<typeof accessGrants.$inferInsert> {
+  const date = (v: string | undefined) => (v === undefined ? undefined : new Date(v));
+  const set: Partial<typeof accessGrants.$inferInsert> = {
+    status: changes.status,
+    approvals: changes.approvals,
+    credentialRefs: changes.credentialRefs,
+    activatedAt: date(changes.activatedAt),
+    expiresAt: date(changes.expiresAt),
+    endedAt: date(changes.endedAt),
+    endReason: changes.endReason,
+  };
+  return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+}
+
+export async function getGrant(db: Database, key: string): Promise<AccessGrantRow | undefined> {
+  const [row] = await db.select().from(accessGrants).where(eq(accessGrants.key, key));
+  return row;
+}
+
+export async function listIncidentGrants(db: Database, incident: string): Promise<AccessGrantRow[]> {
+  return db.select().from(accessGrants).where(eq(accessGrants.incidentKey, incident)).orderBy(asc(accessGrants.number));
+}

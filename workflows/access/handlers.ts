@@ -1,0 +1,128 @@
+// The grant's updates and the incident's teardown signal. Validators refuse with one sentence; each
+// handler re-runs its validator in the serial queue before it writes.
+
+import { setHandler } from '@temporalio/workflow';
+import { approvalProblem, extensionProblem, isLiveStatus, revokeProblem } from '../../domain/access.js';
+import { formatDuration } from '../../domain/duration.js';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
+import type { UpdateDefinition } from '@temporalio/common';
+import { teardownSignal } from '../incident/messages.js';
+import type { Grant } from './grant.js';
+import * as msg from './messages.js';
+import { grantProviders } from './activities.js';
+
+export function registerGrantHandlers(g: Grant): void {
+  const { state } = g;
+  const who = (a: Actor) => a.name ?? a.id;
+  const check = (actor: Actor) => ({
+    capabilities: state.capabilities,
+    requester: g.key(state.requester),
+    approver: g.key(actor),
+    commander: g.commanderKey(),
+    grant: state.grant,
+    incident: state.incident,
+  });
+  const approvedBy = () => (state.pendingExtension?.approvals ?? state.approvals).map((a) => g.key(a.actor));
+  const refuseIf = (problem: string | undefined) => problem && g.refuse('NotAllowed', problem);
+
+  function handle<I extends { actor: Actor }>(def: UpdateDefinition<msg.GrantView, [I]>, validate: (i: I) => void, apply: (i: I) => Promise<void>): void {
+    // Before the policy is loaded only the handler (in the queue) can decide; the validator defers.
+    const validator = (i: I) => void (g.policyLoaded && i.actor.source !== 'system' && validate(i));
+    setHandler(
+      def,
+      (i: I) =>
+        g.serially(async () => {
+          validator(i);
+          await apply(i);
+          return g.view();
+        }),
+      { validator },
+    );
+  }
+
+  const decidable = (verb: string) => {
+    if (state.status !== 'pending' && !(state.status === 'active' && state.pendingExtension)) {
+      g.refuse('IllegalTransition', `${state.grant} is ${state.status.replace('_', ' ')}; there is nothing to ${verb}.`);
+    }
+  };
+
+  handle(
+    msg.approveUpdate,
+    (i) => {
+      decidable('approve');
+      refuseIf(approvalProblem(g.policy(), { ...check(i.actor), approvedBy: approvedBy() }, 'approve'));
+    },
+    async (i) => {
+      const at = new Date().toISOString();
+      const ext = state.pendingExtension;
+      const approvals = [...(ext?.approvals ?? state.approvals), { actor: i.actor, at }];
+      if (ext) ext.approvals = approvals;
+      else state.approvals = approvals;
+      const what = ext ? `the extension of ${state.grant}` : state.grant;
+      await g.record(ext ? 'approve_extension' : 'approve', i.actor, `${who(i.actor)} approved ${what} (${approvals.length}/${state.quorum})`, ext ? {} : { approvals }, { reason: i.reason ?? null });
+      g.notify({ kind: 'decided', key: g.noticeKey(`${approvals.length}:approved${ext ? ':ext' : ''}`), decision: 'approved', by: i.actor });
+      if (approvals.length < state.quorum) return;
+      if (ext) await applyExtension(g, ext.seconds, i.actor);
+      else await g.activate(i.actor);
+    },
+  );
+
+  handle(
+    msg.denyUpdate,
+    (i) => {
+      decidable('deny');
+      refuseIf(approvalProblem(g.policy(), { ...check(i.actor), approvedBy: [] }, 'deny'));
+    },
+    async (i) => {
+      const reason = i.reason?.trim() || `denied by ${who(i.actor)}`;
+      if (state.status === 'pending') return g.end('denied', i.actor, reason);
+      state.pendingExtension = undefined;
+      await g.record('deny_extension', i.actor, `${who(i.actor)} denied the extension of ${state.grant}: ${reason}`, {}, { reason });
+      g.notify({ kind: 'decided', key: g.noticeKey(`ext-denied:${state.expiresAt}`), decision: 'denied', by: i.actor });
+    },
+  );
+
+  handle(
+    msg.revokeUpdate,
+    (i) => {
+      if (!isLiveStatus(state.status)) g.refuse('IllegalTransition', `${state.grant} has already ${state.status === 'timed_out' ? 'timed out' : `been ${state.status}`}.`);
+      refuseIf(revokeProblem(g.policy(), check(i.actor)));
+    },
+    (i) => g.end('revoked', i.actor, i.reason?.trim() || `revoked by ${who(i.actor)}`),
+  );
+
+  handle(
+    msg.extendUpdate,
+    (i) => {
+      if (state.status !== 'active') g.refuse('IllegalTransition', `${state.grant} is ${state.status.replace('_', ' ')}; only an active grant can be extended.`);
+      if (state.pendingExtension) g.refuse('IllegalTransition', `An extension of ${state.grant} is already waiting for approval.`);
+      const actor = g.key(i.actor);
+      if (actor !== g.key(state.requester) && actor !== g.commanderKey()) g.refuse('NotAllowed', `Only the requester or the incident commander may extend ${state.grant}.`);
+      const granted = (Date.parse(state.expiresAt!) - Date.parse(state.activatedAt!)) / 1000;
+      refuseIf(extensionProblem(g.policy(), state.capabilities, Math.round(granted), i.seconds, state.grant));
+    },
+    async (i) => {
+      if (!g.requirement().needsApproval) return applyExtension(g, i.seconds, i.actor);
+      // Past what the policy grants without asking, so the approvers decide again.
+      state.pendingExtension = { seconds: i.seconds, requestedBy: i.actor, ...(i.reason ? { reason: i.reason } : {}), approvals: [] };
+      await g.record('request_extension', i.actor, `${who(i.actor)} asked to extend ${state.grant} by ${formatDuration(i.seconds)}`, {}, { seconds: i.seconds, reason: i.reason ?? null });
+      g.askApprovers(0);
+    },
+  );
+
+  setHandler(teardownSignal, ({ reason }) => {
+    void g.serially(() => g.end('revoked', SYSTEM_ACTOR, reason));
+  });
+
+  setHandler(msg.stateQuery, () => g.view());
+}
+
+async function applyExtension(g: Grant, seconds: number, by: Actor): Promise<void> {
+  const s = g.state;
+  const expiresAt = new Date(Date.parse(s.expiresAt!) + seconds * 1000).toISOString();
+  const tokens = await grantProviders.extendGrant({ grant: s.grant, incident: s.incident, requester: s.requester, targets: g.targets(), expiresAt });
+  const credentialRefs = [...s.credentials.filter((c) => c.provider !== 'token'), ...tokens];
+  s.pendingExtension = undefined;
+  await g.record('extend', by, `${s.grant} extended by ${formatDuration(seconds)}, until ${expiresAt}`, { expiresAt, credentialRefs }, { seconds, by });
+  g.notify({ kind: 'decided', key: g.noticeKey(`extended:${expiresAt}`), decision: 'extended', by });
+}
