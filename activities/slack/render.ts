@@ -64,6 +64,11 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
       { type: 'section', fields },
       { type: 'context', elements: [{ type: 'mrkdwn', text: links(view, channelId) }] },
     ];
+    // Grants people hold or asked for (GR-N status summary); the summaries never carry a secret.
+    if (view.grants.length) {
+      const lines = view.grants.map((g) => `• *${safe(g.id)}* ${safe(g.status.replace('_', ' '))} — ${safe(g.summary)}`);
+      blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: `*Access grants*\n${lines.join('\n')}`.slice(0, 3000) } });
+    }
     if (isActivePhase(view.phase)) blocks.push(actionsBlock(view));
     return blocks;
   }

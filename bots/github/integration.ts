@@ -3,6 +3,7 @@
 // that asks GitHub to redeliver what Firebreak missed.
 
 import { Webhooks } from '@octokit/webhooks';
+import { createGitHubAccessNotifier } from '../../activities/github/access-notifier.js';
 import { createGitHubApi, type GitHubApiOptions } from '../../activities/github/client.js';
 import { createGitHubNotifier } from '../../activities/github/notifier.js';
 import { createGitHubRedeliveryActivities } from '../../activities/github/redelivery.js';
@@ -33,6 +34,7 @@ export function buildGitHubIntegration(ctx: IntegrationContext, config: GitHubCo
     name: 'github',
     routes,
     notifiers: [createGitHubNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
+    accessNotifiers: [createGitHubAccessNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
     triageSources: [githubTriageSource({ api, policy, windowSeconds: policy().incidents.contextWindowSeconds })],
     activities: createGitHubRedeliveryActivities({ db: ctx.db, api, policy, webhookUrl }),
     async start() {

@@ -26,13 +26,14 @@ export function renderIncident(view: IncidentView, now = Date.now()): string {
     lines.push(due > 0 ? `next status update due in ${formatDuration(due / 1000)}` : `status update overdue by ${formatDuration(-due / 1000)}`);
   }
   for (const [label, items] of [
-    ['grants', view.grants],
     ['sandboxes', view.sandboxes],
     ['flag changes', view.flagChanges],
     ['action items', view.actionItems],
   ] as const) {
     if (items.length) lines.push(`${label}: ${items.map((c) => `${c.id} ${c.status}`).join(', ')}`);
   }
+  // A line per grant: who holds what until when matters more during an incident than a bare status.
+  if (view.grants.length) lines.push('grants:', ...view.grants.map((g) => `  ${g.id} ${g.status.replace('_', ' ')} ${g.summary}`));
   if (view.timeline.length) {
     lines.push('timeline:');
     for (const entry of view.timeline.slice(-TIMELINE_LINES)) {

@@ -2,9 +2,11 @@
 // notifier activity that renders incidents into Slack. Built only when Slack settings are present.
 
 import { SocketModeReceiver, type App } from '@slack/bolt';
+import { createSlackAccessNotifier } from '../../activities/slack/access-notifier.js';
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackNotifier } from '../../activities/slack/notifier.js';
 import type { IntegrationFactory } from '../../worker/integrations.js';
+import { getIncidentView } from '../temporal.js';
 import type { Route } from '../server.js';
 import { botAuthorization, createSlackApp } from './app.js';
 import type { SlackDeps } from './deps.js';
@@ -24,6 +26,15 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
     logger,
     publicUrl: ctx.config.publicUrl,
   });
+  const accessNotifier = createSlackAccessNotifier({
+    api: createSlackApi(web),
+    db: ctx.db,
+    policy: () => ctx.policy,
+    redactor: ctx.redactor,
+    logger,
+    publicUrl: ctx.config.publicUrl,
+    incidentView: (key) => getIncidentView({ client: ctx.client, taskQueue: ctx.taskQueue }, key),
+  });
   const deps: SlackDeps = { temporal: { client: ctx.client, taskQueue: ctx.taskQueue }, db: ctx.db, policy: ctx.policy, logger };
   const authorize = botAuthorization(web, slack.botToken);
   const routes: Route[] = [];
@@ -41,6 +52,7 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
     name: 'slack',
     routes,
     notifiers: [notifier],
+    accessNotifiers: [accessNotifier],
     triageSources: [],
     async start() {
       // Warm the bot identity so the first command's ack does not wait for auth.test.

@@ -89,6 +89,16 @@ export const handlers: Record<string, Handler> = {
     channel.members.add(s.botUserId);
     return { ok: true, channel: view(channel) };
   },
+  // A DM is an IM channel shared by the bot and one person; Slack answers the same ID every time.
+  'conversations.open': (s, a) => {
+    const users = String(a.users ?? '').split(',').filter(Boolean);
+    if (users.length !== 1) throw new Error(users.length ? 'not_implemented' : 'users_list_not_supplied');
+    const id = `D${s.idPrefix}${users[0]}`;
+    if (!s.channels.has(id)) {
+      s.channels.set(id, { id, name: id, topic: '', purpose: '', archived: false, members: new Set([s.botUserId, users[0]!]), messages: [], pins: new Set() });
+    }
+    return { ok: true, channel: { id, is_im: true, user: users[0] } };
+  },
   'conversations.setTopic': (s, a) => {
     const channel = writable(s, a.channel);
     channel.topic = String(a.topic ?? '');

@@ -21,7 +21,7 @@ describe('the Slack app manifest', () => {
 
   it('asks for every scope the notifier and listeners use', () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'channels:manage', 'channels:join', 'channels:history', 'pins:write', 'reactions:read', 'users:read']),
+      expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'channels:manage', 'channels:join', 'channels:history', 'pins:write', 'reactions:read', 'users:read', 'im:write']),
     );
   });
 });

@@ -1,12 +1,19 @@
 import type { App, BlockAction } from '@slack/bolt';
+import { ACCESS_ACTION_IDS } from '../../../../activities/slack/access-render.js';
 import { ACTION_IDS } from '../../../../activities/slack/render.js';
 import type { SlackDeps } from '../../deps.js';
+import { grantApprove } from './grant-approve.js';
+import { grantDeny } from './grant-deny.js';
+import { grantExtend } from './grant-extend.js';
 import { incidentAck } from './incident-ack.js';
 import { incidentMitigated } from './incident-mitigated.js';
 import { incidentResolve } from './incident-resolve.js';
 import { incidentSeverity } from './incident-severity.js';
 
 export function registerActions(app: App, deps: SlackDeps): void {
+  app.action<BlockAction>(ACCESS_ACTION_IDS.approve, grantApprove(deps));
+  app.action<BlockAction>(ACCESS_ACTION_IDS.deny, grantDeny(deps));
+  app.action<BlockAction>(ACCESS_ACTION_IDS.extend, grantExtend(deps));
   app.action<BlockAction>(ACTION_IDS.acknowledge, incidentAck(deps));
   app.action<BlockAction>(ACTION_IDS.severity, incidentSeverity(deps));
   app.action<BlockAction>(ACTION_IDS.mitigated, incidentMitigated(deps));

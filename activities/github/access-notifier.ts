@@ -1,0 +1,75 @@
+// The GitHub side of just-in-time access: a comment on the incident's issue when approval is asked
+// for, when someone decides, and when the grant ends. Issues are read by many, so this notifier
+// never handles credentials or expiry warnings; those reach the requester privately in Slack.
+// Approvers answer with `/incident access approve GR-N` in a comment, as for every command.
+
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { findLink } from '../../db/queries/links.js';
+import { processedRequests } from '../../db/schema/index.js';
+import { formatDuration } from '../../domain/duration.js';
+import { findPersonByHandle, type Policy } from '../../domain/policy/index.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { AccessNotice, AccessNotifier, ApprovalRequestedNotice, DecidedNotice, EndedNotice } from '../access/notifier.js';
+import { actorName, approvalProgress, endedLine, policyVerdict } from '../access/describe.js';
+import { github, type GitHubApi } from './client.js';
+import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
+
+export interface GitHubAccessNotifierDeps {
+  db: Database;
+  api: GitHubApi;
+  policy: () => Policy;
+  redactor: Redactor;
+}
+
+type Commented = ApprovalRequestedNotice | DecidedNotice | EndedNotice;
+
+export function createGitHubAccessNotifier(deps: GitHubAccessNotifierDeps): AccessNotifier {
+  return {
+    name: 'github',
+    async notify(notice: AccessNotice): Promise<void> {
+      if (notice.kind !== 'approval_requested' && notice.kind !== 'decided' && notice.kind !== 'ended') return;
+      const key = `github-access-comment:${notice.key}`;
+      const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
+      if (done) return;
+      const target = parseIssueRef((await findLink(deps.db, notice.incident, 'github-issue'))?.externalId);
+      if (!target) return;
+      const { owner, name } = splitRepo(target.repo);
+      const client = await deps.api.forRepo(target.repo);
+      const body = deps.redactor.redact(`${eventMarker(notice.incident, `access:${notice.key}`)}\n${renderAccessComment(deps.policy(), notice)}`);
+      const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
+        client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
+      );
+      await deps.db.insert(processedRequests).values({ key, kind: 'github.access-comment', result: { id: data.id } }).onConflictDoNothing();
+    },
+  };
+}
+
+/** Approvers by GitHub login where the policy knows one, so they are notified by the mention. */
+function mention(policy: Policy, name: string): string {
+  const login = findPersonByHandle(policy, name)?.github;
+  return login ? `@${login}` : name;
+}
+
+export function renderAccessComment(policy: Policy, notice: Commented): string {
+  const { view } = notice;
+  const what = `\`${view.capabilities.join(', ')}\``;
+  if (notice.kind === 'approval_requested') {
+    const ext = view.pendingExtension;
+    const asks = ext ? `to extend **${view.grant}** (${what}) by ${formatDuration(ext.seconds)}` : `for ${what} for ${formatDuration(view.durationSeconds)} as **${view.grant}**`;
+    return [
+      `**Access request** — ${actorName(ext?.requestedBy ?? view.requester)} asks ${asks}${view.escalation > 0 ? ' (escalated)' : ''}`,
+      '',
+      `> ${(ext?.reason ?? view.reason).replace(/\n/g, ' ')}`,
+      '',
+      `Policy: ${policyVerdict(policy, view)}. Approvals so far: ${approvalProgress(view)}.`,
+      `Asked: ${notice.approvers.map((n) => mention(policy, n)).join(', ') || 'nobody'}. Reply \`/incident access approve ${view.grant}\` or \`/incident access deny ${view.grant} REASON\`.`,
+    ].join('\n');
+  }
+  if (notice.kind === 'decided') {
+    const verb = { approved: 'approved', denied: 'denied the extension of', extended: 'extended', extension_requested: 'asked to extend' }[notice.decision];
+    const progress = notice.decision === 'approved' ? ` (${approvalProgress(view)})` : '';
+    return `**${view.grant}** — ${actorName(notice.by)} ${verb} ${view.grant} (${what})${progress}.`;
+  }
+  return `**${view.grant}** — ${endedLine(view, notice.status, notice.reason)}.`;
+}

@@ -1,0 +1,27 @@
+// What the grant buttons do after their ack: run the `access …` command the button stands for,
+// through the same code path as `/incident access approve GR-N`, as the person who clicked. The
+// workflow's refusal (self-approval, not an approver, already decided) is shown to them alone.
+
+import { runAccessCommand, type AccessCommand } from '../../../access/commands.js';
+import { parseGrantKey } from '../../../../domain/ids.js';
+import { CommandRefused } from '../../../temporal.js';
+import { slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
+import { ephemeral } from '../../render/reply.js';
+import { buttonValue, type ButtonArgs } from './run-update.js';
+
+export async function runGrantButton(deps: SlackDeps, args: ButtonArgs, command: (grant: string) => Promise<AccessCommand> | AccessCommand): Promise<void> {
+  const { body, respond } = args;
+  const grant = parseGrantKey(buttonValue(args) ?? '');
+  if (!grant) return void (await respond(ephemeral('That button has lost its grant; use `/incident status` in the incident channel.')));
+  try {
+    const reply = await runAccessCommand(
+      { ...deps.temporal, actor: slackActor({ id: body.user.id, name: body.user.name ?? body.user.username }), idempotencyKey: `slack:${body.trigger_id}` },
+      await command(grant),
+    );
+    await respond(ephemeral(reply.text));
+  } catch (err) {
+    const refused = err instanceof CommandRefused;
+    if (!refused) deps.logger.error({ err, grant }, 'Slack grant button failed');
+    await respond(ephemeral(refused ? err.message : UNAVAILABLE)).catch(() => undefined);
+  }
+}
