@@ -3,6 +3,7 @@ import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../worker/logger.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
+import { createFlagActivities, type FlagProviders } from './flags/index.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
@@ -19,6 +20,9 @@ export interface ActivityDeps {
   /** Front-ends that deliver access notices and credentials (Slack DMs, …). */
   accessNotifiers?: AccessNotifier[];
   access?: AccessProviderSettings;
+  /** Flag systems by provider (Unleash, LaunchDarkly) and the Prometheus API rollbacks are verified with. */
+  flagProviders?: FlagProviders;
+  prometheusUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities({ db: deps.db, logger: deps.logger, notifiers: deps.notifiers ?? [] }),
     ...createTriageActivities({ redactor: deps.redactor, sources: [similarIncidentsSource(deps.db), ...(deps.triageSources ?? [])] }),
     ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),
+    ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
   };
 }
 

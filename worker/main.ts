@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { accessTokenKey } from '../activities/access/token.js';
+import { flagProvidersFrom } from '../activities/flags/index.js';
 import { createActivities } from '../activities/index.js';
 import { accessRoutes } from '../bots/access/introspect.js';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../domain/config.js';
@@ -107,6 +108,8 @@ async function serve(
         triageSources: integrations.flatMap((i) => i.triageSources),
         accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
         access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
+        flagProviders: flagProvidersFrom(config),
+        prometheusUrl: process.env.PROMETHEUS_URL?.trim() || undefined,
       }),
       ...integrationActivities(integrations),
     },

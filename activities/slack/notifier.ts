@@ -2,6 +2,7 @@
 // pinned summary kept current, a line per timeline event, and announcements in the policy's
 // incidents channel. Runs inside the publishIncidentUpdate activity; Temporal retries it.
 
+import { FLAG_QUESTION } from '../../domain/flags.js';
 import type { IncidentNotice, IncidentNotifier } from '../notify.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
@@ -69,7 +70,12 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
     const actor = view.timeline.findLast((e) => e.kind === notice.kind && e.text === notice.text)?.actor;
     await inChannel(channel, () =>
       steps.once(`slack-post:${notice.eventKey}`, () =>
-        api.call('chat.postMessage', { channel: channel.id, text: render.eventLine(notice.kind, notice.text, actor) }),
+        api.call('chat.postMessage', {
+          channel: channel.id,
+          text: render.eventLine(notice.kind, notice.text, actor),
+          // The resolve question carries a Keep and a Restore button per rolled-back flag.
+          ...(notice.kind === 'child' && notice.text.startsWith(FLAG_QUESTION) ? { blocks: render.flagQuestionBlocks(view, notice.text) } : {}),
+        }),
       ),
     );
   }

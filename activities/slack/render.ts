@@ -14,6 +14,8 @@ export const ACTION_IDS = {
   severity: 'incident_sev',
   mitigated: 'incident_mitigated',
   resolve: 'incident_resolve',
+  flagKeep: 'flag_keep',
+  flagRestore: 'flag_restore',
 } as const;
 
 const MAX_CHANNEL_NAME = 80;
@@ -98,7 +100,20 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
     return `*${view.key}* (${view.severity}, ${view.phase}) in <#${channelId}>: ${safe(text)}`;
   }
 
-  return { summaryBlocks, summaryText, eventLine, announcement, who, safe };
+  /** The resolve question: Keep/Restore for each flag still waiting for a decision (value `INC-N|flag@env`). */
+  function flagQuestionBlocks(view: IncidentView, text: string): Block[] {
+    const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:triangular_flag_on_post: ${safe(text)}` } }];
+    for (const c of view.flagChanges.filter((f) => f.status === 'awaiting decision')) {
+      const value = `${view.key}|${c.id}`;
+      blocks.push(
+        { type: 'section', text: { type: 'mrkdwn', text: `*${safe(c.id)}* — ${safe(c.summary)}` } },
+        { type: 'actions', block_id: `flag_decision:${c.id}`, elements: [button('Keep', ACTION_IDS.flagKeep, value), button('Restore', ACTION_IDS.flagRestore, value)] },
+      );
+    }
+    return blocks;
+  }
+
+  return { summaryBlocks, summaryText, eventLine, announcement, who, safe, flagQuestionBlocks };
 }
 
 export type Renderer = ReturnType<typeof createRenderer>;

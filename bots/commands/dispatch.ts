@@ -7,6 +7,7 @@ import { helpText } from '../../domain/commands/usage.js';
 import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { runAccessCommand } from '../access/commands.js';
+import { runFlagCommand } from '../flags/commands.js';
 import { CommandRefused, declareIncident, getIncidentView, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
 import { listIncidents, type IncidentListing } from './list.js';
 
@@ -30,9 +31,6 @@ const LATER_FEATURES: Partial<Record<Command['kind'], string>> = {
   'sandbox-extend': 'Debugging sandboxes',
   'sandbox-destroy': 'Debugging sandboxes',
   'sandbox-recreate': 'Debugging sandboxes',
-  'flag-rollback': 'Flag rollback',
-  'flag-restore': 'Flag rollback',
-  'flag-list': 'Flag rollback',
   postmortem: 'Postmortems',
   'postmortem-publish': 'Postmortems',
   'postmortem-approve': 'Postmortems',
@@ -85,6 +83,10 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
     case 'access-revoke':
     case 'access-extend':
       return runAccessCommand(ctx, command);
+    case 'flag-rollback':
+    case 'flag-restore':
+    case 'flag-list':
+      return runFlagCommand(ctx, command);
     default: {
       const feature = LATER_FEATURES[command.kind] ?? 'This command';
       return { ok: false, text: `${feature} is not available on this Firebreak yet; \`help\` lists what is.` };

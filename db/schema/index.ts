@@ -4,3 +4,4 @@ export * from './audit.js';
 export * from './processed-requests.js';
 export * from './links.js';
 export * from './grants.js';
+export * from './flags.js';

@@ -61,12 +61,20 @@ const severity = z
   .transform((s) => inSeconds(s, ['statusUpdateEvery', 'commanderWithin']));
 
 const flagName = matching(/^[A-Za-z0-9._~-]+$/, 'a flag name');
-const serviceFlags = z.strictObject({
-  provider: z.enum(['unleash', 'launchdarkly']),
-  project: text,
-  environment: text,
-  names: z.array(flagName).min(1),
-});
+const serviceFlags = z
+  .strictObject({
+    provider: z.enum(['unleash', 'launchdarkly']),
+    project: text,
+    environment: text,
+    names: z.array(flagName).min(1),
+    // Rollbacks of these flags wait for a second person allowed to roll back (or the emergency bypass).
+    approvalRequired: bool.default(false),
+    // Flags whose rollback is always "off", whatever their history says.
+    killSwitches: z.array(flagName).default(() => []),
+    // After a rollback, wait this long and compare the service's errorRateQuery before and after.
+    verifyAfter: duration().optional(),
+  })
+  .transform((s) => inSeconds(s, ['verifyAfter']));
 
 const service = z.strictObject({
   repo: githubRepo,

@@ -25,10 +25,11 @@ export interface SlackHarness {
   stop(): Promise<void>;
 }
 
-export async function startSlackHarness(): Promise<SlackHarness> {
+export async function startSlackHarness(options: Omit<NonNullable<Parameters<typeof startTestSystem>[0]>, 'notifiers'> = {}): Promise<SlackHarness> {
   const slack = await startSlackStandIn({ users: [{ id: 'U0DAVE', name: 'dave', real_name: 'Dave Outsider' }] });
   const built: { integration?: Integration } = {};
   const system = await startTestSystem({
+    ...options,
     // The notifier is built with the integration below, once the system's client exists.
     notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }],
   });

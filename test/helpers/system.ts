@@ -44,6 +44,8 @@ export async function startTestSystem(
     activities?: IntegrationActivities;
     accessNotifiers?: AccessNotifier[];
     access?: ActivityDeps['access'];
+    flagProviders?: ActivityDeps['flagProviders'];
+    prometheusUrl?: string;
   } = {},
 ): Promise<TestSystem> {
   const address = inject('temporalAddress');
@@ -64,6 +66,8 @@ export async function startTestSystem(
       notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
       accessNotifiers: options.accessNotifiers,
       access: options.access,
+      flagProviders: options.flagProviders,
+      prometheusUrl: options.prometheusUrl,
     }),
     ...options.activities,
   };

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { severityPolicy } from '../../domain/policy/index.js';
 import { context } from './activities.js';
 import { registerAccessHandlers } from './access.js';
+import { registerFlagHandlers, snapshotFlags } from './flags.js';
 import { registerLifecycleHandlers } from './handlers.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { IncidentRuntime } from './runtime.js';
@@ -17,6 +18,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   const { state } = rt;
   registerLifecycleHandlers(rt);
   registerAccessHandlers(rt);
+  registerFlagHandlers(rt);
 
   if (!input.carried) {
     // Triage starts the moment the incident exists: validators must see it at once, while the
@@ -31,6 +33,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
     );
   }
   if (!input.carried && patched('triage-context')) gatherContext(rt);
+  if (!input.carried && patched('flag-snapshot')) snapshotFlags(rt);
   await rt.drainQueue();
   rt.upsertSearchAttributes();
 

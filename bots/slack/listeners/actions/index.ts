@@ -5,6 +5,8 @@ import type { SlackDeps } from '../../deps.js';
 import { grantApprove } from './grant-approve.js';
 import { grantDeny } from './grant-deny.js';
 import { grantExtend } from './grant-extend.js';
+import { flagKeep } from './flag-keep.js';
+import { flagRestore } from './flag-restore.js';
 import { incidentAck } from './incident-ack.js';
 import { incidentMitigated } from './incident-mitigated.js';
 import { incidentResolve } from './incident-resolve.js';
@@ -18,4 +20,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION_IDS.severity, incidentSeverity(deps));
   app.action<BlockAction>(ACTION_IDS.mitigated, incidentMitigated(deps));
   app.action<BlockAction>(ACTION_IDS.resolve, incidentResolve(deps));
+  app.action<BlockAction>(ACTION_IDS.flagKeep, flagKeep(deps));
+  app.action<BlockAction>(ACTION_IDS.flagRestore, flagRestore(deps));
 }
