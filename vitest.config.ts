@@ -19,7 +19,8 @@ export default defineConfig({
           include: ['test/workflows/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 60_000,
+          // CI runs on a loaded two-core machine; see WAIT_SCALE in test/helpers/system.ts.
+          testTimeout: process.env.CI ? 120_000 : 60_000,
           hookTimeout: 120_000,
           // One worker process per file keeps Temporal workers and pools apart; two cores here.
           pool: 'forks',

@@ -41,7 +41,7 @@ async function declareFromCli(services: string[]) {
 }
 
 async function trackingIssue(key: string) {
-  const link = await eventually(async () => findLink(gh.system.database.db, key, 'github-issue'), 15_000, 'tracking issue link');
+  const link = await eventually(async () => findLink(gh.system.database.db, key, 'github-issue'), 30_000, 'tracking issue link');
   const number = Number(link.externalId.split('#')[1]);
   return { link, number, issue: () => gh.standin.issue('acme/payments', number)!, comments: () => gh.standin.commentsOn('acme/payments', number).map((c) => c.body) };
 }

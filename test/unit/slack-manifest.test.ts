@@ -16,7 +16,9 @@ describe('the Slack app manifest', () => {
     expect(manifest.features.slash_commands[0]).toMatchObject({ command: '/incident', should_escape: true });
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['reaction_added', 'reaction_removed']);
-    expect(Object.values(ACTION_IDS).length).toBe(4);
+    // Interactivity has one request URL, so every button's action ID must be distinct.
+    expect(new Set(Object.values(ACTION_IDS)).size).toBe(Object.values(ACTION_IDS).length);
+    expect(Object.values(ACTION_IDS)).toEqual(expect.arrayContaining(['incident_ack', 'incident_sev', 'incident_mitigated', 'incident_resolve', 'flag_keep', 'flag_restore']));
   });
 
   it('asks for every scope the notifier and listeners use', () => {
