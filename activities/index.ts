@@ -7,6 +7,7 @@ import { createFlagActivities, type FlagProviders } from './flags/index.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
+import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
 
 export interface ActivityDeps {
@@ -23,6 +24,9 @@ export interface ActivityDeps {
   /** Flag systems by provider (Unleash, LaunchDarkly) and the Prometheus API rollbacks are verified with. */
   flagProviders?: FlagProviders;
   prometheusUrl?: string;
+  /** Front-ends that deliver sandbox credentials (by DM) and playbooks. */
+  sandboxNotifiers?: SandboxNotifier[];
+  sandbox?: SandboxSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -33,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTriageActivities({ redactor: deps.redactor, sources: [similarIncidentsSource(deps.db), ...(deps.triageSources ?? [])] }),
     ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),
     ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
+    ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
   };
 }
 

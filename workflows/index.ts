@@ -3,3 +3,4 @@ export { incidentWorkflow } from './incident/workflow.js';
 export { declareIncidentWorkflow } from './declare/workflow.js';
 export { githubRedeliveryWorkflow } from './github-redelivery/workflow.js';
 export { accessGrantWorkflow } from './access/workflow.js';
+export { sandboxWorkflow } from './sandbox/workflow.js';

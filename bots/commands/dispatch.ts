@@ -6,9 +6,12 @@ import type { Command, PersonRef } from '../../domain/commands/types.js';
 import { helpText } from '../../domain/commands/usage.js';
 import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
+import * as sandboxes from '../../workflows/sandbox/messages.js';
+import { sandboxWorkflowId } from '../../domain/ids.js';
 import { runAccessCommand } from '../access/commands.js';
 import { runFlagCommand } from '../flags/commands.js';
-import { CommandRefused, declareIncident, getIncidentView, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
+import { CommandRefused, declareIncident, getIncidentView, incidentHandle, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
+import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
 
 export interface CommandContext extends TemporalContext {
@@ -27,10 +30,6 @@ export type Reply =
   | { ok: false; text: string };
 
 const LATER_FEATURES: Partial<Record<Command['kind'], string>> = {
-  'sandbox-create': 'Debugging sandboxes',
-  'sandbox-extend': 'Debugging sandboxes',
-  'sandbox-destroy': 'Debugging sandboxes',
-  'sandbox-recreate': 'Debugging sandboxes',
   postmortem: 'Postmortems',
   'postmortem-publish': 'Postmortems',
   'postmortem-approve': 'Postmortems',
@@ -87,10 +86,38 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
     case 'flag-restore':
     case 'flag-list':
       return runFlagCommand(ctx, command);
+    case 'sandbox-create':
+    case 'sandbox-recreate':
+    case 'sandbox-extend':
+    case 'sandbox-destroy':
+      return sandbox(ctx, command);
     default: {
       const feature = LATER_FEATURES[command.kind] ?? 'This command';
       return { ok: false, text: `${feature} is not available on this Firebreak yet; \`help\` lists what is.` };
     }
+  }
+}
+
+/** Creation goes through the incident (which starts `sandbox:SBX-N`); the rest to the sandbox itself. */
+async function sandbox(ctx: CommandContext, command: Extract<Command, { kind: `sandbox-${string}` }>): Promise<Reply> {
+  if (command.kind === 'sandbox-create' || command.kind === 'sandbox-recreate') {
+    const input: sandboxes.CreateSandboxInput =
+      command.kind === 'sandbox-create'
+        ? { actor: ctx.actor, seed: command.seed, ttlSeconds: command.ttlSeconds, source: command.source, release: command.release, requestKey: ctx.idempotencyKey }
+        : { actor: ctx.actor, recreate: command.sandbox, requestKey: ctx.idempotencyKey };
+    const incident = requireIncident(ctx);
+    const r = await incidentHandle(ctx, incident).executeUpdate(sandboxes.createSandboxUpdate, { args: [input], updateId: `sandbox:${ctx.idempotencyKey}` });
+    return { ok: true, text: `${r.sandbox} is being built from ${r.source} (seed ${r.seed}, ${formatDuration(r.ttlSeconds)}); credentials arrive in a private message.`, incident };
+  }
+  const handle = ctx.client.workflow.getHandle(sandboxWorkflowId(command.sandbox));
+  try {
+    const view =
+      command.kind === 'sandbox-extend'
+        ? await handle.executeUpdate(sandboxes.extendSandboxUpdate, { args: [{ actor: ctx.actor, seconds: command.durationSeconds }] })
+        : await handle.executeUpdate(sandboxes.destroySandboxUpdate, { args: [{ actor: ctx.actor }] });
+    return { ok: true, text: view.status === 'ready' ? `${view.sandbox} is ready until ${view.expiresAt}.` : `${view.sandbox} is ${view.status.replace('_', ' ')}.`, incident: view.incident };
+  } catch (err) {
+    throw toRefusal(err, command.sandbox) ?? err;
   }
 }
 

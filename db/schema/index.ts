@@ -5,3 +5,4 @@ export * from './processed-requests.js';
 export * from './links.js';
 export * from './grants.js';
 export * from './flags.js';
+export * from './sandboxes.js';

@@ -7,6 +7,7 @@ import { registerFlagHandlers, snapshotFlags } from './flags.js';
 import { registerLifecycleHandlers } from './handlers.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { IncidentRuntime } from './runtime.js';
+import { registerSandboxHandlers } from './sandbox.js';
 import { initialState, nextDue, type Due } from './state.js';
 
 /**
@@ -19,6 +20,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   registerLifecycleHandlers(rt);
   registerAccessHandlers(rt);
   registerFlagHandlers(rt);
+  registerSandboxHandlers(rt);
 
   if (!input.carried) {
     // Triage starts the moment the incident exists: validators must see it at once, while the

@@ -1,0 +1,126 @@
+// Building a sandbox: read the source's schema, check every column has a safe rule (before the
+// sandbox server is touched), choose the rows, then fill the sandbox database, all from one
+// REPEATABLE READ snapshot of the source. Returns what the provenance record needs.
+
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { canonicalJson } from '../../domain/sandbox/canonical.js';
+import { TEXT_TYPES, sensitiveByName } from '../../domain/sandbox/detect.js';
+import { describeRule, planMasking, policyEntry, type MaskingPlan } from '../../domain/sandbox/plan.js';
+import { quoteIdent, tableIdent, type SandboxRules, type SchemaInfo } from '../../domain/sandbox/types.js';
+import type { Redactor } from '../../domain/redact.js';
+import { contentHash, fillSandbox } from './fill.js';
+import { introspectSchema } from './introspect.js';
+import { createMasker, deriveMaskingKey } from './masker.js';
+import { prepareKeyTables, selectRows } from './subset.js';
+import { ensureDatabase, sandboxName, urlFor, withClient } from './target.js';
+
+export interface CloneRequest {
+  sandboxId: string;
+  sourceUrl: string;
+  sandboxAdminUrl: string;
+  seed: number;
+  /** Server-side masking secret: with the seed it keys every mask. */
+  secret: string | Uint8Array;
+  rules: SandboxRules;
+  redactor: Redactor;
+  signal?: AbortSignal;
+  onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
+}
+
+export interface CloneResult {
+  database: string;
+  source: { database: string; server: string };
+  snapshotAt: string;
+  schemaHash: string;
+  policyHash: string;
+  seed: number;
+  rowCounts: Record<string, number>;
+  /** Per table, the rule and why for each masked column (kept columns are left out). */
+  rules: Record<string, Record<string, string>>;
+  contentHash: string;
+  /** True when tables copied by an interrupted attempt were kept. */
+  resumed: boolean;
+}
+
+const SAMPLE_ROWS = 200;
+
+// Fixed output formats: the same values print the same way whatever the server's defaults, so the
+// content hash depends on the data alone. No timeouts: a large table's COPY runs for a while.
+// work_mem lets the primary-key ORDER BY sort in memory instead of spilling to disk.
+const SESSION = [
+  `SET work_mem = '64MB'`,
+  `SET DateStyle = 'ISO, YMD'`,
+  `SET IntervalStyle = 'postgres'`,
+  `SET TimeZone = 'UTC'`,
+  'SET extra_float_digits = 1',
+  `SET bytea_output = 'hex'`,
+  'SET statement_timeout = 0',
+  'SET idle_in_transaction_session_timeout = 0',
+];
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A few values of each unruled text column, for the content detector. */
+async function sampleText(source: pg.ClientBase, schema: SchemaInfo, rules: SandboxRules): Promise<Record<string, Record<string, string[]>>> {
+  const samples: Record<string, Record<string, string[]>> = {};
+  for (const t of schema.tables) {
+    const ruled = policyEntry(rules.masking, t) ?? {};
+    const columns = t.columns.filter((c) => TEXT_TYPES.has(c.baseType) && ruled[c.name] === undefined && !sensitiveByName(c));
+    if (columns.length === 0) continue;
+    const { rows } = await source.query<Record<string, string | null>>(
+      `SELECT ${columns.map((c, i) => `${quoteIdent(c.name)}::text AS c${i}`).join(', ')} FROM ${tableIdent(t)} LIMIT ${SAMPLE_ROWS}`,
+    );
+    samples[t.qualified] = Object.fromEntries(columns.map((c, i) => [c.name, rows.map((r) => r[`c${i}`]).filter((v): v is string => typeof v === 'string')]));
+  }
+  return samples;
+}
+
+function appliedRules(plan: MaskingPlan): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [table, columns] of Object.entries(plan)) {
+    const masked = Object.entries(columns).filter(([, c]) => c.rule !== 'keep' || c.why === 'policy');
+    if (masked.length > 0) out[table] = Object.fromEntries(masked.map(([name, c]) => [name, c.why === 'policy' ? describeRule(c.rule) : `${describeRule(c.rule)} (${c.why})`]));
+  }
+  return out;
+}
+
+export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
+  const database = sandboxName(req.sandboxId);
+  return withClient(req.sourceUrl, async (source) => {
+    for (const sql of SESSION) await source.query(sql);
+    const schema = await introspectSchema(source);
+    const keys = await prepareKeyTables(source, schema, req.rules);
+    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      const { rows } = await source.query<{ at: Date; db: string; server: string }>(
+        `SELECT now() AS at, current_database() AS db, coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local') AS server`,
+      );
+      const plan = planMasking({ schema, rules: req.rules, samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
+      const selection = await selectRows(source, schema, req.rules, keys);
+      await ensureDatabase(req.sandboxAdminUrl, database);
+      const schemaHash = sha256(canonicalJson(schema));
+      const masker = createMasker(deriveMaskingKey(req.secret, req.seed));
+      const filled = await withClient(urlFor(req.sandboxAdminUrl, database), async (target) => {
+        for (const sql of SESSION) await target.query(sql);
+        return fillSandbox({ source, target, schema, schemaHash, plan, masker, selection, signal: req.signal, onProgress: req.onProgress });
+      });
+      await source.query('COMMIT');
+      return {
+        database,
+        source: { database: rows[0]!.db, server: rows[0]!.server },
+        snapshotAt: rows[0]!.at.toISOString(),
+        schemaHash,
+        policyHash: sha256(canonicalJson(req.rules)),
+        seed: req.seed,
+        rowCounts: Object.fromEntries([...filled.copies].map(([t, c]) => [t, c.rows])),
+        rules: appliedRules(plan),
+        contentHash: contentHash(schema, filled.copies),
+        resumed: filled.resumed,
+      };
+    } catch (error) {
+      await source.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,140 @@
+// Filling one sandbox database, resumable table by table. Each table is truncated, copied and
+// marked done in one target transaction, so a crash leaves every table either complete and marked
+// or rolled back to empty: a retry skips the first kind and copies the second again.
+
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { copiedColumns, postDataStatements, preDataStatements } from '../../domain/sandbox/ddl.js';
+import type { MaskingPlan } from '../../domain/sandbox/plan.js';
+import { quoteIdent, tableIdent, type SchemaInfo, type TableInfo } from '../../domain/sandbox/types.js';
+import { copyTable } from './copy.js';
+import type { Masker } from './masker.js';
+import type { Selection } from './subset.js';
+import { META_SCHEMA, ensureMeta, readState, writeState } from './target.js';
+
+export interface FillContext {
+  source: pg.ClientBase;
+  target: pg.ClientBase;
+  schema: SchemaInfo;
+  schemaHash: string;
+  plan: MaskingPlan;
+  masker: Masker;
+  selection: Selection;
+  signal?: AbortSignal;
+  onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
+}
+
+export interface TableCopy {
+  rows: number;
+  hash: string;
+}
+
+async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Drops everything a different source schema left behind, keeping the database and `_firebreak`. */
+async function resetTarget(target: pg.ClientBase): Promise<void> {
+  const { rows } = await target.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', $1) AND nspname NOT LIKE 'pg_%'`,
+    [META_SCHEMA],
+  );
+  for (const { nspname } of rows) await target.query(`DROP SCHEMA ${quoteIdent(nspname)} CASCADE`);
+  await target.query('CREATE SCHEMA public');
+  await target.query(`TRUNCATE ${META_SCHEMA}.state, ${META_SCHEMA}.copy_progress`);
+}
+
+async function ensureSchema(ctx: FillContext): Promise<void> {
+  await ensureMeta(ctx.target);
+  const recorded = await readState<string>(ctx.target, 'schemaHash');
+  if (recorded === ctx.schemaHash) return;
+  if (recorded !== undefined) await resetTarget(ctx.target);
+  await inTransaction(ctx.target, async () => {
+    for (const sql of preDataStatements(ctx.schema)) await ctx.target.query(sql);
+    await writeState(ctx.target, 'schemaHash', ctx.schemaHash);
+  });
+}
+
+function copyStatements(t: TableInfo, selection: Selection): { copyOut: string; copyIn: string } {
+  const columns = copiedColumns(t).map((c) => quoteIdent(c.name)).join(', ');
+  // Primary-key order makes the table's hash a function of its content; without a key, the row's
+  // text (json and other types without ordering still have one).
+  const order = t.primaryKey.length > 0 ? t.primaryKey.map(quoteIdent).join(', ') : 'x::text';
+  return {
+    copyOut: `COPY (SELECT ${columns} FROM ${tableIdent(t)} AS x${selection.where(t)} ORDER BY ${order}) TO STDOUT`,
+    // FREEZE: the table was truncated in this transaction, so rows can land frozen and the index
+    // builds and foreign-key checks that read them next do not rewrite every page for hint bits.
+    copyIn: `COPY ${tableIdent(t)} (${columns}) FROM STDIN WITH (FREEZE)`,
+  };
+}
+
+async function copyOne(ctx: FillContext, t: TableInfo, tablesDone: number): Promise<TableCopy> {
+  const columns = copiedColumns(t);
+  const rules = ctx.plan[t.qualified]!;
+  const maskers = columns.map((c) => ctx.masker.forColumn(t.qualified, c, rules[c.name]!.rule));
+  const keyNames = t.primaryKey.length > 0 ? t.primaryKey : columns.map((c) => c.name);
+  const keyIndexes = keyNames.map((k) => columns.findIndex((c) => c.name === k));
+  const report = (rows: number) => ctx.onProgress?.({ table: t.qualified, rows, tablesDone, tables: ctx.schema.tables.length });
+  return inTransaction(ctx.target, async () => {
+    await ctx.target.query(`TRUNCATE ${tableIdent(t)}`);
+    const copied = await copyTable({ source: ctx.source, target: ctx.target, ...copyStatements(t, ctx.selection), maskers, keyIndexes, onRows: report, signal: ctx.signal });
+    await ctx.target.query(`INSERT INTO ${META_SCHEMA}.copy_progress (table_name, rows, hash) VALUES ($1, $2, $3)`, [t.qualified, copied.rows, copied.hash]);
+    return copied;
+  });
+}
+
+async function copyAll(ctx: FillContext): Promise<{ copies: Map<string, TableCopy>; resumed: boolean }> {
+  const done = await ctx.target.query<{ table_name: string; rows: string; hash: string }>(`SELECT table_name, rows, hash FROM ${META_SCHEMA}.copy_progress`);
+  const copies = new Map(done.rows.map((r) => [r.table_name, { rows: Number(r.rows), hash: r.hash }]));
+  const resumed = copies.size > 0;
+  for (const t of ctx.schema.tables) {
+    ctx.signal?.throwIfAborted();
+    if (!copies.has(t.qualified)) copies.set(t.qualified, await copyOne(ctx, t, copies.size));
+  }
+  return { copies, resumed };
+}
+
+async function clearCopies(ctx: FillContext): Promise<void> {
+  const tables = ctx.schema.tables.map(tableIdent);
+  await ctx.target.query(`TRUNCATE ${[...tables, `${META_SCHEMA}.copy_progress`].join(', ')}`);
+}
+
+export function contentHash(schema: SchemaInfo, copies: Map<string, TableCopy>): string {
+  const hash = createHash('sha256');
+  for (const t of schema.tables) {
+    const c = copies.get(t.qualified)!;
+    hash.update(`${t.qualified}\t${c.rows}\t${c.hash}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Schema, data, constraints. Tables kept from an interrupted attempt came from an older snapshot;
+ * if the foreign keys then do not hold, every table is copied again from this snapshot.
+ */
+export async function fillSandbox(ctx: FillContext): Promise<{ copies: Map<string, TableCopy>; resumed: boolean }> {
+  await ensureSchema(ctx);
+  const finished = await readState<Record<string, TableCopy>>(ctx.target, 'finished');
+  if (finished) return { copies: new Map(Object.entries(finished)), resumed: true };
+  for (let attempt = 1; ; attempt++) {
+    const { copies, resumed } = await copyAll(ctx);
+    try {
+      await inTransaction(ctx.target, async () => {
+        for (const sql of postDataStatements(ctx.schema)) await ctx.target.query(sql);
+        await writeState(ctx.target, 'finished', Object.fromEntries(copies));
+      });
+      return { copies, resumed };
+    } catch (error) {
+      if (!resumed || attempt > 1 || (error as { code?: string }).code !== '23503') throw error;
+      await clearCopies(ctx);
+    }
+  }
+}

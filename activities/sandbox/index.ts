@@ -1,0 +1,130 @@
+// Sandbox activities: persistence of sandbox transitions, the Postgres replica provider (clone,
+// credentials, teardown on the sandbox server) and delivery through the front-ends' notifiers.
+
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../../db/client.js';
+import { allocateSandboxNumber, applySandboxEvent, getSandbox, type StoredSandboxEvent } from '../../db/queries/sandboxes.js';
+import type { Actor } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
+import type { Redactor } from '../../domain/redact.js';
+import { SandboxPlanError } from '../../domain/sandbox/plan.js';
+import { cloneSandbox, type CloneResult } from './clone.js';
+import type { SandboxNotice, SandboxNotifier } from './notifier.js';
+import { destroySandboxDatabase, extendCredentials, issueCredentials, sandboxName } from './target.js';
+
+export type { SandboxNotice, SandboxNotifier } from './notifier.js';
+export { createRecordingSandboxNotifier } from './notifier.js';
+
+export interface SandboxSettings {
+  /** Superuser URL of the sandbox server (SANDBOX_ADMIN_URL); never the source's. */
+  adminUrl?: string;
+  /** Keys every mask together with the seed; the same secret must serve recreations. */
+  secret?: string;
+  /** Where `env:NAME` source references are looked up; process.env by default. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface SandboxActivityDeps {
+  db: Database;
+  policy: () => Policy;
+  redactor: Redactor;
+  notifiers: SandboxNotifier[];
+  settings: SandboxSettings;
+}
+
+export interface ProvisionInput {
+  sandbox: string;
+  source: string;
+  seed: number;
+}
+
+function misconfigured(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'SandboxMisconfigured', message, nonRetryable: true });
+}
+
+async function notifyAll(notifiers: SandboxNotifier[], notice: SandboxNotice): Promise<void> {
+  const results = await Promise.allSettled(notifiers.map((n) => n.notify(notice)));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+export function createSandboxActivities(deps: SandboxActivityDeps) {
+  const { settings } = deps;
+  const required = (value: string | undefined, missing: string): string => {
+    if (!value) throw misconfigured(missing);
+    return value;
+  };
+  const adminUrl = () => required(settings.adminUrl, 'SANDBOX_ADMIN_URL is not set, so sandboxes cannot be created; set it to the sandbox server.');
+  const sourceUrl = (name: string) => {
+    const source = deps.policy().sandboxes?.sources[name];
+    if (!source) throw misconfigured(`Sandbox source "${name}" is not defined under sandboxes.sources in the policy.`);
+    return required((settings.env ?? process.env)[source.urlEnv], `Sandbox source "${name}" reads its URL from ${source.urlEnv}, which is not set.`);
+  };
+
+  return {
+    async allocateSandboxKey(input: { requestKey: string }): Promise<{ sandbox: string }> {
+      return { sandbox: (await allocateSandboxNumber(deps.db, input.requestKey)).sandbox };
+    },
+
+    async recordSandboxEvent(event: StoredSandboxEvent): Promise<{ applied: boolean }> {
+      const redacted = { ...event, text: deps.redactor.redact(event.text) };
+      return { applied: await applySandboxEvent(deps.db, redacted) };
+    },
+
+    async getSandboxRecord(input: { sandbox: string }): Promise<{ incident: string; source: string; seed: number; releaseRef?: string; contentHash?: string } | undefined> {
+      const row = await getSandbox(deps.db, input.sandbox);
+      if (!row) return undefined;
+      return { incident: row.incidentKey, source: row.source, seed: row.seed, releaseRef: row.releaseRef ?? undefined, contentHash: row.contentHash ?? undefined };
+    },
+
+    /** Long: heartbeats with the table and row it is at; a retry resumes table by table. */
+    async provisionSandbox(input: ProvisionInput): Promise<CloneResult> {
+      const sandboxes = deps.policy().sandboxes;
+      if (!sandboxes) throw misconfigured('The policy has no sandboxes section, so sandboxes cannot be created.');
+      const ctx = Context.current();
+      let last: unknown = { phase: 'starting' };
+      const beat = setInterval(() => ctx.heartbeat(last), 5000);
+      try {
+        ctx.heartbeat(last);
+        return await cloneSandbox({
+          sandboxId: input.sandbox,
+          sourceUrl: sourceUrl(input.source),
+          sandboxAdminUrl: adminUrl(),
+          seed: input.seed,
+          secret: required(settings.secret, 'No sandbox masking secret is configured; set one so masks cannot be recomputed from guesses.'),
+          rules: { subset: sandboxes.subset, masking: sandboxes.masking },
+          redactor: deps.redactor,
+          signal: ctx.cancellationSignal,
+          onProgress: (p) => ctx.heartbeat((last = p)),
+        });
+      } catch (error) {
+        if (error instanceof SandboxPlanError) throw ApplicationFailure.create({ type: 'SandboxRefused', message: error.message, nonRetryable: true, details: [error.problems] });
+        throw error;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    /** The password goes to the notifiers only; the workflow learns the role and where to connect. */
+    async issueSandboxCredentials(input: { sandbox: string; incident: string; requester: Actor; validUntil: string }) {
+      const creds = await issueCredentials(adminUrl(), input.sandbox, new Date(input.validUntil));
+      const key = `${input.sandbox}:credentials:${input.validUntil}:${Context.current().info.attempt}`;
+      await notifyAll(deps.notifiers, { kind: 'credentials', sandbox: input.sandbox, incident: input.incident, key, requester: input.requester, url: creds.url, role: creds.role, validUntil: creds.validUntil });
+      const url = new URL(creds.url);
+      return { role: creds.role, host: url.host, database: sandboxName(input.sandbox) };
+    },
+
+    async extendSandboxCredentials(input: { sandbox: string; validUntil: string }): Promise<void> {
+      await extendCredentials(adminUrl(), input.sandbox, new Date(input.validUntil));
+    },
+
+    async destroySandbox(input: { sandbox: string }): Promise<void> {
+      await destroySandboxDatabase(adminUrl(), input.sandbox);
+    },
+
+    async publishSandboxPlaybook(input: { sandbox: string; incident: string; markdown: string }): Promise<void> {
+      await notifyAll(deps.notifiers, { kind: 'playbook', ...input, key: `${input.sandbox}:playbook`, markdown: deps.redactor.redact(input.markdown) });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The sandbox workflow's public contract, and the incident update that creates a sandbox.
+// Front-ends import this file (never workflow.ts) to create, extend, destroy and recreate.
+
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/incident.js';
+import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
+import type { TimelineEntry } from '../../domain/timeline.js';
+
+export type SandboxStatus = 'provisioning' | 'ready' | 'tearing_down' | 'destroyed' | 'failed';
+
+export interface SandboxInput {
+  sandbox: string;
+  incident: string;
+  incidentTitle: string;
+  requester: Actor;
+  /** Policy name of the requester, for the provenance record. */
+  requesterName: string;
+  source: string;
+  seed: number;
+  ttlSeconds: number;
+  /** Longest life from ready, extensions included. */
+  maxTtlSeconds: number;
+  /** How long before expiry the requester is warned. */
+  warnBeforeSeconds: number;
+  release?: { ref: string; sha?: string };
+  /** `sandbox recreate`: the sandbox rebuilt, and the content hash it had. */
+  recreatedFrom?: { sandbox: string; contentHash?: string };
+  /** The incident's timeline when the sandbox was asked for, for the playbook. */
+  timeline: TimelineEntry[];
+}
+
+export interface SandboxView {
+  sandbox: string;
+  incident: string;
+  status: SandboxStatus;
+  source: string;
+  seed: number;
+  requester: Actor;
+  ttlSeconds: number;
+  requestedAt: string;
+  readyAt?: string;
+  expiresAt?: string;
+  warnedAt?: string;
+  endedAt?: string;
+  endReason?: string;
+  provenance?: SandboxProvenance;
+  /** Where to connect; the password went to the requester by DM only. */
+  connection?: { host: string; database: string; role: string };
+  /** For a recreation: whether the content hash equals the original's. */
+  matchesOriginal?: boolean;
+}
+
+export interface SandboxActorInput {
+  actor: Actor;
+  reason?: string;
+}
+export interface ExtendSandboxInput extends SandboxActorInput {
+  seconds: number;
+}
+
+export const stateQuery = defineQuery<SandboxView>('state');
+export const extendSandboxUpdate = defineUpdate<SandboxView, [ExtendSandboxInput]>('extend');
+export const destroySandboxUpdate = defineUpdate<SandboxView, [SandboxActorInput]>('destroy');
+
+/** Incident side: `sandbox create …` and `sandbox recreate SBX-N` inside an incident. */
+export interface CreateSandboxInput {
+  actor: Actor;
+  seed?: number;
+  ttlSeconds?: number;
+  source?: string;
+  release?: string;
+  recreate?: string;
+  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
+  requestKey?: string;
+}
+
+export interface CreateSandboxResult {
+  sandbox: string;
+  workflowId: string;
+  source: string;
+  seed: number;
+  ttlSeconds: number;
+}
+
+export const createSandboxUpdate = defineUpdate<CreateSandboxResult, [CreateSandboxInput]>('createSandbox');
