@@ -55,6 +55,8 @@ export interface Config {
   launchDarkly?: { apiToken: string; apiUrl: string };
   /** Admin URL of the Postgres server sandboxes are created on. */
   sandboxAdminUrl?: string;
+  /** Keys every sandbox mask (with the seed); required with SANDBOX_ADMIN_URL. */
+  sandboxSecret?: string;
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
   dashboardToken?: string;
@@ -252,6 +254,19 @@ function readAccess(env: Env): Pick<Config, 'accessPostgresUrl' | 'accessTokenKe
   return { accessPostgresUrl: readUrl(env, 'ACCESS_POSTGRES_URL', POSTGRES), accessTokenKey: key && rawKey ? { base64: rawKey, key } : undefined, introspectionToken };
 }
 
+function readSandbox(env: Env): Pick<Config, 'sandboxAdminUrl' | 'sandboxSecret'> {
+  const sandboxAdminUrl = readUrl(env, 'SANDBOX_ADMIN_URL', POSTGRES);
+  const sandboxSecret = read(env, 'FIREBREAK_SANDBOX_SECRET');
+  // Without a stable secret a recreated sandbox would mask differently and its hash would not match.
+  if (sandboxAdminUrl && sandboxSecret === undefined) {
+    fail('FIREBREAK_SANDBOX_SECRET', 'missing; SANDBOX_ADMIN_URL needs it to key the masks, e.g. openssl rand -hex 32');
+  }
+  if (sandboxSecret !== undefined && sandboxSecret.length < 16) {
+    fail('FIREBREAK_SANDBOX_SECRET', `too short (${sandboxSecret.length} characters); use 16 or more, e.g. openssl rand -hex 32`);
+  }
+  return { sandboxAdminUrl, sandboxSecret };
+}
+
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {
   return {
@@ -266,7 +281,7 @@ export function parseEnv(env: Env): Config {
     slack: readSlack(env),
     github: readGitHub(env),
     ...readFlagSystems(env),
-    sandboxAdminUrl: readUrl(env, 'SANDBOX_ADMIN_URL', POSTGRES),
+    ...readSandbox(env),
     encryptionKeys: readEncryptionKeys(env),
     dashboardToken: readDashboardToken(env),
     ...readAccess(env),
@@ -310,6 +325,7 @@ export function secretValues(config: Config): string[] {
     ...urlPassword(config.sandboxAdminUrl),
     ...urlPassword(config.accessPostgresUrl),
     config.introspectionToken,
+    config.sandboxSecret,
     config.accessTokenKey?.base64,
     temporal.apiKey,
     slack?.botToken,

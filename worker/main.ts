@@ -108,6 +108,7 @@ async function serve(
         triageSources: integrations.flatMap((i) => i.triageSources),
         accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
         access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
+        sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret },
         flagProviders: flagProvidersFrom(config),
         prometheusUrl: process.env.PROMETHEUS_URL?.trim() || undefined,
       }),
