@@ -74,10 +74,15 @@ export const secondaryRateLimit = (retryAfterSeconds: number): Omit<Fault, 'meth
 export class GitHubStandIn {
   readonly calls: RecordedCall[] = [];
   readonly issues = new Map<string, Map<number, StandInIssue>>();
+  // Test files share one database, where an issue belongs to one incident; a random start per
+  // stand-in keeps two files' `acme/payments#N` apart, as real repositories' numbers never collide.
+  private readonly firstIssueNumber = 1000 + Math.floor(Math.random() * 1_000_000);
   readonly comments: StandInComment[] = [];
   readonly deployments = new Map<string, unknown[]>();
   readonly releases = new Map<string, unknown[]>();
   readonly pulls = new Map<string, unknown[]>();
+  /** `owner/repo` → ref (tag, branch or SHA) → commit SHA, for `GET /repos/{o}/{r}/commits/{ref}`. */
+  readonly commits = new Map<string, Map<string, string>>();
   readonly hooks = new Map<string, { id: number; config: { url: string } }[]>();
   /** Deliveries by hook: `app` or `owner/repo:hookId`. */
   readonly deliveries = new Map<string, StandInDelivery[]>();
@@ -102,6 +107,7 @@ export class GitHubStandIn {
     ['POST', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => this.createComment(params[0]!, Number(params[1]), body)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/deployments$/, ({ params }) => this.list(this.deployments, params[0]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/releases$/, ({ params }) => this.list(this.releases, params[0]!)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/commits\/(.+)$/, ({ params }) => this.commit(params[0]!, params[1]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/pulls$/, ({ params }) => this.list(this.pulls, params[0]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/hooks$/, ({ params }) => this.list(this.hooks, params[0]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/hooks\/(\d+)\/deliveries$/, ({ params }) => this.list(this.deliveries, `${params[0]}:${params[1]}`)],
@@ -213,7 +219,7 @@ export class GitHubStandIn {
   private createIssue(repo: string, body: Record<string, unknown> | undefined): [number, unknown] {
     if (typeof body?.title !== 'string' || !body.title) return invalid('title', 'Issue');
     const issues = this.repoIssues(repo);
-    const number = Math.max(0, ...issues.keys()) + 1;
+    const number = Math.max(this.firstIssueNumber - 1, ...issues.keys()) + 1;
     const issue = this.seedIssue(repo, { number, title: body.title, body: (body.body as string) ?? null, labels: (body.labels as string[]) ?? [], user: this.botLogin });
     return [201, this.toJson(repo, issue)];
   }
@@ -236,6 +242,15 @@ export class GitHubStandIn {
     return [201, { id: comment.id, body: comment.body, user: { login: comment.user, type: 'User' }, html_url: `https://github.com/${repo}/issues/${number}#issuecomment-${comment.id}` }];
   }
 
+  /** Like GitHub: 404 for a repository it does not have, 422 for a ref that names no commit. */
+  private commit(repo: string, ref: string): [number, unknown] {
+    const refs = this.commits.get(repo.toLowerCase());
+    if (!refs && !this.knownRepo(repo)) return notFound;
+    const sha = refs?.get(ref) ?? [...(refs?.values() ?? [])].find((s) => s === ref);
+    if (!sha) return [422, { message: `No commit found for SHA: ${ref}`, documentation_url: DOCS, status: '422' }];
+    return [200, { sha, node_id: `C_${sha.slice(0, 12)}`, commit: { message: `Release ${ref}`, author: { name: 'Release Bot', date: new Date().toISOString() } }, html_url: `https://github.com/${repo}/commit/${sha}`, parents: [] }];
+  }
+
   private list(map: Map<string, unknown[]>, key: string): [number, unknown] {
     const found = map.get(key) ?? map.get(key.toLowerCase());
     return found ? [200, found] : key.includes('/') && !this.knownRepo(key) ? notFound : [200, []];
@@ -243,7 +258,7 @@ export class GitHubStandIn {
 
   private knownRepo(key: string): boolean {
     const repo = key.split(':')[0]!.toLowerCase();
-    return [this.issues, this.deployments, this.releases, this.pulls, this.hooks].some((m) => [...m.keys()].some((k) => k.toLowerCase() === repo));
+    return [this.issues, this.deployments, this.releases, this.pulls, this.hooks, this.commits].some((m) => [...m.keys()].some((k) => k.toLowerCase() === repo));
   }
 
   private redeliver(hook: string, deliveryId: number): [number, unknown] {
