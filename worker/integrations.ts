@@ -4,6 +4,8 @@
 import type { Client } from '@temporalio/client';
 import type { AccessNotifier } from '../activities/access/notifier.js';
 import type { IncidentNotifier } from '../activities/notify.js';
+import type { SandboxNotifier } from '../activities/sandbox/notifier.js';
+import type { ReleaseResolver } from '../activities/sandbox/provenance.js';
 import type { TriageSource } from '../activities/triage.js';
 import type { Route } from '../bots/server.js';
 import type { Config } from '../domain/config.js';
@@ -30,6 +32,10 @@ export interface Integration {
   triageSources: TriageSource[];
   /** Delivery of access notices and credentials (DMs, ephemeral messages). */
   accessNotifiers?: AccessNotifier[];
+  /** Delivery of sandbox credentials (DM only) and reproduction playbooks. */
+  sandboxNotifiers?: SandboxNotifier[];
+  /** `release:REF` → commit SHA for sandbox provenance (GitHub). */
+  resolveRelease?: ReleaseResolver;
   /** Activities of the integration's own workflows (e.g. GitHub redelivery), registered on the worker. */
   activities?: IntegrationActivities;
   /** Background work started after the worker is up (Socket Mode, schedules); stopped on shutdown. */

@@ -5,12 +5,15 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
 import { allocateSandboxNumber, applySandboxEvent, getSandbox, type StoredSandboxEvent } from '../../db/queries/sandboxes.js';
-import type { Actor } from '../../domain/incident.js';
+import { timelineEvents } from '../../db/schema/index.js';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import { SandboxPlanError } from '../../domain/sandbox/plan.js';
+import { describeProvenance } from '../../domain/sandbox/provenance.js';
 import { cloneSandbox, type CloneResult } from './clone.js';
 import type { SandboxNotice, SandboxNotifier } from './notifier.js';
+import { completeProvenance, withProvenanceExtras, type ReleaseResolver } from './provenance.js';
 import { destroySandboxDatabase, extendCredentials, issueCredentials, sandboxName } from './target.js';
 
 export type { SandboxNotice, SandboxNotifier } from './notifier.js';
@@ -23,6 +26,8 @@ export interface SandboxSettings {
   secret?: string;
   /** Where `env:NAME` source references are looked up; process.env by default. */
   env?: Record<string, string | undefined>;
+  /** `release:REF` → commit SHA (GitHub), for the provenance record; without it the ref alone is kept. */
+  resolveRelease?: ReleaseResolver;
 }
 
 export interface SandboxActivityDeps {
@@ -68,7 +73,10 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
     },
 
     async recordSandboxEvent(event: StoredSandboxEvent): Promise<{ applied: boolean }> {
-      const redacted = { ...event, text: deps.redactor.redact(event.text) };
+      const provenance = event.changes.provenance && (await completeProvenance({ ...deps, resolveRelease: settings.resolveRelease }, event.changes.provenance));
+      // The record as stored (release commit, flags) is what the timeline shows.
+      const text = provenance ? `${event.text}. Provenance: ${describeProvenance(provenance)}` : event.text;
+      const redacted = { ...event, text: deps.redactor.redact(text), changes: { ...event.changes, ...(provenance ? { provenance } : {}) } };
       return { applied: await applySandboxEvent(deps.db, redacted) };
     },
 
@@ -124,7 +132,14 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
     },
 
     async publishSandboxPlaybook(input: { sandbox: string; incident: string; markdown: string }): Promise<void> {
-      await notifyAll(deps.notifiers, { kind: 'playbook', ...input, key: `${input.sandbox}:playbook`, markdown: deps.redactor.redact(input.markdown) });
+      const stored = (await getSandbox(deps.db, input.sandbox))?.provenance;
+      const markdown = deps.redactor.redact(withProvenanceExtras(input.markdown, stored));
+      // The playbook belongs to the incident's record too (dashboard, postmortem), not only to Slack and GitHub.
+      await deps.db
+        .insert(timelineEvents)
+        .values({ incidentKey: input.incident, occurredAt: new Date(), kind: 'child', actor: SYSTEM_ACTOR, text: `${input.sandbox} reproduction playbook`, details: { sandbox: input.sandbox, action: 'sandbox.playbook', markdown }, idempotencyKey: `${input.sandbox}:playbook` })
+        .onConflictDoNothing();
+      await notifyAll(deps.notifiers, { kind: 'playbook', ...input, key: `${input.sandbox}:playbook`, markdown });
     },
   };
 }

@@ -71,6 +71,11 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
       const lines = view.grants.map((g) => `• *${safe(g.id)}* ${safe(g.status.replace('_', ' '))} — ${safe(g.summary)}`);
       blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: `*Access grants*\n${lines.join('\n')}`.slice(0, 3000) } });
     }
+    // Sandboxes with their provenance in short (source, seed, content hash, expiry); never credentials.
+    if (view.sandboxes.length) {
+      const lines = view.sandboxes.map((c) => `• *${safe(c.id)}* ${safe(c.status.replace('_', ' '))} — ${safe(c.summary)}`);
+      blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: `*Sandboxes*\n${lines.join('\n')}`.slice(0, 3000) } });
+    }
     if (isActivePhase(view.phase)) blocks.push(actionsBlock(view));
     return blocks;
   }

@@ -115,7 +115,10 @@ async function sandbox(ctx: CommandContext, command: Extract<Command, { kind: `s
       command.kind === 'sandbox-extend'
         ? await handle.executeUpdate(sandboxes.extendSandboxUpdate, { args: [{ actor: ctx.actor, seconds: command.durationSeconds }] })
         : await handle.executeUpdate(sandboxes.destroySandboxUpdate, { args: [{ actor: ctx.actor }] });
-    return { ok: true, text: view.status === 'ready' ? `${view.sandbox} is ready until ${view.expiresAt}.` : `${view.sandbox} is ${view.status.replace('_', ' ')}.`, incident: view.incident };
+    // A ready sandbox's reply carries its provenance in short: what it was built from and its content hash.
+    const hash = view.provenance ? `, content ${view.provenance.contentHash.slice(0, 12)}` : '';
+    const ready = `${view.sandbox} is ready until ${view.expiresAt} (${view.source}, seed ${view.seed}${hash}).`;
+    return { ok: true, text: view.status === 'ready' ? ready : `${view.sandbox} is ${view.status.replace('_', ' ')}.`, incident: view.incident };
   } catch (err) {
     throw toRefusal(err, command.sandbox) ?? err;
   }

@@ -26,7 +26,6 @@ export function renderIncident(view: IncidentView, now = Date.now()): string {
     lines.push(due > 0 ? `next status update due in ${formatDuration(due / 1000)}` : `status update overdue by ${formatDuration(-due / 1000)}`);
   }
   for (const [label, items] of [
-    ['sandboxes', view.sandboxes],
     ['flag changes', view.flagChanges],
     ['action items', view.actionItems],
   ] as const) {
@@ -34,6 +33,8 @@ export function renderIncident(view: IncidentView, now = Date.now()): string {
   }
   // A line per grant: who holds what until when matters more during an incident than a bare status.
   if (view.grants.length) lines.push('grants:', ...view.grants.map((g) => `  ${g.id} ${g.status.replace('_', ' ')} ${g.summary}`));
+  // Sandboxes likewise: source, seed, expiry and content hash (the summary carries the provenance).
+  if (view.sandboxes.length) lines.push('sandboxes:', ...view.sandboxes.map((s) => `  ${s.id} ${s.status.replace('_', ' ')} — ${s.summary}`));
   if (view.timeline.length) {
     lines.push('timeline:');
     for (const entry of view.timeline.slice(-TIMELINE_LINES)) {

@@ -5,6 +5,7 @@ import { SocketModeReceiver, type App } from '@slack/bolt';
 import { createSlackAccessNotifier } from '../../activities/slack/access-notifier.js';
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackNotifier } from '../../activities/slack/notifier.js';
+import { createSlackSandboxNotifier } from '../../activities/slack/sandbox-notifier.js';
 import type { IntegrationFactory } from '../../worker/integrations.js';
 import { getIncidentView } from '../temporal.js';
 import type { Route } from '../server.js';
@@ -53,6 +54,7 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
     routes,
     notifiers: [notifier],
     accessNotifiers: [accessNotifier],
+    sandboxNotifiers: [createSlackSandboxNotifier({ api: createSlackApi(web), db: ctx.db, policy: () => ctx.policy, redactor: ctx.redactor, logger })],
     triageSources: [],
     async start() {
       // Warm the bot identity so the first command's ack does not wait for auth.test.

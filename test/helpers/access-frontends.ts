@@ -11,6 +11,8 @@ import { startHttpServer, type RunningServer } from '../../bots/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
 import { parseEnv } from '../../domain/config.js';
 import { createRedactor } from '../../domain/redact.js';
+import type { SandboxSettings } from '../../activities/sandbox/index.js';
+import type { Policy } from '../../domain/policy/index.js';
 import type { Integration } from '../../worker/integrations.js';
 import { createLogger } from '../../worker/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
@@ -36,11 +38,17 @@ export interface AccessFrontends {
   stop(): Promise<void>;
 }
 
-export async function startAccessFrontends(): Promise<AccessFrontends> {
+/** Sandboxes too when asked: the policy's sandboxes section and the sandbox server settings. */
+export interface FrontendOptions {
+  policy?: Policy;
+  sandbox?: SandboxSettings;
+}
+
+export async function startAccessFrontends(options: FrontendOptions = {}): Promise<AccessFrontends> {
   const target = await startAccessTarget();
   const slack = await startSlackStandIn();
   const github = await startGitHubStandIn();
-  const policy = githubTestPolicy();
+  const policy = options.policy ?? githubTestPolicy();
   const built: Integration[] = [];
   // The integrations need the system's client, so the worker gets notifiers that find them later.
   const late = (name: string) => built.find((i) => i.name === name)!;
@@ -49,6 +57,8 @@ export async function startAccessFrontends(): Promise<AccessFrontends> {
     notifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).notifiers[0]!.notify(n) })),
     accessNotifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).accessNotifiers![0]!.notify(n) })),
     access: { postgresUrl: target.adminUrl },
+    sandboxNotifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).sandboxNotifiers![0]!.notify(n) })),
+    ...(options.sandbox ? { sandbox: { ...options.sandbox, resolveRelease: (repo, ref) => late('github').resolveRelease!(repo, ref) } } : {}),
   });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });

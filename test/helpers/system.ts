@@ -44,6 +44,8 @@ export async function startTestSystem(
     activities?: IntegrationActivities;
     accessNotifiers?: AccessNotifier[];
     access?: ActivityDeps['access'];
+    sandboxNotifiers?: ActivityDeps['sandboxNotifiers'];
+    sandbox?: ActivityDeps['sandbox'];
     flagProviders?: ActivityDeps['flagProviders'];
     prometheusUrl?: string;
   } = {},
@@ -66,6 +68,8 @@ export async function startTestSystem(
       notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
       accessNotifiers: options.accessNotifiers,
       access: options.access,
+      sandboxNotifiers: options.sandboxNotifiers,
+      sandbox: options.sandbox,
       flagProviders: options.flagProviders,
       prometheusUrl: options.prometheusUrl,
     }),
