@@ -32,12 +32,16 @@ export async function runFlagCommand(ctx: FlagCommandContext, command: FlagComma
   switch (command.kind) {
     case 'flag-rollback': {
       const view = await getIncidentView(ctx, incident);
-      const env = command.environment ?? (ctx.policy ? lookupEnv(ctx.policy, view.services, command.flag) : undefined);
-      const waiting = view.flagChanges.find((c) => c.status === 'awaiting approval' && (env ? c.id === flagChildId({ flag: command.flag, environment: env }) : c.id.startsWith(`${command.flag}@`)));
+      // Running the same single-flag rollback while it waits for approval is the approval.
+      const [only] = command.flags.length === 1 ? command.flags : [];
+      const env = only === undefined ? undefined : (command.environment ?? (ctx.policy ? lookupEnv(ctx.policy, view.services, only) : undefined));
+      const waiting =
+        only !== undefined &&
+        view.flagChanges.find((c) => c.status === 'awaiting approval' && (env ? c.id === flagChildId({ flag: only, environment: env }) : c.id.startsWith(`${only}@`)));
       const result = waiting
-        ? await handle.executeUpdate(flags.approveFlagRollbackUpdate, { args: [{ actor: ctx.actor, flag: command.flag, environment: command.environment }], updateId: `flag:${ctx.idempotencyKey}` })
+        ? await handle.executeUpdate(flags.approveFlagRollbackUpdate, { args: [{ actor: ctx.actor, flag: only!, environment: command.environment }], updateId: `flag:${ctx.idempotencyKey}` })
         : await handle.executeUpdate(flags.rollbackFlagsUpdate, {
-            args: [{ actor: ctx.actor, flags: [command.flag], environment: command.environment, reason: command.reason, emergency: isEmergency(command.reason) }],
+            args: [{ actor: ctx.actor, flags: command.flags, environment: command.environment, reason: command.reason, emergency: isEmergency(command.reason) }],
             updateId: `flag:${ctx.idempotencyKey}`,
           });
       return { ok: result.ok, text: result.text, incident };

@@ -81,7 +81,7 @@ const FORMAT: Formatters = {
   'sandbox-extend': (c) => join('sandbox extend', c.sandbox, durationText(c.durationSeconds)),
   'sandbox-destroy': (c) => join('sandbox destroy', c.sandbox),
   'sandbox-recreate': (c) => join('sandbox recreate', c.sandbox),
-  'flag-rollback': (c) => join('flag rollback', text(c.flag, [], true), option('env', c.environment), text(c.reason, ['env'])),
+  'flag-rollback': (c) => join('flag rollback', c.flags.length === 1 ? text(c.flags[0]!, [], true) : c.flags.join(','), option('env', c.environment), text(c.reason, ['env'])),
   'flag-restore': (c) => join('flag restore', text(c.flag, [], true)),
   'flag-list': () => 'flag list',
   postmortem: (c) => join('postmortem', c.owner ? option('owner', formatPerson(c.owner)) : ''),

@@ -137,16 +137,24 @@ export const flag: ParseArgs = (args, ctx) => {
     return { kind: 'flag-restore', flag: name };
   }
   const opts = readOptions(rest, ['env']);
-  const name = flagName(opts.rest[0], verb);
+  const flags = flagNames(opts.rest[0], verb);
   const environment = single(opts, 'env');
   const reason = joinText(opts.rest.slice(1));
   return {
     kind: 'flag-rollback',
-    flag: name,
+    flags,
     ...(environment !== undefined ? { environment } : {}),
     ...(reason ? { reason } : {}),
   };
 };
+
+/** `FLAG[,FLAG…]`: one word, like the capabilities of `access`. */
+function flagNames(token: Token | undefined, verb: string): string[] {
+  if (token === undefined || token.quoted) return [flagName(token, verb)];
+  const names = token.text.split(',').filter(Boolean);
+  if (names.length === 0) return [flagName(undefined, verb)];
+  return [...new Set(names.map((text) => flagName({ ...token, text }, verb)))];
+}
 
 function flagName(token: Token | undefined, verb: string): string {
   if (token === undefined) return fail(`\`flag ${verb}\` needs a flag name, like \`flag ${verb} new-checkout\`.`);

@@ -39,7 +39,8 @@ export type Command =
   | { kind: 'sandbox-extend'; sandbox: string; durationSeconds: number }
   | { kind: 'sandbox-destroy'; sandbox: string }
   | { kind: 'sandbox-recreate'; sandbox: string }
-  | { kind: 'flag-rollback'; flag: string; environment?: string; reason?: string }
+  /** Several flags roll back together as one saga: all or none. */
+  | { kind: 'flag-rollback'; flags: string[]; environment?: string; reason?: string }
   | { kind: 'flag-restore'; flag: string }
   | { kind: 'flag-list' }
   | { kind: 'postmortem'; owner?: PersonRef }

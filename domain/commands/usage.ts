@@ -47,7 +47,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'sandbox destroy|recreate SBX-N  — tear a sandbox down or build it again',
   ].join('\n'),
   flag: [
-    'flag rollback FLAG [env:ENV] [REASON…]  — roll a feature flag back',
+    'flag rollback FLAG[,FLAG…] [env:ENV] [REASON…]  — roll feature flags back (several: all or none)',
     'flag restore FLAG  — undo a rollback',
     'flag list  — show the flags this incident rolled back',
   ].join('\n'),

@@ -156,7 +156,14 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   rec('sandbox-extend', { sandbox: key('SBX'), durationSeconds: seconds }),
   rec('sandbox-destroy', { sandbox: key('SBX') }),
   rec('sandbox-recreate', { sandbox: key('SBX') }),
-  rec('flag-rollback', { flag: flagName, environment: opt(name), reason: opt(freeText) }),
+  rec('flag-rollback', {
+    flags: fc.oneof(
+      flagName.map((f) => [f]),
+      fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9._-]{0,9}$/), { minLength: 2, maxLength: 3 }),
+    ),
+    environment: opt(name),
+    reason: opt(freeText),
+  }),
   rec('flag-restore', { flag: flagName }),
   rec('flag-list'),
   rec('postmortem', { owner: opt(person) }),
