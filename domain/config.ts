@@ -53,6 +53,8 @@ export interface Config {
   github?: GitHubConfig;
   unleash?: { url: string; adminToken: string };
   launchDarkly?: { apiToken: string; apiUrl: string };
+  /** Prometheus-compatible query API that verifies flag rollbacks. */
+  prometheusUrl?: string;
   /** Admin URL of the Postgres server sandboxes are created on. */
   sandboxAdminUrl?: string;
   /** Keys every sandbox mask (with the seed); required with SANDBOX_ADMIN_URL. */
@@ -198,7 +200,7 @@ function readGitHub(env: Env): GitHubConfig | undefined {
   return { auth, webhookSecret, apiUrl: apiUrl ?? 'https://api.github.com' };
 }
 
-function readFlagSystems(env: Env): Pick<Config, 'unleash' | 'launchDarkly'> {
+function readFlagSystems(env: Env): Pick<Config, 'unleash' | 'launchDarkly' | 'prometheusUrl'> {
   const unleashUrl = readUrl(env, 'UNLEASH_URL', HTTP);
   const unleashToken = read(env, 'UNLEASH_ADMIN_TOKEN');
   if (unleashUrl !== undefined && unleashToken === undefined) fail('UNLEASH_ADMIN_TOKEN', 'missing; UNLEASH_URL is set and needs an admin API token');
@@ -209,6 +211,7 @@ function readFlagSystems(env: Env): Pick<Config, 'unleash' | 'launchDarkly'> {
   return {
     unleash: unleashUrl && unleashToken ? { url: unleashUrl, adminToken: unleashToken } : undefined,
     launchDarkly: ldToken ? { apiToken: ldToken, apiUrl: ldUrl ?? 'https://app.launchdarkly.com' } : undefined,
+    prometheusUrl: readUrl(env, 'PROMETHEUS_URL', HTTP)?.replace(/\/+$/, ''),
   };
 }
 

@@ -111,7 +111,7 @@ async function serve(
         sandboxNotifiers: integrations.flatMap((i) => i.sandboxNotifiers ?? []),
         sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: integrations.find((i) => i.resolveRelease)?.resolveRelease },
         flagProviders: flagProvidersFrom(config),
-        prometheusUrl: process.env.PROMETHEUS_URL?.trim() || undefined,
+        prometheusUrl: config.prometheusUrl,
       }),
       ...integrationActivities(integrations),
     },

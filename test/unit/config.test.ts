@@ -113,6 +113,7 @@ describe('parseEnv: one line naming the bad variable', () => {
     ['Unleash URL without token', { UNLEASH_URL: 'http://127.0.0.1:4242' }, 'UNLEASH_ADMIN_TOKEN: missing; UNLEASH_URL is set and needs an admin API token'],
     ['Unleash token without URL', { UNLEASH_ADMIN_TOKEN: 'x' }, 'UNLEASH_URL: missing; UNLEASH_ADMIN_TOKEN is set and needs the Unleash server URL'],
     ['LaunchDarkly URL without token', { LAUNCHDARKLY_API_URL: 'http://127.0.0.1:9100' }, 'LAUNCHDARKLY_API_TOKEN: missing; LAUNCHDARKLY_API_URL is set and needs an API access token'],
+    ['PROMETHEUS_URL malformed', { PROMETHEUS_URL: 'prometheus:9090' }, 'PROMETHEUS_URL: expected a https:// or http:// URL, got something that is not a URL'],
     ['SANDBOX_ADMIN_URL not Postgres', { SANDBOX_ADMIN_URL: 'http://x' }, 'SANDBOX_ADMIN_URL: expected a postgres:// or postgresql:// URL, got "http://…"'],
     ['sandboxes without a mask secret', { SANDBOX_ADMIN_URL: 'postgres://a@127.0.0.1/postgres' }, 'FIREBREAK_SANDBOX_SECRET: missing; SANDBOX_ADMIN_URL needs it to key the masks, e.g. openssl rand -hex 32'],
     ['mask secret too short', { FIREBREAK_SANDBOX_SECRET: 'short' }, 'FIREBREAK_SANDBOX_SECRET: too short (5 characters); use 16 or more, e.g. openssl rand -hex 32'],
