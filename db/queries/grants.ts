@@ -1,23 +1,14 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
 import { appendAudit } from '../audit.js';
+import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
 import { accessGrants, processedRequests, timelineEvents, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
 
-/** Gives a request its `GR-N` exactly once per request key (an incident event key or an update ID). */
+/** Gives a request its `GR-N` exactly once per request key. */
 export async function allocateGrantNumber(db: Database, requestKey: string): Promise<{ grant: string; created: boolean }> {
-  const key = `grant:${requestKey}`;
-  return db.transaction(async (tx) => {
-    const claimed = await tx.insert(processedRequests).values({ key, kind: 'access.allocate' }).onConflictDoNothing().returning({ key: processedRequests.key });
-    if (claimed.length === 0) {
-      const [previous] = await tx.select().from(processedRequests).where(eq(processedRequests.key, key));
-      return { grant: String(previous?.result.grant), created: false };
-    }
-    const { rows } = await tx.execute<{ number: number }>(sql`SELECT nextval('grant_number_seq')::int AS number`);
-    const grant = `GR-${rows[0]!.number}`;
-    await tx.update(processedRequests).set({ result: { grant } }).where(eq(processedRequests.key, key));
-    return { grant, created: true };
-  });
+  const { key, created } = await allocateNumberedKey(db, { kind: 'grant', sequence: 'grant_number_seq', prefix: 'GR' }, requestKey);
+  return { grant: key, created };
 }
 
 /** The grant row's columns a transition may set; dates as ISO text, as the workflow holds them. */

@@ -1,24 +1,15 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
 import { appendAudit } from '../audit.js';
+import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
 import { processedRequests, sandboxes, timelineEvents, type SandboxRow } from '../schema/index.js';
 
-/** Gives a request its `SBX-N` exactly once per request key (an update ID or a front-end's key). */
+/** Gives a request its `SBX-N` exactly once per request key. */
 export async function allocateSandboxNumber(db: Database, requestKey: string): Promise<{ sandbox: string; created: boolean }> {
-  const key = `sandbox:${requestKey}`;
-  return db.transaction(async (tx) => {
-    const claimed = await tx.insert(processedRequests).values({ key, kind: 'sandbox.allocate' }).onConflictDoNothing().returning({ key: processedRequests.key });
-    if (claimed.length === 0) {
-      const [previous] = await tx.select().from(processedRequests).where(eq(processedRequests.key, key));
-      return { sandbox: String(previous?.result.sandbox), created: false };
-    }
-    const { rows } = await tx.execute<{ number: number }>(sql`SELECT nextval('sandbox_number_seq')::int AS number`);
-    const sandbox = `SBX-${rows[0]!.number}`;
-    await tx.update(processedRequests).set({ result: { sandbox } }).where(eq(processedRequests.key, key));
-    return { sandbox, created: true };
-  });
+  const { key, created } = await allocateNumberedKey(db, { kind: 'sandbox', sequence: 'sandbox_number_seq', prefix: 'SBX' }, requestKey);
+  return { sandbox: key, created };
 }
 
 export interface SandboxChanges {
