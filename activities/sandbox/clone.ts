@@ -59,6 +59,8 @@ const SESSION = [
   'SET idle_in_transaction_session_timeout = 0',
 ];
 
+const BEGIN_SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A few values of each unruled text column, for the content detector. */
@@ -85,14 +87,62 @@ function appliedRules(plan: MaskingPlan): Record<string, Record<string, string>>
   return out;
 }
 
+/**
+ * First statement of the snapshot transaction: the snapshot's ID for other sessions. Where the
+ * server refuses, the transaction (which has read nothing yet) starts again, for one lane.
+ */
+async function exportSnapshot(source: pg.ClientBase): Promise<string | undefined> {
+  try {
+    const { rows } = await source.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    return rows[0]!.id;
+  } catch {
+    await source.query('ROLLBACK');
+    await source.query(BEGIN_SNAPSHOT);
+    return undefined;
+  }
+}
+
+type Lane = { source: pg.ClientBase; target: pg.ClientBase };
+
+/**
+ * A second (source, target) pair for copying two tables at once: a source session that adopts the
+ * exported snapshot, so it reads exactly what the first one reads, with the same output settings.
+ * Masking is CPU-bound while the servers sort, parse and write, so two tables in flight overlap
+ * the one with the other. Without a snapshot, or if the second pair cannot be opened, one lane.
+ */
+async function withLane<T>(sourceUrl: string, targetUrl: string, snapshot: string | undefined, work: (lane: Lane | undefined) => Promise<T>): Promise<T> {
+  if (snapshot === undefined) return work(undefined);
+  let opened = false;
+  try {
+    return await withClient(sourceUrl, async (source) => {
+      for (const sql of SESSION) await source.query(sql);
+      await source.query(BEGIN_SNAPSHOT);
+      await source.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+      return withClient(targetUrl, async (target) => {
+        for (const sql of SESSION) await target.query(sql);
+        opened = true;
+        const result = await work({ source, target });
+        await source.query('COMMIT');
+        return result;
+      });
+    });
+  } catch (error) {
+    if (opened) throw error;
+    return work(undefined);
+  }
+}
+
 export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
   const database = sandboxName(req.sandboxId);
   return withClient(req.sourceUrl, async (source) => {
     for (const sql of SESSION) await source.query(sql);
     const schema = await introspectSchema(source);
     const keys = await prepareKeyTables(source, schema, req.rules);
-    await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await source.query(BEGIN_SNAPSHOT);
     try {
+      // Subsets live in this session's temporary tables, which other sessions cannot read: those
+      // clones copy on this connection alone.
+      const snapshot = keys.size === 0 ? await exportSnapshot(source) : undefined;
       const { rows } = await source.query<{ at: Date; db: string; server: string }>(
         `SELECT now() AS at, current_database() AS db, coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local') AS server`,
       );
@@ -101,9 +151,12 @@ export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
       await ensureDatabase(req.sandboxAdminUrl, database);
       const schemaHash = sha256(canonicalJson(schema));
       const masker = createMasker(deriveMaskingKey(req.secret, req.seed));
-      const filled = await withClient(urlFor(req.sandboxAdminUrl, database), async (target) => {
+      const targetUrl = urlFor(req.sandboxAdminUrl, database);
+      const filled = await withClient(targetUrl, async (target) => {
         for (const sql of SESSION) await target.query(sql);
-        return fillSandbox({ source, target, schema, schemaHash, plan, masker, selection, signal: req.signal, onProgress: req.onProgress });
+        return withLane(req.sourceUrl, targetUrl, snapshot, (lane) =>
+          fillSandbox({ source, target, lanes: lane ? [lane] : [], schema, schemaHash, plan, masker, selection, signal: req.signal, onProgress: req.onProgress }),
+        );
       });
       await source.query('COMMIT');
       return {

@@ -20,6 +20,11 @@ export interface FillContext {
   plan: MaskingPlan;
   masker: Masker;
   selection: Selection;
+  /**
+   * More (source, target) connection pairs to copy tables on at the same time. Each source must
+   * read the same snapshot as `source` (an exported snapshot) with the same session settings.
+   */
+  lanes?: { source: pg.ClientBase; target: pg.ClientBase }[];
   signal?: AbortSignal;
   onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
 }
@@ -91,14 +96,39 @@ async function copyOne(ctx: FillContext, t: TableInfo, tablesDone: number): Prom
   });
 }
 
+/**
+ * Tables not yet done, copied over every lane at once: each lane takes the next table in schema
+ * order. Each table's copy is its own target transaction either way, so resume works per table.
+ * After a failure no lane starts another table; the copies in flight finish first, so no query is
+ * left running on a connection the caller is about to roll back or close.
+ */
 async function copyAll(ctx: FillContext): Promise<{ copies: Map<string, TableCopy>; resumed: boolean }> {
   const done = await ctx.target.query<{ table_name: string; rows: string; hash: string }>(`SELECT table_name, rows, hash FROM ${META_SCHEMA}.copy_progress`);
   const copies = new Map(done.rows.map((r) => [r.table_name, { rows: Number(r.rows), hash: r.hash }]));
   const resumed = copies.size > 0;
-  for (const t of ctx.schema.tables) {
-    ctx.signal?.throwIfAborted();
-    if (!copies.has(t.qualified)) copies.set(t.qualified, await copyOne(ctx, t, copies.size));
-  }
+  const pending = ctx.schema.tables.filter((t) => !copies.has(t.qualified));
+  const copied = new Map<string, TableCopy>();
+  const lanes = [{ source: ctx.source, target: ctx.target }, ...(ctx.lanes ?? [])];
+  let next = 0;
+  let failed = false;
+  const results = await Promise.allSettled(
+    lanes.map(async (lane) => {
+      while (!failed && next < pending.length) {
+        ctx.signal?.throwIfAborted();
+        const t = pending[next++]!;
+        try {
+          copied.set(t.qualified, await copyOne({ ...ctx, ...lane }, t, copies.size + copied.size));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  // Kept tables first, then new ones in schema order: the same map a one-lane copy builds.
+  for (const t of pending) copies.set(t.qualified, copied.get(t.qualified)!);
   return { copies, resumed };
 }
 

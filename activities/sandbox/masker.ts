@@ -8,7 +8,7 @@ import { createCipheriv, createHmac } from 'node:crypto';
 import { decodeField, encodeField } from '../../domain/sandbox/copy-text.js';
 import { maskCard, maskEmail, maskIp, maskName, maskPhone, noiseDate, noiseNumber, tokenText, tokenUuid } from '../../domain/sandbox/formats.js';
 import { INTEGER_BITS, permuteInteger, permuteSmallInteger, type RoundFunction, type SmallRoundFunction } from '../../domain/sandbox/permute.js';
-import { sipHashText, sipKey } from '../../domain/sandbox/siphash.js';
+import { sipHashDigits, sipHashText, sipKey } from '../../domain/sandbox/siphash.js';
 import type { ColumnRule } from '../../domain/sandbox/plan.js';
 import type { ColumnInfo } from '../../domain/sandbox/types.js';
 
@@ -77,7 +77,10 @@ export interface Masker {
 
 export function createMasker(key: Buffer): Masker {
   const sip = sipKey(createHmac('sha256', key).update('siphash').digest());
-  const prf = (label: string, value: string) => sipHashText(sip, label, value);
+  // Every format reads the PRF's bytes before the next PRF call, so one output array serves all.
+  const bytes = new Uint8Array(16);
+  const prf = (label: string, value: string) => sipHashText(sip, label, value, bytes);
+  const prfDigits = (label: string, value: string) => sipHashDigits(sip, label, value, bytes);
   const rounds = roundFunctions(key);
   // One tokenizer per type family: a value tokenized in orders.customer_id and customers.id must agree.
   const tokenizers = new Map<string, (value: string) => string>();
@@ -122,17 +125,21 @@ export function createMasker(key: Buffer): Masker {
         case 'email':
           return onDecoded((v) => maskEmail(prf('email', v.toLowerCase()), c.maxLength), where);
         case 'phone':
-          return onDecoded((v) => maskPhone(v, prf('phone', v.replace(/\D/g, ''))), where);
+          return onDecoded((v) => maskPhone(v, prfDigits('phone', v)), where);
         case 'name':
           return onDecoded((v) => maskName(v, prf('name', v.toLowerCase()), c.maxLength), where);
         case 'ip':
           return onDecoded((v) => maskIp(v, prf('ip', v), c.baseType === 'cidr'), where);
         case 'card':
-          return onDecoded((v) => maskCard(v, prf('card', v.replace(/\D/g, ''))), where);
-        case 'noise':
-          return onDecoded((v, row) => noiseNumber(v, prf(`noise:${table}.${c.name}`, row), integer), where);
-        case 'date-noise':
-          return onDecoded((v, row) => noiseDate(v, prf(`date:${table}.${c.name}`, row)), where);
+          return onDecoded((v) => maskCard(v, prfDigits('card', v)), where);
+        case 'noise': {
+          const label = `noise:${table}.${c.name}`;
+          return onDecoded((v, row) => noiseNumber(v, prf(label, row), integer), where);
+        }
+        case 'date-noise': {
+          const label = `date:${table}.${c.name}`;
+          return onDecoded((v, row) => noiseDate(v, prf(label, row)), where);
+        }
         default:
           throw new MaskingError(`${where}: unknown masking rule ${String(rule)}.`);
       }

@@ -55,12 +55,22 @@ export function maskPhone(value: string, bytes: Uint8Array): string {
 
 /** `value` with its i-th digit replaced by the character code `digit(i)`; other characters kept. */
 function replaceDigits(value: string, digit: (i: number) => number): string {
-  const codes = new Array<number>(value.length);
-  for (let i = 0, d = 0; i < value.length; i++) {
+  const n = value.length;
+  const codes = n <= CODES.length ? CODES : new Uint16Array(n);
+  for (let i = 0, d = 0; i < n; i++) {
     const c = value.charCodeAt(i);
     codes[i] = c >= 48 && c <= 57 ? digit(d++) : c;
   }
-  return String.fromCharCode(...codes);
+  return fromCodes(codes, n);
+}
+
+// Scratch for building short strings from char codes (masking is synchronous: never shared).
+const CODES = new Uint16Array(256);
+const DIGITS = new Uint8Array(256);
+
+/** The string of `codes[0, n)`. */
+function fromCodes(codes: Uint16Array, n: number): string {
+  return String.fromCharCode.apply(null, codes.subarray(0, n) as unknown as number[]);
 }
 
 const countDigits = (value: string) => {
@@ -80,6 +90,8 @@ export function maskName(value: string, bytes: Uint8Array, maxLength?: number): 
  * `cidr` columns host bits are cleared because the type rejects them.
  */
 export function maskIp(value: string, bytes: Uint8Array, clearHostBits: boolean): string {
+  // The common case, a bare IPv4 address: no prefix, nothing to clear.
+  if (value.indexOf('/') < 0 && value.indexOf(':') < 0) return `10.${bytes[1]!}.${bytes[2]!}.${bytes[3]!}`;
   const [, prefix] = value.split('/');
   const v6 = value.includes(':');
   const out = Array.from(bytes.slice(0, v6 ? 16 : 4));
@@ -113,10 +125,42 @@ const TEST_BIN = '400000';
 /** Same number of digits and the same separators, a test BIN, and a valid Luhn check digit. */
 export function maskCard(value: string, bytes: Uint8Array): string {
   const count = countDigits(value);
-  let digits = TEST_BIN.slice(0, Math.max(0, count - 1));
-  for (let i = 0; digits.length < count - 1; i++) digits += String(bytes[i % bytes.length]! % 10);
-  if (count > 0) digits += String(luhnCheckDigit(digits));
-  return replaceDigits(value, (i) => digits.charCodeAt(i));
+  // The digits as char codes: the test BIN, pseudo-random digits, then the Luhn check digit.
+  const digits = count <= DIGITS.length ? DIGITS : new Uint8Array(count);
+  const bin = Math.min(TEST_BIN.length, Math.max(0, count - 1));
+  for (let i = 0; i < bin; i++) digits[i] = TEST_BIN.charCodeAt(i);
+  for (let i = 0, at = bin; at < count - 1; i++, at++) digits[at] = 48 + (bytes[i % bytes.length]! % 10);
+  if (count > 0) {
+    let sum = 0;
+    for (let i = count - 2, double = true; i >= 0; i--, double = !double) {
+      let d = digits[i]! - 48;
+      if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    digits[count - 1] = 48 + ((10 - (sum % 10)) % 10);
+  }
+  return replaceDigits(value, (i) => digits[i]!);
+}
+
+/**
+ * Characters after the first `.` up to an exponent or another `.`. Plain numeric text is scanned;
+ * anything else (whitespace Number() tolerates) takes the original split-and-trim expression.
+ */
+function decimalsOf(value: string): number {
+  let dot = -1;
+  let end = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c === 46 || c === 101 || c === 69) {
+      if (c === 46 && dot < 0) dot = i;
+      else if (dot >= 0 && end === value.length) end = i;
+      continue;
+    }
+    if (c === 43 || c === 45) continue;
+    return value.split('.')[1]?.replace(/e.*$/i, '').length ?? 0;
+  }
+  return dot < 0 ? 0 : end - dot - 1;
 }
 
 /** ±10 %, as many decimals as the original, so numeric(p,s) round-trips unchanged. */
@@ -125,7 +169,7 @@ export function noiseNumber(value: string, bytes: Uint8Array, integer: boolean):
   if (!Number.isFinite(n)) return value;
   const u = ((bytes[0]! << 8) | bytes[1]!) / 0xffff;
   const scaled = n * (1 + (u * 2 - 1) * 0.1);
-  const decimals = integer ? 0 : (value.split('.')[1]?.replace(/e.*$/i, '').length ?? 0);
+  const decimals = integer ? 0 : decimalsOf(value);
   return scaled.toFixed(decimals);
 }
 

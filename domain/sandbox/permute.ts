@@ -47,6 +47,21 @@ export function permuteSmallInteger(value: number, bits: number, f: SmallRoundFu
   const mask = scale - 1;
   const bound = 2 ** bits;
   let x = value;
+  // Integers of the 2·halfBits-bit domain (≤ 32 bits): the same steps on uint32 operations, which
+  // V8 keeps in registers instead of doubles. Anything else takes the arithmetic below.
+  if (Number.isInteger(x) && x < scale * scale) {
+    do {
+      let left = x >>> halfBits;
+      let right = x & mask;
+      for (let r = 0; r < ROUNDS; r++) {
+        const next = (left ^ (f(r, right) & mask)) >>> 0;
+        left = right;
+        right = next;
+      }
+      x = ((left << halfBits) | right) >>> 0;
+    } while (x >= bound);
+    return x;
+  }
   do {
     let left = Math.floor(x / scale);
     let right = x % scale;

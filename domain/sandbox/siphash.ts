@@ -19,9 +19,10 @@ const word = (m: Uint8Array, i: number) => (m[i]! | (m[i + 1]! << 8) | (m[i + 2]
 /**
  * SipHash-2-4 of `m[0, length)`; 16 output bytes, or 8 with `wide` false (the original 64-bit).
  * v0..v3 are a, b, c, d as lo/hi locals, and the SipRound is written out where it runs: this is
- * the hot path of masking, and locals are what V8 keeps in registers.
+ * the hot path of masking, and locals are what V8 keeps in registers. `into` (at least 16 or 8
+ * bytes) receives the output instead of a new array, for callers that use it before the next call.
  */
-export function sipHash(key: SipKey, m: Uint8Array, length = m.length, wide = true): Uint8Array {
+export function sipHash(key: SipKey, m: Uint8Array, length = m.length, wide = true, into?: Uint8Array): Uint8Array {
   let a0 = (key[0]! ^ 0x70736575) >>> 0, a1 = (key[1]! ^ 0x736f6d65) >>> 0;
   let b0 = (key[2]! ^ 0x6e646f6d ^ (wide ? 0xee : 0)) >>> 0, b1 = (key[3]! ^ 0x646f7261) >>> 0;
   let c0 = (key[0]! ^ 0x6e657261) >>> 0, c1 = (key[1]! ^ 0x6c796765) >>> 0;
@@ -65,7 +66,7 @@ export function sipHash(key: SipKey, m: Uint8Array, length = m.length, wide = tr
     }
     a0 = (a0 ^ lo) >>> 0; a1 = (a1 ^ hi) >>> 0;
   }
-  const out = new Uint8Array(wide ? 16 : 8);
+  const out = into ?? new Uint8Array(wide ? 16 : 8);
   c0 = (c0 ^ (wide ? 0xee : 0xff)) >>> 0;
   for (let half = 0; half < (wide ? 2 : 1); half++) {
     if (half === 1) b0 = (b0 ^ 0xdd) >>> 0;
@@ -110,12 +111,25 @@ function put(buf: Uint8Array, text: string, at: number): number {
   return at + n;
 }
 
-/** The PRF on text: `label`, a NUL, then `value`, as UTF-8. */
-export function sipHashText(key: SipKey, label: string, value: string): Uint8Array {
+/** The PRF on text: `label`, a NUL, then `value`, as UTF-8 (`into` as for sipHash). */
+export function sipHashText(key: SipKey, label: string, value: string, into?: Uint8Array): Uint8Array {
   const need = (label.length + value.length) * 3 + 1;
   const buf = need <= scratch.length ? scratch : new Uint8Array(need);
   let n = put(buf, label, 0);
   buf[n++] = 0;
   n = put(buf, value, n);
-  return sipHash(key, buf, n);
+  return sipHash(key, buf, n, true, into);
+}
+
+/** The PRF on the ASCII digits of `value` alone: the same as sipHashText on `value` stripped of /\D/g. */
+export function sipHashDigits(key: SipKey, label: string, value: string, into?: Uint8Array): Uint8Array {
+  const need = label.length * 3 + value.length + 1;
+  const buf = need <= scratch.length ? scratch : new Uint8Array(need);
+  let n = put(buf, label, 0);
+  buf[n++] = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) buf[n++] = c;
+  }
+  return sipHash(key, buf, n, true, into);
 }
