@@ -107,7 +107,7 @@ export async function startTestSystem(
 /** Polls until `check` returns a value that is not undefined/false, or fails after `timeoutMs`. */
 // A loaded CI machine (two cores, Temporal, Postgres and Unleash at once) may need longer than a
 // laptop; waits only get longer when something is slow, passing tests are not slowed down.
-const WAIT_SCALE = Number(process.env.FIREBREAK_TEST_WAIT_SCALE) || (process.env.CI ? 2 : 1);
+export const WAIT_SCALE = Number(process.env.FIREBREAK_TEST_WAIT_SCALE) || (process.env.CI ? 2 : 1);
 
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs * WAIT_SCALE;

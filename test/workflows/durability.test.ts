@@ -9,7 +9,7 @@ import { createRedactor } from '../../domain/redact.js';
 import type { IncidentEvent } from '../../domain/timeline.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { createLogger } from '../../worker/logger.js';
-import { eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { WAIT_SCALE, eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const alice: Actor = { source: 'cli', id: 'alice', name: 'alice' };
 
@@ -137,9 +137,9 @@ describe('worker restarts', () => {
         const kinds = new Set(rows.map((r) => r.details.reminder));
         return kinds.has('no_commander') && kinds.has('status_update') ? rows : undefined;
       }, 25_000, 'reminders after restart');
-      // Within seconds of the restart (Temporal hands the workflow to the new worker once the old
-      // one's sticky queue times out), not at the next cadence.
-      expect(Math.min(...fired.map((r) => r.occurredAt.getTime())) - restartedAt).toBeLessThan(15_000);
+      // Soon after the restart: Temporal hands the workflow to the new worker once the old one's
+      // sticky queue times out (10 s), so allow for that plus a loaded CI machine.
+      expect(Math.min(...fired.map((r) => r.occurredAt.getTime())) - restartedAt).toBeLessThan(30_000 * WAIT_SCALE);
     } finally {
       await second.stop();
     }
