@@ -136,7 +136,7 @@ describe('worker restarts', () => {
         const rows = await remindersSince(second.database.db, restartedAt);
         const kinds = new Set(rows.map((r) => r.details.reminder));
         return kinds.has('no_commander') && kinds.has('status_update') ? rows : undefined;
-      }, 25_000, 'reminders after restart');
+      }, 40_000, 'reminders after restart');
       // Soon after the restart: Temporal hands the workflow to the new worker once the old one's
       // sticky queue times out (10 s), so allow for that plus a loaded CI machine.
       expect(Math.min(...fired.map((r) => r.occurredAt.getTime())) - restartedAt).toBeLessThan(30_000 * WAIT_SCALE);
