@@ -79,7 +79,8 @@ describe('a sandbox in an incident', () => {
     const row = await getSandbox(db.db, sandbox);
     expect(row).toMatchObject({ status: 'ready', seed: 42, contentHash: view.provenance!.contentHash, incidentKey: incident });
 
-    const creds = notifier.notices.find((n) => n.kind === 'credentials' && n.sandbox === sandbox);
+    // Deliveries are activities of their own; they may trail the ready state by a moment.
+    const creds = await eventually(async () => notifier.notices.find((n) => n.kind === 'credentials' && n.sandbox === sandbox), 15_000, 'credentials');
     expect(creds?.kind === 'credentials' && creds.requester).toEqual(alice);
     const url = creds?.kind === 'credentials' ? creds.url : '';
     const rows = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM customers');
@@ -87,7 +88,7 @@ describe('a sandbox in an incident', () => {
     const password = new URL(url).password;
     const history = JSON.stringify(await system.client.workflow.getHandle(sandboxWorkflowId(sandbox)).fetchHistory());
     expect(history).not.toContain(password);
-    const playbook = notifier.notices.find((n) => n.kind === 'playbook' && n.sandbox === sandbox);
+    const playbook = await eventually(async () => notifier.notices.find((n) => n.kind === 'playbook' && n.sandbox === sandbox), 15_000, 'playbook');
     expect(playbook?.kind === 'playbook' && playbook.markdown).toMatch(new RegExp(`sandbox recreate ${sandbox}[\\s\\S]*Content hash`, 'i'));
     expect(JSON.stringify(playbook)).not.toContain(password);
 
