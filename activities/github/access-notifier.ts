@@ -3,17 +3,14 @@
 // never handles credentials or expiry warnings; those reach the requester privately in Slack.
 // Approvers answer with `/incident access approve GR-N` in a comment, as for every command.
 
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { findLink } from '../../db/queries/links.js';
-import { processedRequests } from '../../db/schema/index.js';
 import { formatDuration } from '../../domain/duration.js';
 import { findPersonByHandle, type Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { AccessNotice, AccessNotifier, ApprovalRequestedNotice, DecidedNotice, EndedNotice } from '../access/notifier.js';
 import { actorName, approvalProgress, endedLine, policyVerdict } from '../access/describe.js';
-import { github, type GitHubApi } from './client.js';
-import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
+import type { GitHubApi } from './client.js';
+import { commentOnIncidentIssueOnce } from './incident-comment.js';
 
 export interface GitHubAccessNotifierDeps {
   db: Database;
@@ -29,18 +26,13 @@ export function createGitHubAccessNotifier(deps: GitHubAccessNotifierDeps): Acce
     name: 'github',
     async notify(notice: AccessNotice): Promise<void> {
       if (notice.kind !== 'approval_requested' && notice.kind !== 'decided' && notice.kind !== 'ended') return;
-      const key = `github-access-comment:${notice.key}`;
-      const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-      if (done) return;
-      const target = parseIssueRef((await findLink(deps.db, notice.incident, 'github-issue'))?.externalId);
-      if (!target) return;
-      const { owner, name } = splitRepo(target.repo);
-      const client = await deps.api.forRepo(target.repo);
-      const body = deps.redactor.redact(`${eventMarker(notice.incident, `access:${notice.key}`)}\n${renderAccessComment(deps.policy(), notice)}`);
-      const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
-        client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
-      );
-      await deps.db.insert(processedRequests).values({ key, kind: 'github.access-comment', result: { id: data.id } }).onConflictDoNothing();
+      await commentOnIncidentIssueOnce(deps, {
+        incident: notice.incident,
+        kind: 'github-access-comment',
+        key: notice.key,
+        marker: `access:${notice.key}`,
+        text: renderAccessComment(deps.policy(), notice),
+      });
     },
   };
 }

@@ -2,14 +2,12 @@
 // issue, once per sandbox. Issues are read by many, so credentials never come here (they reach the
 // requester by Slack DM only). Also resolves `release:REF` to a commit SHA for the provenance record.
 
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { findLink } from '../../db/queries/links.js';
-import { processedRequests } from '../../db/schema/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { SandboxNotice, SandboxNotifier } from '../sandbox/notifier.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
-import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
+import { commentOnIncidentIssueOnce } from './incident-comment.js';
+import { splitRepo } from './refs.js';
 
 export interface GitHubSandboxNotifierDeps {
   db: Database;
@@ -22,18 +20,13 @@ export function createGitHubSandboxNotifier(deps: GitHubSandboxNotifierDeps): Sa
     name: 'github',
     async notify(notice: SandboxNotice): Promise<void> {
       if (notice.kind !== 'playbook') return;
-      const key = `github-sandbox-comment:${notice.key}`;
-      const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-      if (done) return;
-      const target = parseIssueRef((await findLink(deps.db, notice.incident, 'github-issue'))?.externalId);
-      if (!target) return;
-      const { owner, name } = splitRepo(target.repo);
-      const client = await deps.api.forRepo(target.repo);
-      const body = deps.redactor.redact(`${eventMarker(notice.incident, `sandbox:${notice.key}`)}\n${notice.markdown}`);
-      const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
-        client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
-      );
-      await deps.db.insert(processedRequests).values({ key, kind: 'github.sandbox-comment', result: { id: data.id } }).onConflictDoNothing();
+      await commentOnIncidentIssueOnce(deps, {
+        incident: notice.incident,
+        kind: 'github-sandbox-comment',
+        key: notice.key,
+        marker: `sandbox:${notice.key}`,
+        text: notice.markdown,
+      });
     },
   };
 }

@@ -19,21 +19,11 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
   if (!slack) return undefined;
   const logger = ctx.logger.child({ integration: 'slack' });
   const web = createSlackWebClient({ token: slack.botToken, apiUrl: slack.apiUrl });
-  const notifier = createSlackNotifier({
-    api: createSlackApi(web),
-    db: ctx.db,
-    policy: () => ctx.policy,
-    redactor: ctx.redactor,
-    logger,
-    publicUrl: ctx.config.publicUrl,
-  });
+  // Every notifier talks to the same Web API with the same policy, redactor and logger.
+  const notifierDeps = { api: createSlackApi(web), db: ctx.db, policy: () => ctx.policy, redactor: ctx.redactor, logger, publicUrl: ctx.config.publicUrl };
+  const notifier = createSlackNotifier(notifierDeps);
   const accessNotifier = createSlackAccessNotifier({
-    api: createSlackApi(web),
-    db: ctx.db,
-    policy: () => ctx.policy,
-    redactor: ctx.redactor,
-    logger,
-    publicUrl: ctx.config.publicUrl,
+    ...notifierDeps,
     incidentView: (key) => getIncidentView({ client: ctx.client, taskQueue: ctx.taskQueue }, key),
   });
   const deps: SlackDeps = { temporal: { client: ctx.client, taskQueue: ctx.taskQueue }, db: ctx.db, policy: ctx.policy, logger };
@@ -54,7 +44,7 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
     routes,
     notifiers: [notifier],
     accessNotifiers: [accessNotifier],
-    sandboxNotifiers: [createSlackSandboxNotifier({ api: createSlackApi(web), db: ctx.db, policy: () => ctx.policy, redactor: ctx.redactor, logger })],
+    sandboxNotifiers: [createSlackSandboxNotifier(notifierDeps)],
     triageSources: [],
     async start() {
       // Warm the bot identity so the first command's ack does not wait for auth.test.

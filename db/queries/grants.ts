@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
-import { appendAudit } from '../audit.js';
+import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
-import { accessGrants, processedRequests, timelineEvents, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
+import { accessGrants, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
 
 /** Gives a request its `GR-N` exactly once per request key. */
 export async function allocateGrantNumber(db: Database, requestKey: string): Promise<{ grant: string; created: boolean }> {
@@ -50,14 +50,8 @@ export interface StoredGrantEvent {
  * together exactly once per idempotency key. Returns false for a retry of an applied event.
  */
 export async function applyGrantEvent(db: Database, event: StoredGrantEvent): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(processedRequests)
-      .values({ key: `event:${event.idempotencyKey}`, kind: event.action })
-      .onConflictDoNothing()
-      .returning({ key: processedRequests.key });
-    if (claimed.length === 0) return false;
-    const at = new Date(event.at);
+  const child = { ...event, subject: event.grant, subjectField: 'grant', auditChanges: { ...event.changes } };
+  return applyChildEvent(db, child, async (tx, at) => {
     const set = toColumns(event.changes);
     if (event.created) {
       await tx.insert(accessGrants).values({
@@ -70,14 +64,10 @@ export async function applyGrantEvent(db: Database, event: StoredGrantEvent): Pr
         ...set,
         updatedAt: at,
       });
-    } else {
-      const updated = await tx.update(accessGrants).set({ ...set, updatedAt: at }).where(eq(accessGrants.key, event.grant)).returning({ key: accessGrants.key });
-      if (updated.length === 0) throw new Error(`grant ${event.grant} does not exist`);
+      return;
     }
-    const details = { grant: event.grant, action: event.action, ...event.details };
-    await tx.insert(timelineEvents).values({ incidentKey: event.incident, occurredAt: at, kind: 'child', actor: event.actor, text: event.text, details, idempotencyKey: event.idempotencyKey });
-    await appendAudit(tx, { at, actor: event.actor, action: event.action, subject: event.grant, details: { incident: event.incident, text: event.text, ...event.details, ...event.changes }, idempotencyKey: event.idempotencyKey });
-    return true;
+    const updated = await tx.update(accessGrants).set({ ...set, updatedAt: at }).where(eq(accessGrants.key, event.grant)).returning({ key: accessGrants.key });
+    if (updated.length === 0) throw new Error(`grant ${event.grant} does not exist`);
   });
 }
 

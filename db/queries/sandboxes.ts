@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
-import { appendAudit } from '../audit.js';
+import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
-import { processedRequests, sandboxes, timelineEvents, type SandboxRow } from '../schema/index.js';
+import { sandboxes, type SandboxRow } from '../schema/index.js';
 
 /** Gives a request its `SBX-N` exactly once per request key. */
 export async function allocateSandboxNumber(db: Database, requestKey: string): Promise<{ sandbox: string; created: boolean }> {
@@ -64,23 +64,18 @@ function toColumns(c: SandboxChanges): Partial<typeof sandboxes.$inferInsert> {
  * together exactly once per idempotency key. Returns false for a retry of an applied event.
  */
 export async function applySandboxEvent(db: Database, event: StoredSandboxEvent): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const claimed = await tx.insert(processedRequests).values({ key: `event:${event.idempotencyKey}`, kind: event.action }).onConflictDoNothing().returning({ key: processedRequests.key });
-    if (claimed.length === 0) return false;
-    const at = new Date(event.at);
+  // The provenance record is on the sandbox row; the audit keeps the rest of the change.
+  const { provenance: _p, ...auditChanges } = event.changes;
+  const child = { ...event, subject: event.sandbox, subjectField: 'sandbox', auditChanges };
+  return applyChildEvent(db, child, async (tx, at) => {
     const set = toColumns(event.changes);
     if (event.created) {
       const number = Number(event.sandbox.slice('SBX-'.length));
       await tx.insert(sandboxes).values({ key: event.sandbox, number, incidentKey: event.incident, ...event.created, status: event.changes.status ?? 'provisioning', requestedAt: at, ...set, updatedAt: at });
-    } else {
-      const updated = await tx.update(sandboxes).set({ ...set, updatedAt: at }).where(eq(sandboxes.key, event.sandbox)).returning({ key: sandboxes.key });
-      if (updated.length === 0) throw new Error(`sandbox ${event.sandbox} does not exist`);
+      return;
     }
-    const details = { sandbox: event.sandbox, action: event.action, ...event.details };
-    await tx.insert(timelineEvents).values({ incidentKey: event.incident, occurredAt: at, kind: 'child', actor: event.actor, text: event.text, details, idempotencyKey: event.idempotencyKey });
-    const { provenance: _p, ...auditChanges } = event.changes;
-    await appendAudit(tx, { at, actor: event.actor, action: event.action, subject: event.sandbox, details: { incident: event.incident, text: event.text, ...event.details, ...auditChanges }, idempotencyKey: event.idempotencyKey });
-    return true;
+    const updated = await tx.update(sandboxes).set({ ...set, updatedAt: at }).where(eq(sandboxes.key, event.sandbox)).returning({ key: sandboxes.key });
+    if (updated.length === 0) throw new Error(`sandbox ${event.sandbox} does not exist`);
   });
 }
 
