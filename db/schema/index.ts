@@ -6,3 +6,4 @@ export * from './links.js';
 export * from './grants.js';
 export * from './flags.js';
 export * from './sandboxes.js';
+export * from './postmortems.js';

@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'rollbackFlag',
   'emergencyBypass',
   'dashboard',
+  'approvePostmortem',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -31,6 +32,8 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal
   rollbackFlag: ['role:commander'],
   emergencyBypass: [],
   dashboard: ['anyone'],
+  // Whoever approves, it is never the postmortem's owner (checked by the postmortem workflow).
+  approvePostmortem: ['anyone'],
 };
 
 export interface PermissionContext {
@@ -57,6 +60,7 @@ function actionText(permission: Permission, incident: string): string {
     rollbackFlag: `roll back feature flags in ${incident}`,
     emergencyBypass: 'use the emergency bypass',
     dashboard: 'open the dashboard',
+    approvePostmortem: `approve the postmortem of ${incident}`,
   };
   return texts[permission];
 }
