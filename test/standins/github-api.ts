@@ -2,7 +2,7 @@
 // endpoints Firebreak uses the way GitHub does, errors included (401, 404, 422, and a 403 secondary
 // rate limit with `retry-after` injected by a test).
 
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -23,6 +23,16 @@ export interface StandInIssue {
   state: 'open' | 'closed';
   labels: string[];
   user: string;
+  assignees: string[];
+}
+
+export interface StandInFile {
+  path: string;
+  sha: string;
+  /** The decoded text, as committed. */
+  content: string;
+  /** Commit messages of every write, oldest first. */
+  commits: string[];
 }
 
 export interface StandInComment {
@@ -88,6 +98,10 @@ export class GitHubStandIn {
   readonly deliveries = new Map<string, StandInDelivery[]>();
   readonly redeliveryRequests: { hook: string; deliveryId: number }[] = [];
   readonly faults: Fault[] = [];
+  /** `owner/repo` → path → file, for the contents API. */
+  readonly files = new Map<string, Map<string, StandInFile>>();
+  /** When set, issue creation refuses assignees outside it with 422, as GitHub does for non-collaborators. */
+  assignable?: Set<string>;
   botLogin = 'firebreak-bot';
   /** Where a requested redelivery is POSTed, signed, as GitHub would. */
   redeliverTo?: { url: string; secret: string };
@@ -105,6 +119,9 @@ export class GitHubStandIn {
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/, ({ params }) => this.issueJson(params[0]!, Number(params[1]))],
     ['PATCH', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/, ({ params, body }) => this.updateIssue(params[0]!, Number(params[1]), body)],
     ['POST', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, ({ params, body }) => this.createComment(params[0]!, Number(params[1]), body)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/, ({ params, query }) => this.listComments(params[0]!, Number(params[1]), query)],
+    ['GET', /^\/repos\/([^/]+\/[^/]+)\/contents\/(.+)$/, ({ params }) => this.getFile(params[0]!, params[1]!)],
+    ['PUT', /^\/repos\/([^/]+\/[^/]+)\/contents\/(.+)$/, ({ params, body }) => this.putFile(params[0]!, params[1]!, body)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/deployments$/, ({ params }) => this.list(this.deployments, params[0]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/releases$/, ({ params }) => this.list(this.releases, params[0]!)],
     ['GET', /^\/repos\/([^/]+\/[^/]+)\/commits\/(.+)$/, ({ params }) => this.commit(params[0]!, params[1]!)],
@@ -131,13 +148,24 @@ export class GitHubStandIn {
   }
 
   seedIssue(repo: string, issue: Partial<StandInIssue> & { number: number }): StandInIssue {
-    const full: StandInIssue = { title: 'An issue', body: null, state: 'open', labels: [], user: 'someone', ...issue };
+    const full: StandInIssue = { title: 'An issue', body: null, state: 'open', labels: [], user: 'someone', assignees: [], ...issue };
     this.repoIssues(repo).set(issue.number, full);
     return full;
   }
 
   issue(repo: string, number: number): StandInIssue | undefined {
     return this.issues.get(repo.toLowerCase())?.get(number);
+  }
+
+  /** A file as if committed before the test, without a recorded commit. */
+  seedFile(repo: string, path: string, content: string): StandInFile {
+    const file: StandInFile = { path, sha: blobSha(content), content, commits: [] };
+    this.repoFiles(repo).set(path, file);
+    return file;
+  }
+
+  file(repo: string, path: string): StandInFile | undefined {
+    return this.files.get(repo.toLowerCase())?.get(path);
   }
 
   commentsOn(repo: string, number: number): StandInComment[] {
@@ -188,6 +216,49 @@ export class GitHubStandIn {
     return this.issues.get(key)!;
   }
 
+  private repoFiles(repo: string): Map<string, StandInFile> {
+    const key = repo.toLowerCase();
+    if (!this.files.has(key)) this.files.set(key, new Map());
+    return this.files.get(key)!;
+  }
+
+  private fileLinks(repo: string, file: StandInFile) {
+    return {
+      name: file.path.split('/').at(-1)!,
+      path: file.path,
+      sha: file.sha,
+      size: Buffer.byteLength(file.content),
+      url: `${this.url}/repos/${repo}/contents/${file.path}?ref=main`,
+      html_url: `https://github.com/${repo}/blob/main/${file.path}`,
+      git_url: `${this.url}/repos/${repo}/git/blobs/${file.sha}`,
+      download_url: `https://raw.githubusercontent.com/${repo}/main/${file.path}`,
+      type: 'file',
+    };
+  }
+
+  private getFile(repo: string, path: string): [number, unknown] {
+    const file = this.file(repo, path);
+    if (!file) return notFound;
+    // GitHub wraps the base64 at 60 columns; clients must strip the newlines before decoding.
+    const content = (Buffer.from(file.content, 'utf8').toString('base64').match(/.{1,60}/g) ?? []).join('\n');
+    return [200, { ...this.fileLinks(repo, file), encoding: 'base64', content }];
+  }
+
+  /** Like GitHub: 201 created, 200 updated, 422 updating without `sha`, 409 for a stale one. */
+  private putFile(repo: string, path: string, body: Record<string, unknown> | undefined): [number, unknown] {
+    if (typeof body?.message !== 'string' || !body.message) return invalid('message', 'Content');
+    if (typeof body.content !== 'string') return invalid('content', 'Content');
+    const existing = this.file(repo, path);
+    if (existing && body.sha === undefined) return [422, { message: 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: DOCS, status: '422' }];
+    // A sha for a file that is not there (deleted meanwhile) is as stale as an old one.
+    if (body.sha !== undefined && body.sha !== existing?.sha) return [409, { message: `${path} does not match ${String(body.sha)}`, documentation_url: DOCS, status: '409' }];
+    const content = Buffer.from(body.content, 'base64').toString('utf8');
+    const file: StandInFile = { path, sha: blobSha(content), content, commits: [...(existing?.commits ?? []), body.message] };
+    this.repoFiles(repo).set(path, file);
+    const commit = { sha: createHash('sha1').update(`${path}\n${file.commits.length}\n${file.sha}`).digest('hex'), message: body.message };
+    return [existing ? 200 : 201, { content: this.fileLinks(repo, file), commit }];
+  }
+
   private toJson(repo: string, i: StandInIssue) {
     return {
       id: i.number * 1000,
@@ -197,7 +268,9 @@ export class GitHubStandIn {
       state: i.state,
       labels: i.labels.map((name, n) => ({ id: n + 1, name })),
       user: { login: i.user, type: 'User' },
+      assignees: i.assignees.map((login) => ({ login, type: 'User' })),
       html_url: `https://github.com/${repo}/issues/${i.number}`,
+      repository_url: `${this.url}/repos/${repo}`,
       comments: this.commentsOn(repo, i.number).length,
     };
   }
@@ -218,9 +291,14 @@ export class GitHubStandIn {
 
   private createIssue(repo: string, body: Record<string, unknown> | undefined): [number, unknown] {
     if (typeof body?.title !== 'string' || !body.title) return invalid('title', 'Issue');
+    const assignees = (body.assignees as string[] | undefined) ?? [];
+    const refused = this.assignable ? assignees.find((a) => !this.assignable!.has(a)) : undefined;
+    if (refused !== undefined) {
+      return [422, { message: 'Validation Failed', errors: [{ value: refused, resource: 'Issue', field: 'assignees', code: 'invalid' }], documentation_url: DOCS, status: '422' }];
+    }
     const issues = this.repoIssues(repo);
     const number = Math.max(this.firstIssueNumber - 1, ...issues.keys()) + 1;
-    const issue = this.seedIssue(repo, { number, title: body.title, body: (body.body as string) ?? null, labels: (body.labels as string[]) ?? [], user: this.botLogin });
+    const issue = this.seedIssue(repo, { number, title: body.title, body: (body.body as string) ?? null, labels: (body.labels as string[]) ?? [], user: this.botLogin, assignees });
     return [201, this.toJson(repo, issue)];
   }
 
@@ -242,6 +320,15 @@ export class GitHubStandIn {
     return [201, { id: comment.id, body: comment.body, user: { login: comment.user, type: 'User' }, html_url: `https://github.com/${repo}/issues/${number}#issuecomment-${comment.id}` }];
   }
 
+  /** Oldest first, paged like GitHub (`per_page` up to 100, default 30). */
+  private listComments(repo: string, number: number, query: Record<string, string>): [number, unknown] {
+    if (!this.issue(repo, number)) return notFound;
+    const perPage = Math.min(100, Number(query.per_page ?? 30) || 30);
+    const page = Math.max(1, Number(query.page ?? 1) || 1);
+    const found = this.commentsOn(repo, number).slice((page - 1) * perPage, page * perPage);
+    return [200, found.map((c) => ({ id: c.id, body: c.body, user: { login: c.user, type: 'User' }, html_url: `https://github.com/${repo}/issues/${number}#issuecomment-${c.id}` }))];
+  }
+
   /** Like GitHub: 404 for a repository it does not have, 422 for a ref that names no commit. */
   private commit(repo: string, ref: string): [number, unknown] {
     const refs = this.commits.get(repo.toLowerCase());
@@ -258,7 +345,7 @@ export class GitHubStandIn {
 
   private knownRepo(key: string): boolean {
     const repo = key.split(':')[0]!.toLowerCase();
-    return [this.issues, this.deployments, this.releases, this.pulls, this.hooks, this.commits].some((m) => [...m.keys()].some((k) => k.toLowerCase() === repo));
+    return [this.issues, this.files, this.deployments, this.releases, this.pulls, this.hooks, this.commits].some((m) => [...m.keys()].some((k) => k.toLowerCase() === repo));
   }
 
   private redeliver(hook: string, deliveryId: number): [number, unknown] {
@@ -280,6 +367,12 @@ export class GitHubStandIn {
     const attempt = { ...delivery, id: this.nextId++, delivered_at: new Date().toISOString(), status_code: status, status: status < 300 ? 'OK' : 'failed', redelivery: true };
     this.deliveries.get(hook)?.unshift(attempt);
   }
+}
+
+/** Git's blob SHA, as GitHub reports it for a file. */
+function blobSha(content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 export async function startGitHubStandIn(): Promise<GitHubStandIn> {
