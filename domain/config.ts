@@ -62,6 +62,10 @@ export interface Config {
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
   dashboardToken?: string;
+  /** Sign in with Slack (OpenID Connect) for the dashboard: SLACK_CLIENT_ID + SLACK_CLIENT_SECRET. */
+  dashboardSlack?: { clientId: string; clientSecret: string; apiUrl: string };
+  /** Signs dashboard session cookies (DASHBOARD_SESSION_SECRET); derived from the sign-in secrets when unset. */
+  dashboardSessionSecret?: string;
   /** Admin URL of the PostgreSQL server that access grants create roles on. */
   accessPostgresUrl?: string;
   /** Signs capability tokens; without it each process derives its own (development only). */
@@ -244,6 +248,25 @@ function readDashboardToken(env: Env): string | undefined {
   return token;
 }
 
+function readDashboard(env: Env, publicUrl: string | undefined): Pick<Config, 'dashboardToken' | 'dashboardSlack' | 'dashboardSessionSecret'> {
+  const clientId = read(env, 'SLACK_CLIENT_ID');
+  const clientSecret = read(env, 'SLACK_CLIENT_SECRET');
+  if (clientId !== undefined && clientSecret === undefined) fail('SLACK_CLIENT_SECRET', 'missing; Sign in with Slack needs it next to SLACK_CLIENT_ID (Slack app settings, Basic Information)');
+  if (clientId === undefined && clientSecret !== undefined) fail('SLACK_CLIENT_ID', 'missing; Sign in with Slack needs it next to SLACK_CLIENT_SECRET (Slack app settings, Basic Information)');
+  if (clientId !== undefined && !/^[0-9]+\.[0-9]+$/.test(clientId)) fail('SLACK_CLIENT_ID', 'expected the numeric client ID like "1234567890.0987654321" from the Slack app settings');
+  if (clientId !== undefined && publicUrl === undefined) fail('PUBLIC_URL', 'missing; Sign in with Slack (SLACK_CLIENT_ID) builds its redirect URL from it');
+  const sessionSecret = read(env, 'DASHBOARD_SESSION_SECRET');
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    fail('DASHBOARD_SESSION_SECRET', `too short (${sessionSecret.length} characters); use 32 or more, e.g. openssl rand -hex 32`);
+  }
+  return {
+    dashboardToken: readDashboardToken(env),
+    dashboardSlack:
+      clientId && clientSecret ? { clientId, clientSecret, apiUrl: readUrl(env, 'SLACK_API_URL', HTTP) ?? 'https://slack.com/api/' } : undefined,
+    dashboardSessionSecret: sessionSecret,
+  };
+}
+
 function readAccess(env: Env): Pick<Config, 'accessPostgresUrl' | 'accessTokenKey' | 'introspectionToken'> {
   const rawKey = read(env, 'FIREBREAK_ACCESS_TOKEN_KEY');
   const key = rawKey === undefined ? undefined : decodeBase64(rawKey);
@@ -272,11 +295,12 @@ function readSandbox(env: Env): Pick<Config, 'sandboxAdminUrl' | 'sandboxSecret'
 
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {
+  const publicUrl = readUrl(env, 'PUBLIC_URL', HTTP)?.replace(/\/+$/, '');
   return {
     databaseUrl:
       readUrl(env, 'DATABASE_URL', POSTGRES) ?? fail('DATABASE_URL', 'missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak'),
     port: readPort(env),
-    publicUrl: readUrl(env, 'PUBLIC_URL', HTTP)?.replace(/\/+$/, ''),
+    publicUrl,
     policyPath: read(env, 'FIREBREAK_CONFIG') ?? 'firebreak.config.yaml',
     dataDir: read(env, 'FIREBREAK_DATA_DIR') ?? '.data',
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -286,7 +310,7 @@ export function parseEnv(env: Env): Config {
     ...readFlagSystems(env),
     ...readSandbox(env),
     encryptionKeys: readEncryptionKeys(env),
-    dashboardToken: readDashboardToken(env),
+    ...readDashboard(env, publicUrl),
     ...readAccess(env),
   };
 }
@@ -302,6 +326,7 @@ export function enabledIntegrations(config: Config): string[] {
   if (config.sandboxAdminUrl) on.push('sandboxes');
   if (config.encryptionKeys.length > 0) on.push('payload encryption');
   if (config.dashboardToken) on.push('dashboard token');
+  if (config.dashboardSlack) on.push('dashboard sign in with slack');
   if (config.accessPostgresUrl) on.push('postgres access');
   return on;
 }
@@ -340,6 +365,8 @@ export function secretValues(config: Config): string[] {
     config.launchDarkly?.apiToken,
     ...config.encryptionKeys.map((k) => k.base64),
     config.dashboardToken,
+    config.dashboardSlack?.clientSecret,
+    config.dashboardSessionSecret,
   ];
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];
 }

@@ -1,0 +1,80 @@
+// The page shell and the little pieces every page shares: navigation, tables, dates, durations.
+
+import { formatDuration } from '../domain/duration.js';
+import type { Actor } from '../domain/incident.js';
+import { findPersonByActor } from '../domain/policy/lookup.js';
+import type { Policy } from '../domain/policy/index.js';
+import { html, type SafeHtml } from './html.js';
+import type { Session } from './session.js';
+
+export const STYLESHEET = `
+:root { font-family: system-ui, sans-serif; color: #1b1f24; background: #fff; }
+body { margin: 0; }
+header { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.2rem; background: #1b1f24; color: #fff; }
+header a { color: #fff; }
+header .who { margin-left: auto; display: flex; gap: .6rem; align-items: center; }
+main { padding: 1rem 1.2rem 3rem; max-width: 1200px; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th { background: #f6f8fa; }
+tr.overdue td { background: #fff1e5; }
+tr.overdue td:first-child { border-left: 4px solid #9a3412; }
+.badge { display: inline-block; padding: 0 .4rem; border: 1px solid currentColor; border-radius: .3rem; font-size: .85em; font-weight: 600; }
+.overdue-badge { color: #9a3412; }
+form.filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: .5rem 0 1rem; }
+form.filters label { display: flex; flex-direction: column; font-size: .85em; gap: .2rem; }
+.pager { display: flex; gap: 1rem; }
+.muted { color: #57606a; }
+.error { color: #9a3412; font-weight: 600; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+figure { margin: 0 0 2rem; }
+figcaption { font-weight: 600; margin-bottom: .3rem; }
+svg text { font-family: system-ui, sans-serif; }
+.signin { max-width: 28rem; margin: 3rem auto; display: flex; flex-direction: column; gap: 1rem; }
+.signin input { width: 100%; padding: .4rem; }
+`;
+
+export interface PageOptions {
+  title: string;
+  session?: Session;
+  active?: 'incidents' | 'actions' | 'charts';
+}
+
+export function page(options: PageOptions, body: SafeHtml): string {
+  const { session } = options;
+  const nav = (href: string, label: string, key: PageOptions['active']) =>
+    html`<a href="${href}"${key === options.active ? html` aria-current="page"` : ''}>${label}</a>`;
+  const who = session
+    ? html`<span class="who"><span>Signed in as ${session.via === 'token' ? 'dashboard token' : session.name}</span>
+        <form method="post" action="/signout"><input type="hidden" name="csrf" value="${session.csrf}"><button type="submit">Sign out</button></form></span>`
+    : '';
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · Firebreak</title><link rel="stylesheet" href="/dashboard.css"></head>
+<body><header><strong>Firebreak</strong>${session ? html`<nav>${nav('/', 'Incidents', 'incidents')} · ${nav('/actions', 'Action items', 'actions')} · ${nav('/charts', 'Charts', 'charts')}</nav>` : ''}${who}</header>
+<main>${body}</main></body></html>`.value;
+}
+
+/** A person as the policy names them; never a raw Slack ID or GitHub login. */
+export function personName(policy: Policy, actor: Actor | null | undefined): string {
+  if (!actor) return '—';
+  if (actor.source === 'system') return 'Firebreak';
+  return findPersonByActor(policy, actor)?.name ?? `someone outside the policy (${actor.source})`;
+}
+
+export function dateTime(d: Date | null | undefined): string {
+  return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—';
+}
+
+export function between(from: Date | null | undefined, to: Date | null | undefined): string {
+  return from && to ? formatDuration(Math.max(0, (to.getTime() - from.getTime()) / 1000)) : '—';
+}
+
+export function seconds(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : formatDuration(Math.max(0, value));
+}
+
+export function options(values: readonly string[], selected: string | undefined, anyLabel = 'any'): SafeHtml {
+  return html`<option value="">${anyLabel}</option>${values.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ''}>${v}</option>`)}`;
+}
