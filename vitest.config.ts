@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` is pure and fast; `system` shares one real Temporal dev server and one fresh
-// Postgres database per run, started by the global setup.
+// Three projects: `unit` is pure and fast; `system` shares one real Temporal dev server and one fresh
+// Postgres database per run, started by the global setup; `e2e` drives the dashboard in a browser.
 export default defineConfig({
   test: {
     projects: [
@@ -27,6 +27,20 @@ export default defineConfig({
           maxWorkers: 2,
           // Runs after the unit project, which uses the default worker count.
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // The dashboard in headless Chromium (Debian's /usr/bin/chromium) against a database of its own.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/helpers/database-setup.ts'],
+          testTimeout: process.env.CI ? 120_000 : 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
