@@ -23,6 +23,7 @@ import { buildIntegrations, integrationActivities } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
+import { dashboardRoutes } from '../web/routes.js';
 
 // `npm start` on a fresh clone of a developer machine works without any settings; production
 // (NODE_ENV=production, as in the Docker image) must say where its database is.
@@ -119,7 +120,21 @@ async function serve(
   const http = await startHttpServer({
     port: config.port,
     logger,
-    routes: [...integrations.flatMap((i) => i.routes), ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken })],
+    routes: [
+      ...integrations.flatMap((i) => i.routes),
+      ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken }),
+      // Last: the dashboard lives under `/` and must not shadow any route above.
+      ...dashboardRoutes({
+        db: database.db,
+        policy,
+        redactor,
+        logger,
+        token: config.dashboardToken,
+        slack: config.dashboardSlack,
+        publicUrl: config.publicUrl,
+        sessionSecret: config.dashboardSessionSecret,
+      }),
+    ],
     readiness: [
       { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
