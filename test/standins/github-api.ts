@@ -98,6 +98,7 @@ export class GitHubStandIn {
   readonly deliveries = new Map<string, StandInDelivery[]>();
   readonly redeliveryRequests: { hook: string; deliveryId: number }[] = [];
   readonly faults: Fault[] = [];
+  private readonly interjections: { method: string; path: RegExp; run: () => void }[] = [];
   /** `owner/repo` → path → file, for the contents API. */
   readonly files = new Map<string, Map<string, StandInFile>>();
   /** When set, issue creation refuses assignees outside it with 422, as GitHub does for non-collaborators. */
@@ -177,6 +178,11 @@ export class GitHubStandIn {
     this.faults.push({ method, path, times, when, ...answer });
   }
 
+  /** Runs `run` just before the next call matching method and path is answered: someone else's write racing ours. */
+  beforeNext(method: string, path: RegExp, run: () => void): void {
+    this.interjections.push({ method, path, run });
+  }
+
   callsTo(method: string, path: RegExp): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && path.test(c.path));
   }
@@ -198,6 +204,8 @@ export class GitHubStandIn {
 
   private answer(call: RecordedCall, authorization: string | undefined): [number, unknown, Record<string, string>?] {
     if (!authorization) return [401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' }];
+    const interjection = this.interjections.findIndex((i) => i.method === call.method && i.path.test(call.path));
+    if (interjection >= 0) this.interjections.splice(interjection, 1)[0]!.run();
     const fault = this.faults.find((f) => f.times > 0 && f.method === call.method && f.path.test(call.path) && (f.when?.(call.body) ?? true));
     if (fault) {
       fault.times--;
