@@ -7,6 +7,8 @@ import { createFlagActivities, type FlagProviders } from './flags/index.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
+import { createPostmortemActivities } from './postmortem/index.js';
+import type { PostmortemNotifier, PostmortemPublisher } from './postmortem/ports.js';
 import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
 
@@ -27,6 +29,10 @@ export interface ActivityDeps {
   /** Front-ends that deliver sandbox credentials (by DM) and playbooks. */
   sandboxNotifiers?: SandboxNotifier[];
   sandbox?: SandboxSettings;
+  /** Front-ends that post postmortem news, reminders and escalations (Slack, the incident issue). */
+  postmortemNotifiers?: PostmortemNotifier[];
+  /** GitHub, when configured: postmortem documents and action-item issues. */
+  postmortemPublisher?: PostmortemPublisher;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -38,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),
     ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
+    ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { AccessNotifier } from '../activities/access/notifier.js';
 import type { IncidentNotifier } from '../activities/notify.js';
+import type { PostmortemNotifier, PostmortemPublisher } from '../activities/postmortem/ports.js';
 import type { SandboxNotifier } from '../activities/sandbox/notifier.js';
 import type { ReleaseResolver } from '../activities/sandbox/provenance.js';
 import type { TriageSource } from '../activities/triage.js';
@@ -34,6 +35,10 @@ export interface Integration {
   accessNotifiers?: AccessNotifier[];
   /** Delivery of sandbox credentials (DM only) and reproduction playbooks. */
   sandboxNotifiers?: SandboxNotifier[];
+  /** Postmortem news (channel, issue), reminders and escalations (DMs), team digests. */
+  postmortemNotifiers?: PostmortemNotifier[];
+  /** GitHub: postmortem documents and action-item issues. */
+  postmortemPublisher?: PostmortemPublisher;
   /** `release:REF` → commit SHA for sandbox provenance (GitHub). */
   resolveRelease?: ReleaseResolver;
   /** Activities of the integration's own workflows (e.g. GitHub redelivery), registered on the worker. */

@@ -110,6 +110,8 @@ async function serve(
         accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
         access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
         sandboxNotifiers: integrations.flatMap((i) => i.sandboxNotifiers ?? []),
+        postmortemNotifiers: integrations.flatMap((i) => i.postmortemNotifiers ?? []),
+        postmortemPublisher: integrations.find((i) => i.postmortemPublisher)?.postmortemPublisher,
         sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: integrations.find((i) => i.resolveRelease)?.resolveRelease },
         flagProviders: flagProvidersFrom(config),
         prometheusUrl: config.prometheusUrl,

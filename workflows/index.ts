@@ -4,3 +4,4 @@ export { declareIncidentWorkflow } from './declare/workflow.js';
 export { githubRedeliveryWorkflow } from './github-redelivery/workflow.js';
 export { accessGrantWorkflow } from './access/workflow.js';
 export { sandboxWorkflow } from './sandbox/workflow.js';
+export { postmortemWorkflow } from './postmortem/workflow.js';

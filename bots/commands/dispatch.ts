@@ -10,6 +10,9 @@ import * as sandboxes from '../../workflows/sandbox/messages.js';
 import { sandboxWorkflowId } from '../../domain/ids.js';
 import { runAccessCommand } from '../access/commands.js';
 import { runFlagCommand } from '../flags/commands.js';
+import { runPostmortemCommand } from '../postmortem/commands.js';
+import type { Database } from '../../db/client.js';
+import type { Policy } from '../../domain/policy/index.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
@@ -23,22 +26,15 @@ export interface CommandContext extends TemporalContext {
   idempotencyKey: string;
   sourceRef?: string;
   defaultSeverity?: Severity;
+  /** Postgres and the policy, for listings that read the database (`actions`). */
+  db?: Database;
+  policy?: Policy;
 }
 
 export type Reply =
   | { ok: true; text: string; incident?: string; view?: msg.IncidentView; incidents?: IncidentListing[] }
   | { ok: false; text: string };
 
-const LATER_FEATURES: Partial<Record<Command['kind'], string>> = {
-  postmortem: 'Postmortems',
-  'postmortem-publish': 'Postmortems',
-  'postmortem-approve': 'Postmortems',
-  'action-add': 'Action items',
-  'action-done': 'Action items',
-  'action-reopen': 'Action items',
-  'action-assign': 'Action items',
-  actions: 'Action items',
-};
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
   try {
@@ -91,10 +87,15 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
     case 'sandbox-extend':
     case 'sandbox-destroy':
       return sandbox(ctx, command);
-    default: {
-      const feature = LATER_FEATURES[command.kind] ?? 'This command';
-      return { ok: false, text: `${feature} is not available on this Firebreak yet; \`help\` lists what is.` };
-    }
+    case 'postmortem':
+    case 'postmortem-publish':
+    case 'postmortem-approve':
+    case 'action-add':
+    case 'action-done':
+    case 'action-reopen':
+    case 'action-assign':
+    case 'actions':
+      return runPostmortemCommand(ctx, command);
   }
 }
 

@@ -7,6 +7,7 @@ import { createGitHubAccessNotifier } from '../../activities/github/access-notif
 import { createGitHubApi, type GitHubApiOptions } from '../../activities/github/client.js';
 import { createGitHubNotifier } from '../../activities/github/notifier.js';
 import { createGitHubSandboxNotifier, createReleaseResolver } from '../../activities/github/sandbox-notifier.js';
+import { createGitHubPostmortemNotifier } from '../../activities/github/postmortem-notifier.js';
 import { createGitHubRedeliveryActivities } from '../../activities/github/redelivery.js';
 import { githubTriageSource } from '../../activities/github/triage.js';
 import type { GitHubConfig } from '../../domain/config.js';
@@ -37,6 +38,7 @@ export function buildGitHubIntegration(ctx: IntegrationContext, config: GitHubCo
     notifiers: [createGitHubNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
     accessNotifiers: [createGitHubAccessNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
     sandboxNotifiers: [createGitHubSandboxNotifier({ db: ctx.db, api, redactor: ctx.redactor })],
+    postmortemNotifiers: [createGitHubPostmortemNotifier({ db: ctx.db, api, redactor: ctx.redactor })],
     resolveRelease: createReleaseResolver(api),
     triageSources: [githubTriageSource({ api, policy, windowSeconds: policy().incidents.contextWindowSeconds })],
     activities: createGitHubRedeliveryActivities({ db: ctx.db, api, policy, webhookUrl }),

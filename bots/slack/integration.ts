@@ -6,6 +6,7 @@ import { createSlackAccessNotifier } from '../../activities/slack/access-notifie
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackNotifier } from '../../activities/slack/notifier.js';
 import { createSlackSandboxNotifier } from '../../activities/slack/sandbox-notifier.js';
+import { createSlackPostmortemNotifier } from '../../activities/slack/postmortem-notifier.js';
 import type { IntegrationFactory } from '../../worker/integrations.js';
 import { getIncidentView } from '../temporal.js';
 import type { Route } from '../server.js';
@@ -45,6 +46,7 @@ export const slackIntegration: IntegrationFactory = async (ctx) => {
     notifiers: [notifier],
     accessNotifiers: [accessNotifier],
     sandboxNotifiers: [createSlackSandboxNotifier(notifierDeps)],
+    postmortemNotifiers: [createSlackPostmortemNotifier(notifierDeps)],
     triageSources: [],
     async start() {
       // Warm the bot identity so the first command's ack does not wait for auth.test.

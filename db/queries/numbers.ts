@@ -6,7 +6,7 @@ export interface NumberedKey {
   /** e.g. `grant`: the request is remembered as `grant:<requestKey>` with `{ grant: 'GR-7' }`. */
   kind: string;
   /** The Postgres sequence the number comes from. */
-  sequence: 'grant_number_seq' | 'sandbox_number_seq';
+  sequence: 'grant_number_seq' | 'sandbox_number_seq' | 'action_item_number_seq';
   /** Key prefix, e.g. `GR` for `GR-7`. */
   prefix: string;
 }

@@ -45,6 +45,8 @@ export async function startTestSystem(
     accessNotifiers?: AccessNotifier[];
     access?: ActivityDeps['access'];
     sandboxNotifiers?: ActivityDeps['sandboxNotifiers'];
+    postmortemNotifiers?: ActivityDeps['postmortemNotifiers'];
+    postmortemPublisher?: ActivityDeps['postmortemPublisher'];
     sandbox?: ActivityDeps['sandbox'];
     flagProviders?: ActivityDeps['flagProviders'];
     prometheusUrl?: string;
@@ -69,6 +71,8 @@ export async function startTestSystem(
       accessNotifiers: options.accessNotifiers,
       access: options.access,
       sandboxNotifiers: options.sandboxNotifiers,
+      postmortemNotifiers: options.postmortemNotifiers,
+      postmortemPublisher: options.postmortemPublisher,
       sandbox: options.sandbox,
       flagProviders: options.flagProviders,
       prometheusUrl: options.prometheusUrl,

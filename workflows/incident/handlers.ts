@@ -1,12 +1,13 @@
 // The incident's own updates, query and signals: everything of DESIGN.md §1 that is not a child
 // workflow. Each update validates first (and again in the serial queue), then records the event.
 
-import { getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, patched, setHandler } from '@temporalio/workflow';
 import { grantWorkflowId, sandboxWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import type { IncidentChanges } from '../../domain/timeline.js';
 import { persistence } from './activities.js';
 import * as msg from './messages.js';
+import { startPostmortem } from './postmortem.js';
 import type { IncidentRuntime } from './runtime.js';
 import { describeSeverityChange } from './state.js';
 
@@ -122,6 +123,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
     async (i) => {
       await rt.transition('resolve', i.actor, i.text?.trim() || 'Resolved', { resolvedAt: new Date().toISOString() });
       await tearDown(rt, i.actor);
+      if (patched('postmortem-on-resolve')) await startPostmortem(rt);
     },
   );
 
@@ -148,6 +150,8 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
   setHandler(msg.postmortemClosedSignal, ({ actor }) => {
     void rt.serially(async () => {
       if (state.phase === 'postmortem') await rt.transition('close', actor, 'Postmortem closed', { closedAt: new Date().toISOString() });
+      // Closed inside the reopen window: the incident closes when the window ends.
+      else if (state.phase === 'resolved') state.postmortemClosed = true;
     });
   });
 }

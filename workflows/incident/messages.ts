@@ -46,6 +46,8 @@ export interface IncidentState {
   timeline: TimelineEntry[];
   children: ChildSummary[];
   continuedAsNewCount: number;
+  /** The postmortem closed while the incident could still be reopened. */
+  postmortemClosed?: boolean;
 }
 
 export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt'> {

@@ -77,7 +77,7 @@ async function onDue(rt: IncidentRuntime, due: Due): Promise<void> {
     await rt.record('reminder', SYSTEM_ACTOR, `${rt.name} has no commander yet. Take command with \`role commander @you\`.`, {
       details: { reminder: 'no_commander' },
     });
-  } else if (severityPolicy(rt.policy(), state.severity).postmortem.required) {
+  } else if (severityPolicy(rt.policy(), state.severity).postmortem.required && !state.postmortemClosed) {
     await rt.transition('start_postmortem', SYSTEM_ACTOR, 'Reopen window over; postmortem required');
   } else {
     await rt.transition('close', SYSTEM_ACTOR, 'Reopen window over; closed', { closedAt: now });

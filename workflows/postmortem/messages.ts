@@ -1,0 +1,90 @@
+// The postmortem workflow's public contract (`postmortem:INC-N`). Front-ends import this file
+// (never workflow.ts) to start, steer and query a postmortem and its action items.
+
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/incident.js';
+import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
+
+export interface PostmortemInput {
+  incident: string;
+  /** Who started it: the system on resolve, or whoever ran `postmortem`. */
+  requestedBy: Actor;
+  /** `postmortem owner:@u`: the owner asked for; otherwise the commander. */
+  owner?: Actor;
+  /** Present only after continue-as-new. */
+  carried?: PostmortemState;
+}
+
+export interface ActionItemState {
+  key: string;
+  text: string;
+  /** Policy person name. */
+  owner: string;
+  team?: string;
+  due: string;
+  priority: ActionPriority;
+  status: ActionItemStatus;
+  issueRef?: string;
+  issueUrl?: string;
+  /** Reminder and escalation bookkeeping, per due date so a new date re-arms them. */
+  remindedFor?: string;
+  overdueNoticeFor?: string;
+  escalatedFor?: string;
+}
+
+export interface PostmortemState {
+  incident: string;
+  status: PostmortemStatus;
+  owner: string;
+  team?: string;
+  approver?: string;
+  dueAt: string;
+  metrics: PostmortemMetrics;
+  documentUrl?: string;
+  items: ActionItemState[];
+  overdueNoticeFor?: string;
+  escalatedFor?: string;
+  /** Next idempotency sequence of persisted events. */
+  nextEventSeq: number;
+  continuedAsNewCount: number;
+}
+
+export type PostmortemView = Omit<PostmortemState, 'nextEventSeq'>;
+
+export interface PostmortemActorInput {
+  actor: Actor;
+}
+export interface SetOwnerInput extends PostmortemActorInput {
+  owner: Actor;
+}
+export interface AddActionInput extends PostmortemActorInput {
+  text: string;
+  owner: Actor;
+  /** YYYY-MM-DD */
+  due: string;
+  priority: ActionPriority;
+  /** Makes the request idempotent (Slack trigger, GitHub delivery, CLI token). */
+  requestKey: string;
+}
+export interface SetActionStatusInput extends PostmortemActorInput {
+  item: string;
+  status: ActionItemStatus;
+  /** `github` when the change came from the issue itself, so it is not written back to it. */
+  via?: 'github';
+}
+export interface AssignActionInput extends PostmortemActorInput {
+  item: string;
+  owner: Actor;
+}
+
+export const postmortemStateQuery = defineQuery<PostmortemView>('state');
+export const setPostmortemOwnerUpdate = defineUpdate<PostmortemView, [SetOwnerInput]>('setOwner');
+/** `postmortem publish`: the owner submits the draft for review; it is committed to GitHub. */
+export const submitPostmortemUpdate = defineUpdate<PostmortemView, [PostmortemActorInput]>('submit');
+/** `postmortem approve`: someone other than the owner approves; it is published. */
+export const approvePostmortemUpdate = defineUpdate<PostmortemView, [PostmortemActorInput]>('approve');
+export const addActionUpdate = defineUpdate<ActionItemState, [AddActionInput]>('addAction');
+export const setActionStatusUpdate = defineUpdate<ActionItemState, [SetActionStatusInput]>('setActionStatus');
+export const assignActionUpdate = defineUpdate<ActionItemState, [AssignActionInput]>('assignAction');
+/** The incident was reopened and resolved again: the draft is rebuilt from the longer timeline. */
+export const redraftSignal = defineSignal('redraft');
