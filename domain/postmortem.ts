@@ -104,13 +104,13 @@ export type PostmortemDue =
  * The earliest reminder or escalation still owed. Each fires once per due date, so moving a date
  * re-arms them; an item that is already overdue skips the "due soon" reminder.
  */
-export function nextPostmortemDue(pm: TrackedPostmortem, timing: ReminderTiming): PostmortemDue | undefined {
+export function nextPostmortemDue(pm: TrackedPostmortem, timing: ReminderTiming, now: number): PostmortemDue | undefined {
   const candidates: PostmortemDue[] = [];
   for (const item of pm.items) {
     if (item.status !== 'open') continue;
     const late = overdueAt(item.due);
     if (item.overdueNoticeFor !== item.due) {
-      if (item.remindedFor !== item.due) candidates.push({ kind: 'item-reminder', at: late - timing.reminderBeforeSeconds * 1000, item: item.key });
+      if (item.remindedFor !== item.due && now < late) candidates.push({ kind: 'item-reminder', at: late - timing.reminderBeforeSeconds * 1000, item: item.key });
       candidates.push({ kind: 'item-overdue', at: late, item: item.key });
     } else if (item.escalatedFor !== item.due) {
       candidates.push({ kind: 'item-escalation', at: late + timing.escalateAfterSeconds * 1000, item: item.key });

@@ -8,6 +8,7 @@ import { createGitHubApi, type GitHubApiOptions } from '../../activities/github/
 import { createGitHubNotifier } from '../../activities/github/notifier.js';
 import { createGitHubSandboxNotifier, createReleaseResolver } from '../../activities/github/sandbox-notifier.js';
 import { createGitHubPostmortemNotifier } from '../../activities/github/postmortem-notifier.js';
+import { createGitHubPostmortemPublisher } from '../../activities/github/postmortem-publisher.js';
 import { createGitHubRedeliveryActivities } from '../../activities/github/redelivery.js';
 import { githubTriageSource } from '../../activities/github/triage.js';
 import type { GitHubConfig } from '../../domain/config.js';
@@ -39,6 +40,7 @@ export function buildGitHubIntegration(ctx: IntegrationContext, config: GitHubCo
     accessNotifiers: [createGitHubAccessNotifier({ db: ctx.db, api, policy, redactor: ctx.redactor })],
     sandboxNotifiers: [createGitHubSandboxNotifier({ db: ctx.db, api, redactor: ctx.redactor })],
     postmortemNotifiers: [createGitHubPostmortemNotifier({ db: ctx.db, api, redactor: ctx.redactor })],
+    postmortemPublisher: createGitHubPostmortemPublisher({ db: ctx.db, api, redactor: ctx.redactor, logger }),
     resolveRelease: createReleaseResolver(api),
     triageSources: [githubTriageSource({ api, policy, windowSeconds: policy().incidents.contextWindowSeconds })],
     activities: createGitHubRedeliveryActivities({ db: ctx.db, api, policy, webhookUrl }),

@@ -43,12 +43,12 @@ export async function postmortemWorkflow(input: PostmortemInput): Promise<Postmo
       await continueAsNew<typeof postmortemWorkflow>({ ...input, carried: pm.state });
     }
     const seen = pm.version;
-    const due = nextPostmortemDue(pm.state, pm.timing());
+    const due = nextPostmortemDue(pm.state, pm.timing(), Date.now());
     const changed = () => pm.version !== seen || workflowInfo().continueAsNewSuggested;
     const woke = due === undefined ? (await condition(changed), true) : await condition(changed, Math.max(due.at - Date.now(), 1));
     if (!woke && due) {
       await pm.serially(async () => {
-        const still = nextPostmortemDue(pm.state, pm.timing());
+        const still = nextPostmortemDue(pm.state, pm.timing(), Date.now());
         if (still && sameDue(still, due) && still.at <= Date.now()) await onDue(pm, still);
       });
     }
