@@ -26,6 +26,8 @@ export interface ActivityDeps {
   /** Flag systems by provider (Unleash, LaunchDarkly) and the Prometheus API rollbacks are verified with. */
   flagProviders?: FlagProviders;
   prometheusUrl?: string;
+  /** Where people reach Firebreak (links in digests). */
+  publicUrl?: string;
   /** Front-ends that deliver sandbox credentials (by DM) and playbooks. */
   sandboxNotifiers?: SandboxNotifier[];
   sandbox?: SandboxSettings;

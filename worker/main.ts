@@ -1,6 +1,7 @@
 // `npm start`: migrate, make sure Temporal is there, run the worker and the HTTP server, and stop
 // all of it cleanly on SIGINT/SIGTERM.
 
+import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -115,6 +116,7 @@ async function serve(
         sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: integrations.find((i) => i.resolveRelease)?.resolveRelease },
         flagProviders: flagProvidersFrom(config),
         prometheusUrl: config.prometheusUrl,
+        publicUrl: config.publicUrl,
       }),
       ...integrationActivities(integrations),
     },
@@ -144,6 +146,7 @@ async function serve(
     ],
   });
   for (const integration of integrations) await integration.start?.();
+  logger.info({ schedule: await ensureDigestSchedule(client, taskQueue) }, 'weekly digest schedule ready (Mondays 09:00 UTC)');
   logger.info({ url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
 
   const stop = (signal: string) => {

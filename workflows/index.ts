@@ -5,3 +5,4 @@ export { githubRedeliveryWorkflow } from './github-redelivery/workflow.js';
 export { accessGrantWorkflow } from './access/workflow.js';
 export { sandboxWorkflow } from './sandbox/workflow.js';
 export { postmortemWorkflow } from './postmortem/workflow.js';
+export { weeklyDigestWorkflow } from './digest/workflow.js';

@@ -21,6 +21,7 @@ import { findPersonByActor, findPersonByHandle, severityPolicy, type Policy } fr
 import { computeMetrics, renderPostmortemDocument, type PostmortemMetrics, type PostmortemStatus } from '../../domain/postmortem.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../worker/logger.js';
+import { sendWeeklyDigests } from './digest.js';
 import type { PostmortemNotice, PostmortemNotifier, PostmortemPublisher } from './ports.js';
 
 export interface PostmortemActivityDeps {
@@ -31,6 +32,8 @@ export interface PostmortemActivityDeps {
   notifiers: PostmortemNotifier[];
   /** GitHub, when configured: documents and action-item issues. */
   publisher?: PostmortemPublisher;
+  /** For the dashboard link in digests. */
+  publicUrl?: string;
 }
 
 export interface DraftPostmortemInput {
@@ -223,6 +226,11 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
 
     async setActionIssueState(input: { ref: string; state: 'open' | 'closed'; comment?: string }): Promise<void> {
       if (deps.publisher) await deps.publisher.setIssueState(input);
+    },
+
+    /** Every team's weekly digest, to its manager. */
+    async sendWeeklyDigests(input: { at: string }): Promise<{ sent: string[] }> {
+      return sendWeeklyDigests(deps, new Date(input.at));
     },
 
     /** Delivers one notice through every notifier; each remembers (by key) what it already posted. */

@@ -6,6 +6,7 @@ import { createGitHubPostmortemPublisher } from '../../activities/github/postmor
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackPostmortemNotifier } from '../../activities/slack/postmortem-notifier.js';
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
+import { ensureDigestSchedule } from '../../bots/postmortem/schedule.js';
 import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
 import { actionItems, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
 import { parseCommand } from '../../domain/commands/index.js';
@@ -189,5 +190,29 @@ describe('postmortem workflow', () => {
     await eventually(async () => { expect((await command(resolved, bob, 'postmortem')).text).toContain(`Postmortem of ${resolved}: draft`); return true; });
     expect(() => command(resolved, bob, 'action add fix it owner:@bob due:2026-02-30')).toThrow('is not a real date');
     expect(await command(resolved, bob, `action add fix it owner:@nobody due:${isoDay(3)}`)).toMatchObject({ ok: false, text: expect.stringContaining('nobody is not in any team') });
+  });
+
+  it('sends each team manager a weekly digest from the schedule, listing overdue items by owner', async () => {
+    const key = await resolvedIncident();
+    await eventually(async () => (await system.database.db.select().from(postmortems).where(eq(postmortems.incidentKey, key))).length > 0);
+    const added = await command(key, bob, `action add document the failover owner:@bob due:${isoDay(-3)}`);
+    const item = added.text.split(' ')[0]!;
+    const scheduleId = `test-digest-${randomUUID()}`;
+    expect(await ensureDigestSchedule(system.client, system.taskQueue, scheduleId)).toBe('created');
+    expect(await ensureDigestSchedule(system.client, system.taskQueue, scheduleId)).toBe('updated');
+    const schedule = system.client.schedule.getHandle(scheduleId);
+    try {
+      expect((await schedule.describe()).spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'MONDAY' }], hour: [{ start: 9 }] });
+      await schedule.trigger();
+      const digest = await eventually(async () => dms('U0ALICE').find((c) => String(c.args.text).includes('Weekly digest for team payments')), 30_000, 'the payments digest');
+      const text = String(digest.args.text);
+      expect(text).toMatch(/• bob: \d+ open, \d+ overdue/);
+      expect(text).toContain(`OVERDUE 3d: ${item} document the failover (${key}`);
+      expect(text).toContain('*Incidents this week*');
+      // carol manages sre; her digest is hers alone.
+      await eventually(async () => dms('U0CAROL').some((c) => String(c.args.text).includes('Weekly digest for team sre')), 30_000, 'the sre digest');
+    } finally {
+      await schedule.delete();
+    }
   });
 });
