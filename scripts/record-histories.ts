@@ -18,6 +18,8 @@ import type { Actor } from '../domain/incident.js';
 import { parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
 import * as msg from '../workflows/incident/messages.js';
+import * as pm from '../workflows/postmortem/messages.js';
+import { postmortemWorkflowId } from '../domain/ids.js';
 import { startDevServer } from '../worker/dev-server.js';
 import { createLogger } from '../worker/logger.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
@@ -60,6 +62,38 @@ async function lifecycle(ctx: { client: Client; taskQueue: string }): Promise<vo
   await handle.result(); // SEV4 needs no postmortem: closes after the reopen window
   await save('incident-lifecycle', handle);
   await save('declare', ctx.client.workflow.getHandle(`declare:${idempotencyKey}`));
+}
+
+/** A SEV2 from declaration through its postmortem: drafted, reviewed, approved, one item done, closed. */
+async function postmortem(ctx: { client: Client; taskQueue: string }): Promise<void> {
+  const { key } = await declareIncident(ctx, {
+    idempotencyKey: `record:${randomUUID()}`,
+    title: 'Card payments declined',
+    severity: 'SEV2',
+    services: ['payments'],
+    source: 'slack',
+    reporter: alice,
+  });
+  const run = <I>(def: UpdateDefinition<msg.IncidentView, [I]>, input: I) => runIncidentUpdate(ctx, key, def, input);
+  await run(msg.assignRoleUpdate, { actor: alice, role: 'commander', person: bob });
+  await run(msg.markMitigatedUpdate, { actor: bob, text: 'failed over' });
+  await run(msg.resolveUpdate, { actor: bob });
+  const pmHandle = ctx.client.workflow.getHandle(postmortemWorkflowId(key));
+  for (;;) {
+    const ready = await pmHandle.query(pm.postmortemStateQuery).then(() => true, () => false);
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
+  await pmHandle.executeUpdate(pm.submitPostmortemUpdate, { args: [{ actor: bob }] });
+  const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const item = await pmHandle.executeUpdate(pm.addActionUpdate, { args: [{ actor: bob, text: 'alert on declines', owner: bob, due, priority: 'P2', requestKey: randomUUID() }] });
+  await pmHandle.executeUpdate(pm.approvePostmortemUpdate, { args: [{ actor: carol }] });
+  await pmHandle.executeUpdate(pm.setActionStatusUpdate, { args: [{ actor: bob, item: item.key, status: 'done' }] });
+  await pmHandle.result();
+  await incidentHandle(ctx, key).result();
+  await save('postmortem-lifecycle', pmHandle);
+  await save('incident-postmortem', incidentHandle(ctx, key));
 }
 
 interface Stack {
@@ -115,6 +149,11 @@ async function main(): Promise<void> {
     await runMigrations(scratch.url);
     const policy = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY);
     const stack = { address: server.address, namespace: server.namespace, database, policy };
+    if (process.argv.includes('postmortem')) {
+      // Only the postmortem histories: the others stay as recorded from the code they ran on.
+      await withWorker(stack, policy, postmortem);
+      return;
+    }
     // One run from declaration to close, and separately a run that ends by continuing as new.
     await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, lifecycle);
     await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
