@@ -1,5 +1,6 @@
 // Issue events: an issue opened with, or given, the incident label declares an incident linked to
-// it; closing that issue resolves the incident and reopening it reopens the incident.
+// it; closing that issue resolves the incident and reopening it reopens the incident. Closing or
+// reopening a postmortem action item's issue moves the item instead (action-issues.ts).
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { isEnded } from '../../activities/github/render.js';
@@ -8,12 +9,17 @@ import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declareIncident, getIncidentView, runIncidentUpdate, toRefusal } from '../temporal.js';
+import { onActionIssueState } from './action-issues.js';
 import { ignored, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
 import { replyText } from './replies.js';
 
 type IssuesPayload = EmitterWebhookEvent<'issues'>['payload'];
 
 export async function onIssues(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Outcome> {
+  // First: an action item's issue lives in a service repository too, and closing it must move the
+  // item, never resolve an incident.
+  const action = await onActionIssueState(fe, payload);
+  if (action) return action;
   const repo = payload.repository.full_name;
   if (servicesOfRepo(fe.policy, repo).length === 0) return ignored(`${repo} is not a repository of the policy`);
   switch (payload.action) {

@@ -1,0 +1,69 @@
+// A postmortem action item's GitHub issue closed or reopened by a person: the item follows, through
+// its postmortem workflow. Such an issue is never an incident issue, so nothing here resolves or
+// reopens an incident.
+
+import type { EmitterWebhookEvent } from '@octokit/webhooks';
+import { WorkflowNotFoundError, WorkflowUpdateStage, isGrpcServiceError } from '@temporalio/client';
+import { issueRef } from '../../activities/github/refs.js';
+import { findActionItemByIssue } from '../../db/queries/action-items.js';
+import { postmortemWorkflowId } from '../../domain/ids.js';
+import type { Actor } from '../../domain/incident.js';
+import type { ActionItemStatus } from '../../domain/postmortem.js';
+import { postmortemStateQuery, setActionStatusUpdate } from '../../workflows/postmortem/messages.js';
+import { toRefusal } from '../temporal.js';
+import type { GitHubFrontEnd, Outcome } from './context.js';
+import { replyText } from './replies.js';
+
+type IssuesPayload = EmitterWebhookEvent<'issues'>['payload'];
+
+/** Undefined when the issue tracks no action item, so the incident-issue rules apply instead. */
+export async function onActionIssueState(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Outcome | undefined> {
+  if (payload.action !== 'closed' && payload.action !== 'reopened') return undefined;
+  const repo = payload.repository.full_name;
+  const ref = issueRef(repo, payload.issue.number);
+  const row = await findActionItemByIssue(fe.db, ref);
+  if (!row) return undefined;
+  const item = row.key;
+  const status: ActionItemStatus = payload.action === 'closed' ? 'done' : 'open';
+  const incident = row.incidentKey;
+  const handle = fe.client.workflow.getHandle(postmortemWorkflowId(incident));
+  const view = await handle.query(postmortemStateQuery).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  // Firebreak's own closes (after `action done` in Slack) never get here: the webhook drops events
+  // its bot sent. Should the bot's login be unknown for a moment, the item is already in that
+  // state and this answers without an update.
+  const current = view?.items.find((i) => i.key === item)?.status ?? row.status;
+  if (current === status) return { result: `${item} already ${status}` };
+
+  const login = payload.sender.login;
+  // A person changed the issue expecting the item to follow; when it cannot, silence would leave
+  // GitHub and the dashboard disagreeing without anyone knowing, so the refusal is said on the issue.
+  const refuse = (text: string): Outcome => ({ result: `refused ${item} ${status}`, reply: { repo, number: payload.issue.number, body: replyText(login, text) } });
+  const stays = status === 'open' ? `${item} stays ${current}; for more work, add a new action item with \`/incident action add\`.` : `${item} stays ${current}.`;
+  // A closed postmortem's workflow has finished and takes no updates; say so in words.
+  if (!view) return refuse(`${incident} has no postmortem running. ${stays}`);
+  if (view.status === 'closed') return refuse(`The postmortem of ${incident} is closed. ${stays}`);
+
+  const actor: Actor = { source: 'github', id: login, name: login };
+  try {
+    // Accepted is enough to answer GitHub: the validator has agreed, and the workflow records the
+    // change and tells the incident's channel on its own time.
+    await handle.startUpdate(setActionStatusUpdate, {
+      args: [{ actor, item, status, via: 'github' }],
+      // A redelivery of this event carries the same issue timestamp; the next close or reopen does not.
+      updateId: `github:${ref}:${payload.action}:${payload.issue.updated_at}`,
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    return { result: `${item} ${status === 'done' ? 'done' : 'reopened'}` };
+  } catch (err) {
+    const refusal = isNotFound(err) ? new Error(`The postmortem of ${incident} is closed.`) : toRefusal(err, incident);
+    if (!refusal) throw err;
+    return refuse(`${refusal.message} ${stays}`);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5);
+}
