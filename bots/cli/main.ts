@@ -1,5 +1,5 @@
 // `firebreak`: the command line front-end. Talks to Temporal like Slack and GitHub do; only
-// `audit verify` reads the database directly.
+// `audit verify` and the action-item commands read the database directly.
 
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -13,6 +13,9 @@ import { redact } from '../../domain/redact.js';
 import { runCommand, type Reply } from '../commands/dispatch.js';
 import { renderIncident, renderListing } from '../render/text.js';
 import { auditVerify } from './audit.js';
+import { readFileSync } from 'node:fs';
+import { connectDatabase } from '../../db/client.js';
+import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 
 const USAGE = `Usage:
   firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]
@@ -21,7 +24,8 @@ const USAGE = `Usage:
   firebreak run "<command>" [--incident INC-N]      any /incident command, e.g. run "INC-3 sev 1 spreading"
   firebreak audit verify
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
-TEMPORAL_TASK_QUEUE, DATABASE_URL (audit verify), FIREBREAK_USER (who you are; default $USER).`;
+TEMPORAL_TASK_QUEUE, DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
+FIREBREAK_USER (who you are; default $USER).`;
 
 const OPTIONS = {
   sev: { type: 'string' },
@@ -47,19 +51,25 @@ async function main(argv: string[]): Promise<number> {
     return auditVerify(Boolean(values.json));
   }
   const { command, incident } = toCommand(verb, rest, values);
-  const reply = await withClient((ctx) =>
-    runCommand(
-      {
-        ...ctx,
-        actor: cliActor(),
-        source: 'cli',
-        incident,
-        idempotencyKey: `cli:${values['idempotency-key'] ?? randomUUID()}`,
-      },
-      command,
-    ),
-  );
-  return print(reply, Boolean(values.json));
+  const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData() : undefined;
+  try {
+    const reply = await withClient((ctx) =>
+      runCommand(
+        {
+          ...ctx,
+          actor: cliActor(),
+          source: 'cli',
+          incident,
+          idempotencyKey: `cli:${values['idempotency-key'] ?? randomUUID()}`,
+          ...(local ? { db: local.handle.db, policy: local.policy } : {}),
+        },
+        command,
+      ),
+    );
+    return print(reply, Boolean(values.json));
+  } finally {
+    await local?.handle.close();
+  }
 }
 
 function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {
@@ -89,6 +99,23 @@ function toCommand(verb: string, rest: string[], values: { sev?: string; service
     default:
       throw new UsageError(`Unknown command "${verb}".\n${USAGE}`);
   }
+}
+
+/**
+ * `actions` lists from Postgres and `action done ACT-N` finds its incident there: with
+ * DATABASE_URL (and the policy, FIREBREAK_CONFIG) the CLI reads them directly.
+ */
+function openLocalData(): { handle: ReturnType<typeof connectDatabase>; policy: Policy } | undefined {
+  const url = process.env.DATABASE_URL;
+  if (!url) return undefined;
+  const path = process.env.FIREBREAK_CONFIG || 'firebreak.config.yaml';
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`${path}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
+  }
+  return { handle: connectDatabase(url, { max: 1 }), policy: parsePolicy(text, path) };
 }
 
 function cliActor(): Actor {

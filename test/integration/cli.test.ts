@@ -5,6 +5,7 @@ import { incidents } from '../../db/schema/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { inject } from 'vitest';
+import { fileURLToPath } from 'node:url';
 
 let system: TestSystem;
 let env: Record<string, string>;
@@ -47,6 +48,30 @@ describe('the firebreak CLI', () => {
     expect(listed).toMatchObject({ key, phase: 'resolved' });
     const [row] = await system.database.db.select().from(incidents).where(eq(incidents.key, key!));
     expect(row).toMatchObject({ source: 'cli', severity: 'SEV1', phase: 'resolved' });
+  });
+
+  it('adds action items to the postmortem, lists overdue ones from Postgres and marks them done', async () => {
+    const withDb = { ...env, DATABASE_URL: inject('databaseUrl'), FIREBREAK_CONFIG: fileURLToPath(new URL('../fixtures/policy.yaml', import.meta.url)) };
+    const key = /^(INC-\d+) declared$/m.exec((await runCli(['declare', 'Refunds', 'stuck', '--sev', '2', '--service', 'payments'], env)).stdout)?.[1];
+    await runCli(['run', `${key} role commander @alice`], env);
+    expect((await runCli(['run', `${key} resolve drained the queue`], env)).code).toBe(0);
+    // The SEV2 postmortem is drafted on resolve, owned by the commander.
+    const shown = await eventually(async () => {
+      const out = await runCli(['run', `${key} postmortem`], env);
+      return out.code === 0 ? out.stdout : undefined;
+    }, 20_000, 'the postmortem draft');
+    expect(shown).toContain(`Postmortem of ${key}: draft, owner alice`);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const added = await runCli(['run', `${key} action add reconcile refunds owner:@bob due:${yesterday} priority:P1`], env);
+    expect(added.code).toBe(0);
+    const item = /(ACT-\d+) added: reconcile refunds — owner bob/.exec(added.stdout)?.[1];
+    expect(item).toBeDefined();
+
+    const overdue = await runCli(['run', 'actions overdue'], withDb);
+    expect(overdue.stdout).toContain(`${item} (${key}) reconcile refunds — bob, due ${yesterday} — OVERDUE, P1`);
+    expect((await runCli(['run', 'actions'], env)).stderr).toContain('Action items are listed from Slack, GitHub or the dashboard');
+    expect((await runCli(['run', `action done ${item}`], withDb)).stdout).toContain(`${item} is done, owned by bob`);
+    expect((await runCli(['run', `actions owner:@bob`], withDb)).stdout).not.toContain(`${item} (`);
   });
 
   it('keeps one incident for a repeated idempotency key', async () => {
