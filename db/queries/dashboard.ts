@@ -4,7 +4,7 @@
 
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Phase, Severity } from '../../domain/incident.js';
-import type { ActionItemStatus } from '../../domain/postmortem.js';
+import { ACTION_ITEM_STATUSES, type ActionItemStatus } from '../../domain/postmortem.js';
 import type { Database } from '../client.js';
 import {
   accessGrants,
@@ -141,17 +141,31 @@ export function actionBoardConditions(f: ActionBoardFilter, now: Date): SQL | un
   );
 }
 
-/** Sorted by due date (earliest first), then by number so pages are stable. */
+const boardOrder = [asc(actionItems.dueDate), asc(actionItems.number)] as const;
+
+function byDue(a: ActionItemRow, b: ActionItemRow): number {
+  return a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number - b.number;
+}
+
+/**
+ * Sorted by due date (earliest first), then by number so pages are stable. Without a status the
+ * indexes (…, status, due_date) cannot give due-date order directly, so each status is read in
+ * index order and the two ordered lists are merged: no sort of every matching row.
+ */
 export async function actionBoard(db: Database, filter: ActionBoardFilter, now: Date): Promise<ActionBoardPage> {
   const { limit, offset } = page(filter.limit, filter.offset);
-  const rows = await db
-    .select()
-    .from(actionItems)
-    .where(actionBoardConditions(filter, now))
-    .orderBy(asc(actionItems.dueDate), asc(actionItems.number))
-    .limit(limit + 1)
-    .offset(offset);
-  return { rows: rows.slice(0, limit), more: rows.length > limit, today: utcDate(now) };
+  const today = utcDate(now);
+  if (filter.status || filter.overdue) {
+    const rows = await db.select().from(actionItems).where(actionBoardConditions(filter, now)).orderBy(...boardOrder).limit(limit + 1).offset(offset);
+    return { rows: rows.slice(0, limit), more: rows.length > limit, today };
+  }
+  const parts = await Promise.all(
+    ACTION_ITEM_STATUSES.map((status) =>
+      db.select().from(actionItems).where(actionBoardConditions({ ...filter, status }, now)).orderBy(...boardOrder).limit(offset + limit + 1),
+    ),
+  );
+  const rows = parts.flat().sort(byDue).slice(offset, offset + limit + 1);
+  return { rows: rows.slice(0, limit), more: rows.length > limit, today };
 }
 
 export async function countActionItems(db: Database, filter: ActionBoardFilter, now: Date): Promise<number> {
@@ -182,7 +196,7 @@ export async function actionBoardCsvRows(db: Database, filter: ActionBoardFilter
     .select()
     .from(actionItems)
     .where(actionBoardConditions(filter, now))
-    .orderBy(asc(actionItems.dueDate), asc(actionItems.number))
+    .orderBy(...boardOrder)
     .limit(MAX_CSV_ROWS);
   return rows.map((r) => ({
     key: r.key,
