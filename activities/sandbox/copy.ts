@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { COPY_NULL } from '../../domain/sandbox/copy-text.js';
+import { CopyOutStream } from './copy-out.js';
 import type { FieldMasker } from './masker.js';
 
 const NEWLINE = 0x0a;
@@ -191,7 +192,7 @@ export interface CopyTableInput extends RowTransformOptions {
 
 export async function copyTable(input: CopyTableInput): Promise<{ rows: number; hash: string }> {
   const transform = new MaskingTransform(input);
-  const out = input.source.query(copyTo(input.copyOut));
+  const out = input.source.query(new CopyOutStream(input.copyOut));
   const into = input.target.query(copyFrom(input.copyIn));
   await pipeline(out, transform, into, ...(input.signal ? [{ signal: input.signal }] : []));
   return { rows: transform.rows, hash: transform.digest() };

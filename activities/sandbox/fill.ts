@@ -1,10 +1,11 @@
-// Filling one sandbox database, resumable table by table. Each table is truncated, copied and
-// marked done in one target transaction, so a crash leaves every table either complete and marked
-// or rolled back to empty: a retry skips the first kind and copies the second again.
+// Filling one sandbox database, resumable table by table. Each table is truncated, copied, given
+// its keys and indexes and marked done in one target transaction, so a crash leaves every table
+// either complete, keyed and marked, or rolled back to empty and bare: a retry skips the first kind
+// and copies the second again.
 
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { copiedColumns, postDataStatements, preDataStatements } from '../../domain/sandbox/ddl.js';
+import { copiedColumns, finalStatements, preDataStatements, tableKeyStatements } from '../../domain/sandbox/ddl.js';
 import type { MaskingPlan } from '../../domain/sandbox/plan.js';
 import { quoteIdent, tableIdent, type SchemaInfo, type TableInfo } from '../../domain/sandbox/types.js';
 import { copyTable } from './copy.js';
@@ -57,15 +58,20 @@ async function resetTarget(target: pg.ClientBase): Promise<void> {
   await target.query(`TRUNCATE ${META_SCHEMA}.state, ${META_SCHEMA}.copy_progress`);
 }
 
+/** Bare tables, after dropping what was there with `reset`: all or nothing, so a crash leaves either. */
+async function createSchema(ctx: FillContext, reset: boolean): Promise<void> {
+  await inTransaction(ctx.target, async () => {
+    if (reset) await resetTarget(ctx.target);
+    for (const sql of preDataStatements(ctx.schema)) await ctx.target.query(sql);
+    await writeState(ctx.target, 'schemaHash', ctx.schemaHash);
+  });
+}
+
 async function ensureSchema(ctx: FillContext): Promise<void> {
   await ensureMeta(ctx.target);
   const recorded = await readState<string>(ctx.target, 'schemaHash');
   if (recorded === ctx.schemaHash) return;
-  if (recorded !== undefined) await resetTarget(ctx.target);
-  await inTransaction(ctx.target, async () => {
-    for (const sql of preDataStatements(ctx.schema)) await ctx.target.query(sql);
-    await writeState(ctx.target, 'schemaHash', ctx.schemaHash);
-  });
+  await createSchema(ctx, recorded !== undefined);
 }
 
 function copyStatements(t: TableInfo, selection: Selection): { copyOut: string; copyIn: string } {
@@ -91,6 +97,9 @@ async function copyOne(ctx: FillContext, t: TableInfo, tablesDone: number): Prom
   return inTransaction(ctx.target, async () => {
     await ctx.target.query(`TRUNCATE ${tableIdent(t)}`);
     const copied = await copyTable({ source: ctx.source, target: ctx.target, ...copyStatements(t, ctx.selection), maskers, keyIndexes, onRows: report, signal: ctx.signal });
+    // Built here rather than after the last table: the server sorts this table's keys while the
+    // other lane is masking, instead of every index waiting for the end.
+    for (const sql of tableKeyStatements(t)) await ctx.target.query(sql);
     await ctx.target.query(`INSERT INTO ${META_SCHEMA}.copy_progress (table_name, rows, hash) VALUES ($1, $2, $3)`, [t.qualified, copied.rows, copied.hash]);
     return copied;
   });
@@ -132,9 +141,9 @@ async function copyAll(ctx: FillContext): Promise<{ copies: Map<string, TableCop
   return { copies, resumed };
 }
 
+/** Back to bare, empty tables (kept tables carry their keys and indexes, which a copy adds again). */
 async function clearCopies(ctx: FillContext): Promise<void> {
-  const tables = ctx.schema.tables.map(tableIdent);
-  await ctx.target.query(`TRUNCATE ${[...tables, `${META_SCHEMA}.copy_progress`].join(', ')}`);
+  await createSchema(ctx, true);
 }
 
 export function contentHash(schema: SchemaInfo, copies: Map<string, TableCopy>): string {
@@ -147,8 +156,9 @@ export function contentHash(schema: SchemaInfo, copies: Map<string, TableCopy>):
 }
 
 /**
- * Schema, data, constraints. Tables kept from an interrupted attempt came from an older snapshot;
- * if the foreign keys then do not hold, every table is copied again from this snapshot.
+ * Schema, then data with each table's keys, then foreign keys. Tables kept from an interrupted
+ * attempt came from an older snapshot; if the foreign keys then do not hold, every table is copied
+ * again from this snapshot.
  */
 export async function fillSandbox(ctx: FillContext): Promise<{ copies: Map<string, TableCopy>; resumed: boolean }> {
   await ensureSchema(ctx);
@@ -158,7 +168,7 @@ export async function fillSandbox(ctx: FillContext): Promise<{ copies: Map<strin
     const { copies, resumed } = await copyAll(ctx);
     try {
       await inTransaction(ctx.target, async () => {
-        for (const sql of postDataStatements(ctx.schema)) await ctx.target.query(sql);
+        for (const sql of finalStatements(ctx.schema)) await ctx.target.query(sql);
         await writeState(ctx.target, 'finished', Object.fromEntries(copies));
       });
       return { copies, resumed };

@@ -26,7 +26,11 @@ export function preDataStatements(schema: SchemaInfo): string[] {
   return sql;
 }
 
-function constraintStatements(t: TableInfo): string[] {
+/**
+ * One table's keys, checks and indexes: they read that table alone, so each can be built as soon as
+ * its table is filled, in the same transaction, while other tables are still being copied.
+ */
+export function tableKeyStatements(t: TableInfo): string[] {
   const table = tableIdent(t);
   const sql: string[] = [];
   for (const c of t.constraints) {
@@ -57,10 +61,15 @@ function sequenceStatements(schema: SchemaInfo): string[] {
   return sql;
 }
 
+/** What needs every table filled and keyed: foreign keys, then sequence positions. */
+export function finalStatements(schema: SchemaInfo): string[] {
+  const foreignKeys = schema.tables.flatMap((t) => t.foreignKeys.map((fk) => `ALTER TABLE ${tableIdent(t)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`));
+  return [...foreignKeys, ...sequenceStatements(schema)];
+}
+
 /** Keys and indexes first, foreign keys last: they need the referenced keys to exist. */
 export function postDataStatements(schema: SchemaInfo): string[] {
-  const foreignKeys = schema.tables.flatMap((t) => t.foreignKeys.map((fk) => `ALTER TABLE ${tableIdent(t)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`));
-  return [...schema.tables.flatMap(constraintStatements), ...foreignKeys, ...sequenceStatements(schema)];
+  return [...schema.tables.flatMap(tableKeyStatements), ...finalStatements(schema)];
 }
 
 /** The columns COPY moves: stored generated columns are computed by the target. */
