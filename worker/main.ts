@@ -2,6 +2,7 @@
 // all of it cleanly on SIGINT/SIGTERM.
 
 import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
+import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -137,6 +138,7 @@ async function serve(
         slack: config.dashboardSlack,
         publicUrl: config.publicUrl,
         sessionSecret: config.dashboardSessionSecret,
+        addActionItem: dashboardActionAdder({ client, taskQueue }, () => policy),
       }),
     ],
     readiness: [

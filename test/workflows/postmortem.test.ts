@@ -7,6 +7,7 @@ import { createSlackApi, createSlackWebClient } from '../../activities/slack/cli
 import { createSlackPostmortemNotifier } from '../../activities/slack/postmortem-notifier.js';
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
 import { ensureDigestSchedule } from '../../bots/postmortem/schedule.js';
+import { dashboardActionAdder } from '../../bots/postmortem/dashboard.js';
 import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
 import { actionItems, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
 import { parseCommand } from '../../domain/commands/index.js';
@@ -190,6 +191,14 @@ describe('postmortem workflow', () => {
     await eventually(async () => { expect((await command(resolved, bob, 'postmortem')).text).toContain(`Postmortem of ${resolved}: draft`); return true; });
     expect(() => command(resolved, bob, 'action add fix it owner:@bob due:2026-02-30')).toThrow('is not a real date');
     expect(await command(resolved, bob, `action add fix it owner:@nobody due:${isoDay(3)}`)).toMatchObject({ ok: false, text: expect.stringContaining('nobody is not in any team') });
+    // The dashboard's form acts as the signed-in person; the shared token names nobody.
+    const add = dashboardActionAdder(system, () => system.policy);
+    const form = { incidentKey: resolved, text: 'page the DBA on replica lag', owner: 'carol', dueDate: isoDay(9), priority: 'P3' as const };
+    const added = await add({ ...form, requestedBy: 'alice' });
+    expect(added).toEqual({ key: expect.stringMatching(/^ACT-\d+$/) });
+    const [row] = await system.database.db.select().from(actionItems).where(eq(actionItems.key, (added as { key: string }).key));
+    expect(row).toMatchObject({ owner: 'carol', team: 'sre', priority: 'P3', createdBy: { source: 'slack', id: 'U0ALICE', name: 'alice' } });
+    expect(await add({ ...form, requestedBy: 'token' })).toEqual({ error: expect.stringContaining('Sign in with Slack to add action items') });
   });
 
   it('sends each team manager a weekly digest from the schedule, listing overdue items by owner', async () => {
