@@ -1,8 +1,6 @@
 // `npm start`: migrate, make sure Temporal is there, run the worker and the HTTP server, and stop
 // all of it cleanly on SIGINT/SIGTERM.
 
-import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
-import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -21,6 +19,8 @@ import { ensureDatabaseExists } from '../scripts/create-database.js';
 import { createLogger, type Logger } from './logger.js';
 import { githubIntegration } from '../bots/github/integration.js';
 import { slackIntegration } from '../bots/slack/integration.js';
+import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
+import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
 import { buildIntegrations, integrationActivities } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { resolveTemporal } from './temporal.js';
