@@ -47,11 +47,17 @@ const RULES: SandboxRules = {
   },
 };
 
-/** Peak RSS over a phase, sampled every 20 ms. */
+/** Peak RSS over a phase, sampled every 20 ms, also per quarter of the rows once `quarter` is set. */
 function rssSampler() {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  return { stop: () => (clearInterval(timer), peak) };
+  const byQuarter = [0, 0, 0, 0];
+  let quarter = 0;
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    byQuarter[quarter] = Math.max(byQuarter[quarter]!, rss);
+  }, 20);
+  return { stop: () => (clearInterval(timer), peak), setQuarter: (q: number) => (quarter = Math.min(3, q)), byQuarter: () => byQuarter.map(mb) };
 }
 
 async function rawCopy(sourceUrl: string, targetUrl: string): Promise<number> {
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
         doneRows[p.table] = p.rows;
         const sofar = Object.values(doneRows).reduce((a, b) => a + b, 0);
         for (const q of [25, 50, 75, 100]) if (rssAt[`${q}%`] === undefined && sofar >= (rows * q) / 100) rssAt[`${q}%`] = mb(process.memoryUsage().rss);
+        sampler.setQuarter(Math.floor((sofar * 4) / rows));
       },
     });
     const maskedSeconds = (performance.now() - started) / 1000;
@@ -110,7 +117,7 @@ async function main(): Promise<void> {
         rows,
         tables: Object.keys(result.rowCounts).length,
         raw: { seconds: +rawSeconds.toFixed(2), rowsPerSecond: Math.round(raw), peakRssMb: mb(rawPeak) },
-        masked: { seconds: +maskedSeconds.toFixed(2), rowsPerSecond: Math.round(masked), peakRssMb: mb(maskedPeak), rssMbAtRows: rssAt },
+        masked: { seconds: +maskedSeconds.toFixed(2), rowsPerSecond: Math.round(masked), peakRssMb: mb(maskedPeak), rssMbAtRows: rssAt, peakRssMbByQuarterOfRows: sampler.byQuarter() },
         ratio: +(masked / raw).toFixed(2),
         target: 0.5,
         contentHash: result.contentHash,
