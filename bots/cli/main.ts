@@ -52,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { command, incident } = toCommand(verb, rest, values);
   const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData() : undefined;
+  // The policy's redaction patterns apply to what the CLI prints too, when the policy is at hand.
+  const policy = local?.policy ?? readPolicyIfPresent();
   try {
     const reply = await withClient((ctx) =>
       runCommand(
@@ -61,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
           source: 'cli',
           incident,
           idempotencyKey: `cli:${values['idempotency-key'] ?? randomUUID()}`,
-          ...(local ? { db: local.handle.db, policy: local.policy } : {}),
+          ...(local ? { db: local.handle.db } : {}),
+          ...(policy ? { policy } : {}),
         },
         command,
       ),
@@ -116,6 +119,15 @@ function openLocalData(): { handle: ReturnType<typeof connectDatabase>; policy: 
     throw new UsageError(`${path}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
   }
   return { handle: connectDatabase(url, { max: 1 }), policy: parsePolicy(text, path) };
+}
+
+function readPolicyIfPresent(): Policy | undefined {
+  const path = process.env.FIREBREAK_CONFIG || 'firebreak.config.yaml';
+  try {
+    return parsePolicy(readFileSync(path, 'utf8'), path);
+  } catch {
+    return undefined;
+  }
 }
 
 function cliActor(): Actor {

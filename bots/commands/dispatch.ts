@@ -13,6 +13,7 @@ import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
+import { createRedactor, type Redactor } from '../../domain/redact.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
@@ -37,14 +38,29 @@ export type Reply =
 
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
+  const redactor = redactorFor(ctx.policy);
   try {
-    return await execute(ctx, command);
+    // Workflows hold what people typed; every reply leaves through here, so it is redacted here,
+    // with the policy's own patterns when the front-end has the policy.
+    const reply = await execute(ctx, command);
+    return reply.ok
+      ? { ...reply, text: redactor.redact(reply.text), ...(reply.view ? { view: redactor.redactDeep(reply.view) } : {}) }
+      : { ...reply, text: redactor.redact(reply.text) };
   } catch (err) {
     const refusal = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
-    if (refusal) return { ok: false, text: refusal.message };
+    if (refusal) return { ok: false, text: redactor.redact(refusal.message) };
     throw err;
   }
 }
+
+const redactors = new WeakMap<Policy, Redactor>();
+function redactorFor(policy: Policy | undefined): Redactor {
+  if (!policy) return defaultRedactor;
+  let redactor = redactors.get(policy);
+  if (!redactor) redactors.set(policy, (redactor = createRedactor({ extraPatterns: policy.redaction.patterns })));
+  return redactor;
+}
+const defaultRedactor = createRedactor();
 
 async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
   switch (command.kind) {
