@@ -9,6 +9,7 @@ import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
 import { createPostmortemActivities } from './postmortem/index.js';
 import type { PostmortemNotifier, PostmortemPublisher } from './postmortem/ports.js';
+import { createRetentionActivities } from './retention.js';
 import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
 
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),
     ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
+    ...createRetentionActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
   };
 }

@@ -6,3 +6,4 @@ export { accessGrantWorkflow } from './access/workflow.js';
 export { sandboxWorkflow } from './sandbox/workflow.js';
 export { postmortemWorkflow } from './postmortem/workflow.js';
 export { weeklyDigestWorkflow } from './digest/workflow.js';
+export { retentionWorkflow } from './retention/workflow.js';

@@ -1,0 +1,22 @@
+// The retention workflow's contract: a Temporal Schedule starts `retentionWorkflow` once a day.
+
+import type { RetentionCounts, RetentionPlan } from '../../domain/retention.js';
+
+export const RETENTION_SCHEDULE_ID = 'firebreak-retention';
+export const RETENTION_WORKFLOW_ID = 'retention';
+export const RETENTION_BATCH_SIZE = 500;
+
+export interface RetentionInput {
+  /** ISO time the windows are measured from; the run's start when absent (the schedule sends none). */
+  now?: string;
+  /** Rows per statement; defaults to RETENTION_BATCH_SIZE. */
+  batchSize?: number;
+}
+
+export interface RetentionResult {
+  asOf: string;
+  plan: RetentionPlan;
+  counts: RetentionCounts;
+  /** The audit row the report went to. */
+  auditSeq: number;
+}
