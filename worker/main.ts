@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logger.js';
 import { githubIntegration } from '../bots/github/integration.js';
 import { slackIntegration } from '../bots/slack/integration.js';
 import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
+import { ensureRetentionSchedule } from '../bots/retention/schedule.js';
 import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
 import { buildIntegrations, integrationActivities } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
@@ -149,6 +150,7 @@ async function serve(
   });
   for (const integration of integrations) await integration.start?.();
   logger.info({ schedule: await ensureDigestSchedule(client, taskQueue) }, 'weekly digest schedule ready (Mondays 09:00 UTC)');
+  logger.info({ schedule: await ensureRetentionSchedule(client, taskQueue) }, 'retention schedule ready (daily 03:30 UTC)');
   logger.info({ url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
 
   const stop = (signal: string) => {
