@@ -17,6 +17,9 @@ export function createSlackApp(options: { receiver: Receiver; deps: SlackDeps; a
     logger: boltLogger(options.deps.logger),
     // ack() must answer Slack at once; listeners carry on after it.
     processBeforeResponse: false,
+    // No listener keeps conversation state; Bolt's store would otherwise reject, with an Error and
+    // its stack, a lookup on every request.
+    convoStore: false,
     // The listener's own calls (views.open, respond) are the answer to a person: no long retries.
     clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 1, maxTimeout: 1_000 }, timeout: 5_000 },
   });

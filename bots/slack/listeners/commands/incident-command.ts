@@ -7,17 +7,19 @@ import { runCommand } from '../../../commands/dispatch.js';
 import { incidentOfChannel, slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
 import { declareModal } from '../../render/declare-modal.js';
 import { commandReply, ephemeral, usageReply } from '../../render/reply.js';
+import { responder, type Responder } from '../../respond.js';
 import { commandText } from '../../text.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 export function incidentCommand(deps: SlackDeps) {
-  return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
+  return async ({ command, ack, client, context }: Args): Promise<void> => {
     const parsed = parseCommand(commandText(command.text, context.botUserId));
     if (!parsed.ok) return ack(usageReply(parsed));
     const cmd = parsed.command;
     if (cmd.kind === 'help') return ack(ephemeral(`\`\`\`${helpText(cmd.topic)}\`\`\``));
     await ack();
+    const respond = responder(command.response_url);
     if (cmd.kind === 'declare' && !cmd.title) {
       // The trigger ID expires in 3 s: the form opens before anything else is looked up.
       try {
@@ -35,7 +37,7 @@ export function incidentCommand(deps: SlackDeps) {
   };
 }
 
-async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command' | 'respond'>, cmd: Command, named?: string): Promise<void> {
+async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command'> & { respond: Responder }, cmd: Command, named?: string): Promise<void> {
   try {
     const incident = named ?? (await incidentOfChannel(deps, command.channel_id));
     const reply = await runCommand(
