@@ -48,6 +48,9 @@ async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command'> 
         incident,
         idempotencyKey: `slack:${command.trigger_id}`,
         sourceRef: `slack:${command.channel_id}`,
+        // `actions` reads Postgres; replies are redacted with the policy's own patterns.
+        db: deps.db,
+        policy: deps.policy,
       },
       cmd,
     );
