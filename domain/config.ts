@@ -61,6 +61,10 @@ export interface Config {
   sandboxSecret?: string;
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
+  /** Bearer token the Temporal UI presents to POST /codec/*; without it the codec endpoint is off. */
+  codecToken?: string;
+  /** Origins allowed to call the codec endpoint from a browser (TEMPORAL_UI_ORIGIN). */
+  temporalUiOrigins: string[];
   dashboardToken?: string;
   /** Sign in with Slack (OpenID Connect) for the dashboard: SLACK_CLIENT_ID + SLACK_CLIENT_SECRET. */
   dashboardSlack?: { clientId: string; clientSecret: string; apiUrl: string };
@@ -224,7 +228,8 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-function readEncryptionKeys(env: Env): EncryptionKey[] {
+/** FIREBREAK_ENCRYPTION_KEYS alone, for tools (the CLI) that need nothing else from the environment. */
+export function parseEncryptionKeys(env: Env): EncryptionKey[] {
   const name = 'FIREBREAK_ENCRYPTION_KEYS';
   const value = read(env, name);
   if (value === undefined) return [];
@@ -240,6 +245,29 @@ function readEncryptionKeys(env: Env): EncryptionKey[] {
     keys.push({ id, base64, key });
   }
   return keys;
+}
+
+function readCodec(env: Env, keys: EncryptionKey[]): Pick<Config, 'codecToken' | 'temporalUiOrigins'> {
+  const codecToken = read(env, 'FIREBREAK_CODEC_TOKEN');
+  if (codecToken !== undefined && codecToken.length < 16) {
+    fail('FIREBREAK_CODEC_TOKEN', `too short (${codecToken.length} characters); use 16 or more, e.g. openssl rand -hex 32`);
+  }
+  if (codecToken !== undefined && keys.length === 0) fail('FIREBREAK_CODEC_TOKEN', 'set, but FIREBREAK_ENCRYPTION_KEYS is not; the codec endpoint has nothing to decode with');
+  const origins = (read(env, 'TEMPORAL_UI_ORIGIN') ?? 'http://localhost:8233').split(',').map((origin) => {
+    const value = origin.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    // An origin is scheme://host[:port]; a path would never match the browser's Origin header.
+    if (!url || !(HTTP as readonly string[]).includes(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+      fail('TEMPORAL_UI_ORIGIN', `expected origins like "https://temporal.acme.dev" (scheme, host, port; no path), got ${JSON.stringify(value)}`);
+    }
+    return url.origin;
+  });
+  return { codecToken, temporalUiOrigins: origins };
 }
 
 function readDashboardToken(env: Env): string | undefined {
@@ -296,6 +324,7 @@ function readSandbox(env: Env): Pick<Config, 'sandboxAdminUrl' | 'sandboxSecret'
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {
   const publicUrl = readUrl(env, 'PUBLIC_URL', HTTP)?.replace(/\/+$/, '');
+  const encryptionKeys = parseEncryptionKeys(env);
   return {
     databaseUrl:
       readUrl(env, 'DATABASE_URL', POSTGRES) ?? fail('DATABASE_URL', 'missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak'),
@@ -309,7 +338,8 @@ export function parseEnv(env: Env): Config {
     github: readGitHub(env),
     ...readFlagSystems(env),
     ...readSandbox(env),
-    encryptionKeys: readEncryptionKeys(env),
+    encryptionKeys,
+    ...readCodec(env, encryptionKeys),
     ...readDashboard(env, publicUrl),
     ...readAccess(env),
   };
@@ -325,6 +355,7 @@ export function enabledIntegrations(config: Config): string[] {
   if (config.launchDarkly) on.push('launchdarkly');
   if (config.sandboxAdminUrl) on.push('sandboxes');
   if (config.encryptionKeys.length > 0) on.push('payload encryption');
+  if (config.encryptionKeys.length > 0 && config.codecToken) on.push('codec endpoint');
   if (config.dashboardToken) on.push('dashboard token');
   if (config.dashboardSlack) on.push('dashboard sign in with slack');
   if (config.accessPostgresUrl) on.push('postgres access');
@@ -364,6 +395,7 @@ export function secretValues(config: Config): string[] {
     config.unleash?.adminToken,
     config.launchDarkly?.apiToken,
     ...config.encryptionKeys.map((k) => k.base64),
+    config.codecToken,
     config.dashboardToken,
     config.dashboardSlack?.clientSecret,
     config.dashboardSessionSecret,

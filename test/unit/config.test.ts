@@ -33,6 +33,7 @@ const everything = {
   SANDBOX_ADMIN_URL: 'postgresql://admin:sandbox-pw@10.0.0.5:5432/postgres',
   FIREBREAK_SANDBOX_SECRET: 'sandbox-mask-secret-0123',
   FIREBREAK_ENCRYPTION_KEYS: `k2:${KEY_B},k1:${KEY_A}`,
+  FIREBREAK_CODEC_TOKEN: 'codec-token-0123456789',
   DASHBOARD_TOKEN: 'dashboard-token-0123456789',
 };
 
@@ -52,6 +53,7 @@ describe('parseEnv', () => {
       launchDarkly: undefined,
       sandboxAdminUrl: undefined,
       encryptionKeys: [],
+      temporalUiOrigins: ['http://localhost:8233'],
       dashboardToken: undefined,
     });
   });
@@ -70,6 +72,12 @@ describe('parseEnv', () => {
       ['k2', 32, 2],
       ['k1', 32, 1],
     ]);
+  });
+
+  it('reads the codec token and several Temporal UI origins', () => {
+    const config = parseEnv({ ...everything, TEMPORAL_UI_ORIGIN: 'https://temporal.acme.dev/, http://127.0.0.1:8233' });
+    expect(config.codecToken).toBe('codec-token-0123456789');
+    expect(config.temporalUiOrigins).toEqual(['https://temporal.acme.dev', 'http://127.0.0.1:8233']);
   });
 
   it('reads Socket Mode and a GitHub App with an escaped private key', () => {
@@ -121,6 +129,10 @@ describe('parseEnv: one line naming the bad variable', () => {
     ['encryption key too short', { FIREBREAK_ENCRYPTION_KEYS: `k1:${KEY_A},k2:c2hvcnQ=` }, 'FIREBREAK_ENCRYPTION_KEYS: key "k2" must be 32 bytes in base64 (generate one with: openssl rand -base64 32)'],
     ['encryption key not base64', { FIREBREAK_ENCRYPTION_KEYS: 'k1:not base64!' }, 'FIREBREAK_ENCRYPTION_KEYS: key "k1" must be 32 bytes in base64 (generate one with: openssl rand -base64 32)'],
     ['encryption key ID twice', { FIREBREAK_ENCRYPTION_KEYS: `k1:${KEY_A},k1:${KEY_B}` }, 'FIREBREAK_ENCRYPTION_KEYS: key ID "k1" appears twice; each key needs its own ID'],
+    ['codec token too short', { FIREBREAK_ENCRYPTION_KEYS: `k1:${KEY_A}`, FIREBREAK_CODEC_TOKEN: 'letmein' }, 'FIREBREAK_CODEC_TOKEN: too short (7 characters); use 16 or more, e.g. openssl rand -hex 32'],
+    ['codec token without keys', { FIREBREAK_CODEC_TOKEN: 'codec-token-0123456789' }, 'FIREBREAK_CODEC_TOKEN: set, but FIREBREAK_ENCRYPTION_KEYS is not; the codec endpoint has nothing to decode with'],
+    ['Temporal UI origin with a path', { TEMPORAL_UI_ORIGIN: 'https://temporal.acme.dev/ui' }, 'TEMPORAL_UI_ORIGIN: expected origins like "https://temporal.acme.dev" (scheme, host, port; no path), got "https://temporal.acme.dev/ui"'],
+    ['Temporal UI origin not a URL', { TEMPORAL_UI_ORIGIN: 'localhost:8233' }, 'TEMPORAL_UI_ORIGIN: expected origins like "https://temporal.acme.dev" (scheme, host, port; no path), got "localhost:8233"'],
     ['DASHBOARD_TOKEN too short', { DASHBOARD_TOKEN: 'letmein' }, 'DASHBOARD_TOKEN: too short (7 characters); use 16 or more, e.g. openssl rand -hex 16'],
   ];
 
@@ -151,6 +163,7 @@ describe('enabledIntegrations', () => {
       'launchdarkly',
       'sandboxes',
       'payload encryption',
+      'codec endpoint',
       'dashboard token',
     ]);
     const app = parseEnv({ DATABASE_URL, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: PEM });
@@ -177,6 +190,7 @@ describe('secretValues', () => {
         'api-ld-token',
         KEY_B,
         KEY_A,
+        'codec-token-0123456789',
         'dashboard-token-0123456789',
       ].sort(),
     );
