@@ -24,8 +24,10 @@ import { ensureRetentionSchedule } from '../bots/retention/schedule.js';
 import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
 import { buildIntegrations, integrationActivities } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
+import { startTracing, type Tracing } from './tracing.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
+import { workflowCode } from './workflow-bundle.js';
 import { dashboardRoutes } from '../web/routes.js';
 
 // `npm start` on a fresh clone of a developer machine works without any settings; production
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
   logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsBind: config.telemetry.temporalMetricsBind });
   if (developmentDatabase) {
     logger.info(`DATABASE_URL is not set: using the development database ${DEVELOPMENT_DATABASE_URL}`);
     await ensureDatabaseExists(config.databaseUrl, (line) => logger.info(line));
@@ -68,9 +70,11 @@ async function main(): Promise<void> {
   const database = connectDatabase(config.databaseUrl);
   const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);
   const stopDevServer = async () => temporal.devServer?.stop();
+  const tracing = await startTracing(config.telemetry, logger);
   try {
-    await serve(config, policy, logger, database, temporal);
+    await serve(config, policy, logger, database, temporal, tracing);
   } finally {
+    await tracing?.shutdown();
     await database.close();
     await stopDevServer();
     logger.info('stopped');
@@ -83,12 +87,16 @@ async function serve(
   logger: Logger,
   database: ReturnType<typeof connectDatabase>,
   temporal: Awaited<ReturnType<typeof resolveTemporal>>,
+  tracing: Tracing | undefined,
 ): Promise<void> {
   const tls = config.temporal.tls || undefined;
   const apiKey = config.temporal.apiKey;
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address, tls, apiKey });
+  // FIREBREAK_ROLE: `http` runs no Temporal worker; `worker` serves only /healthz, /readyz and /metrics.
+  const runsWorker = config.role !== 'http';
+  const runsFrontEnds = config.role !== 'worker';
+  const nativeConnection = runsWorker ? await NativeConnection.connect({ address: temporal.address, tls, apiKey }) : undefined;
   const connection = await Connection.connect({ address: temporal.address, tls, apiKey });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({ connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] } });
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
   const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [
@@ -98,8 +106,11 @@ async function serve(
   // One key for signing (activities) and checking (introspection) capability tokens.
   const tokenKey = accessTokenKey(config.accessTokenKey?.key);
   if (!config.accessTokenKey) logger.warn('FIREBREAK_ACCESS_TOKEN_KEY is not set: capability tokens are signed with a per-process key and die on restart');
-  const worker = await createFirebreakWorker({
+  const code = workflowCode(config.workflowBundlePath, tracing !== undefined);
+  const worker = nativeConnection && (await createFirebreakWorker({
     connection: nativeConnection,
+    workflowBundle: code.workflowBundle,
+    ...(tracing && { sinks: tracing.worker.sinks, interceptors: { activity: tracing.worker.activityInterceptors, workflowModules: code.workflowModules } }),
     namespace: temporal.namespace,
     taskQueue,
     activities: {
@@ -122,11 +133,11 @@ async function serve(
       }),
       ...integrationActivities(integrations),
     },
-  });
+  }));
   const http = await startHttpServer({
     port: config.port,
     logger,
-    routes: [
+    routes: runsFrontEnds ? [
       ...integrations.flatMap((i) => i.routes),
       ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken }),
       // Last: the dashboard lives under `/` and must not shadow any route above.
@@ -141,31 +152,35 @@ async function serve(
         sessionSecret: config.dashboardSessionSecret,
         addActionItem: dashboardActionAdder({ client, taskQueue }, () => policy),
       }),
-    ],
+    ] : [],
     readiness: [
       { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
-      { name: 'worker', check: async () => void (worker.getState() === 'RUNNING' || Promise.reject(new Error(worker.getState()))) },
+      ...(worker ? [{ name: 'worker', check: async () => void (worker.getState() === 'RUNNING' || Promise.reject(new Error(worker.getState()))) }] : []),
     ],
   });
-  for (const integration of integrations) await integration.start?.();
+  // Socket Mode and the bots' own bookkeeping belong to the front-ends.
+  if (runsFrontEnds) for (const integration of integrations) await integration.start?.();
   logger.info({ schedule: await ensureDigestSchedule(client, taskQueue) }, 'weekly digest schedule ready (Mondays 09:00 UTC)');
   logger.info({ schedule: await ensureRetentionSchedule(client, taskQueue) }, 'retention schedule ready (daily 03:30 UTC)');
-  logger.info({ url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
+  logger.info({ role: config.role, url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
 
+  let stopped = () => {};
+  const untilStopped = new Promise<void>((resolve) => (stopped = resolve));
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    stopped();
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   try {
-    await worker.run();
+    await (worker ? worker.run() : untilStopped);
   } finally {
-    for (const integration of integrations) await integration.stop?.().catch((err: unknown) => logger.warn({ err }, `${integration.name} did not stop cleanly`));
+    if (runsFrontEnds) for (const integration of integrations) await integration.stop?.().catch((err: unknown) => logger.warn({ err }, `${integration.name} did not stop cleanly`));
     await http.close();
     await connection.close();
-    await nativeConnection.close();
+    await nativeConnection?.close();
   }
 }
 

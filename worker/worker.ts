@@ -13,6 +13,10 @@ export interface FirebreakWorkerOptions {
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Tracing (worker/tracing.ts): activity interceptors, and workflow modules when bundling from source. */
+  interceptors?: WorkerOptions['interceptors'];
+  /** Tracing: the sink workflow spans are exported through. */
+  sinks?: WorkerOptions['sinks'];
 }
 
 export async function createFirebreakWorker(options: FirebreakWorkerOptions): Promise<Worker> {
@@ -23,5 +27,7 @@ export async function createFirebreakWorker(options: FirebreakWorkerOptions): Pr
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+    ...(options.sinks ? { sinks: options.sinks } : {}),
   });
 }

@@ -16,6 +16,8 @@ import { auditVerify } from './audit.js';
 import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
+import { ConfigError, parseEncryptionKeys } from '../../domain/config.js';
+import { firebreakDataConverter } from '../../worker/codec.js';
 
 const USAGE = `Usage:
   firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]
@@ -24,7 +26,7 @@ const USAGE = `Usage:
   firebreak run "<command>" [--incident INC-N]      any /incident command, e.g. run "INC-3 sev 1 spreading"
   firebreak audit verify
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
-TEMPORAL_TASK_QUEUE, DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
+TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
 FIREBREAK_USER (who you are; default $USER).`;
 
 const OPTIONS = {
@@ -137,6 +139,13 @@ function cliActor(): Actor {
 
 async function withClient<T>(work: (ctx: { client: Client; taskQueue: string }) => Promise<T>): Promise<T> {
   const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+  let dataConverter: ReturnType<typeof firebreakDataConverter>;
+  try {
+    // The service encrypts its payloads; without its keys the CLI could not read an incident.
+    dataConverter = firebreakDataConverter(parseEncryptionKeys(process.env));
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message) : err;
+  }
   let connection: Connection;
   try {
     connection = await Connection.connect({ address, connectTimeout: '5s' });
@@ -144,7 +153,7 @@ async function withClient<T>(work: (ctx: { client: Client; taskQueue: string }) 
     throw new UsageError(`Cannot reach Temporal at ${address} (${(err as Error).message}); is \`npm start\` running?`);
   }
   try {
-    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' });
+    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default', dataConverter });
     return await work({ client, taskQueue: process.env.TEMPORAL_TASK_QUEUE || 'firebreak' });
   } finally {
     await connection.close();
