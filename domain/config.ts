@@ -8,6 +8,18 @@ export class ConfigError extends Error {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Which parts this process runs: both (the default), the Temporal worker, or the HTTP front-ends. */
+export const ROLES = ['all', 'worker', 'http'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TelemetryConfig {
+  /** host:port the Temporal SDK runtime serves its Prometheus metrics on (TEMPORAL_METRICS_BIND). */
+  temporalMetricsBind?: string;
+  /** OTLP/HTTP collector base URL; set, it turns on OpenTelemetry tracing. */
+  otlpEndpoint?: string;
+  serviceName: string;
+}
+
 export interface TemporalConfig {
   /** host:port of a Temporal cluster; unset means `npm start` runs an embedded dev server. */
   address?: string;
@@ -41,6 +53,10 @@ export interface EncryptionKey {
 }
 
 export interface Config {
+  role: Role;
+  /** Prebuilt workflow bundle (FIREBREAK_WORKFLOW_BUNDLE); unset, workflows are bundled at start. */
+  workflowBundlePath?: string;
+  telemetry: TelemetryConfig;
   databaseUrl: string;
   port: number;
   publicUrl?: string;
@@ -128,10 +144,16 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
   return value as T;
 }
 
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+function isHostPort(value: string): boolean {
+  const m = HOST_PORT.exec(value);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+}
+
 function readTemporal(env: Env): TemporalConfig {
   const address = read(env, 'TEMPORAL_ADDRESS');
-  const m = address === undefined ? null : /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(address);
-  if (address !== undefined && !(m && Number(m[2]) >= 1 && Number(m[2]) <= 65535)) {
+  if (address !== undefined && !isHostPort(address)) {
     fail('TEMPORAL_ADDRESS', `expected host:port like "temporal.internal:7233", got ${JSON.stringify(address)}`);
   }
   const apiKey = read(env, 'TEMPORAL_API_KEY');
@@ -146,6 +168,25 @@ function readTemporal(env: Env): TemporalConfig {
     taskQueue: read(env, 'TEMPORAL_TASK_QUEUE') ?? 'firebreak',
     apiKey,
     tls,
+  };
+}
+
+function readRole(env: Env, temporal: TemporalConfig): Role {
+  const role = readChoice(env, 'FIREBREAK_ROLE', ROLES, 'all');
+  // Two processes would each start a dev server on the same port; split roles need a real cluster.
+  if (role !== 'all' && temporal.address === undefined) {
+    fail('FIREBREAK_ROLE', `${role} needs TEMPORAL_ADDRESS; only "all" may run the embedded dev server`);
+  }
+  return role;
+}
+
+function readTelemetry(env: Env): TelemetryConfig {
+  const bind = read(env, 'TEMPORAL_METRICS_BIND');
+  if (bind !== undefined && !isHostPort(bind)) fail('TEMPORAL_METRICS_BIND', `expected host:port like "0.0.0.0:9464", got ${JSON.stringify(bind)}`);
+  return {
+    temporalMetricsBind: bind,
+    otlpEndpoint: readUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', HTTP)?.replace(/\/+$/, ''),
+    serviceName: read(env, 'OTEL_SERVICE_NAME') ?? 'firebreak',
   };
 }
 
@@ -325,7 +366,7 @@ function readSandbox(env: Env): Pick<Config, 'sandboxAdminUrl' | 'sandboxSecret'
 export function parseEnv(env: Env): Config {
   const publicUrl = readUrl(env, 'PUBLIC_URL', HTTP)?.replace(/\/+$/, '');
   const encryptionKeys = parseEncryptionKeys(env);
-  return {
+  const config = {
     databaseUrl:
       readUrl(env, 'DATABASE_URL', POSTGRES) ?? fail('DATABASE_URL', 'missing; set it to a PostgreSQL URL like postgres://firebreak:secret@127.0.0.1:5432/firebreak'),
     port: readPort(env),
@@ -343,6 +384,12 @@ export function parseEnv(env: Env): Config {
     ...readDashboard(env, publicUrl),
     ...readAccess(env),
   };
+  return {
+    ...config,
+    role: readRole(env, config.temporal),
+    workflowBundlePath: read(env, 'FIREBREAK_WORKFLOW_BUNDLE'),
+    telemetry: readTelemetry(env),
+  };
 }
 
 /** For the start-up log line, e.g. `["slack (http)", "github (token)", "unleash"]`. */
@@ -359,6 +406,8 @@ export function enabledIntegrations(config: Config): string[] {
   if (config.dashboardToken) on.push('dashboard token');
   if (config.dashboardSlack) on.push('dashboard sign in with slack');
   if (config.accessPostgresUrl) on.push('postgres access');
+  if (config.telemetry.temporalMetricsBind) on.push('temporal metrics');
+  if (config.telemetry.otlpEndpoint) on.push('tracing');
   return on;
 }
 

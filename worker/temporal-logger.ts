@@ -1,3 +1,4 @@
+import { IllegalStateError } from '@temporalio/common';
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
 import type { Logger } from './logger.js';
 
@@ -23,11 +24,35 @@ export function temporalLogger(logger: Logger): TemporalLogger {
   };
 }
 
+export interface TemporalRuntimeOptions {
+  /**
+   * host:port for the SDK's own Prometheus exporter (worker task latencies, slots, polls, sticky
+   * cache, activity and workflow outcomes), scraped at `/metrics` on that address.
+   */
+  metricsBind?: string;
+}
+
 /** Must run before the first Worker or NativeConnection is created; later calls are ignored. */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, options: TemporalRuntimeOptions = {}): void {
   try {
-    Runtime.install({ logger: temporalLogger(logger) });
-  } catch {
-    // Already installed (a second worker in the same process): the first logger stays.
+    Runtime.install({
+      logger: temporalLogger(logger),
+      ...(options.metricsBind
+        ? {
+            telemetryOptions: {
+              metrics: {
+                metricPrefix: 'temporal_',
+                globalTags: { service: 'firebreak' },
+                // Seconds and `_total` counters, like the HTTP metrics on the server's /metrics.
+                prometheus: { bindAddress: options.metricsBind, useSecondsForDurations: true, countersTotalSuffix: true },
+              },
+            },
+          }
+        : {}),
+    });
+  } catch (err) {
+    // Already installed (a second worker in the same process): the first logger stays. Anything
+    // else, e.g. the metrics address already in use, must stop the start.
+    if (!(err instanceof IllegalStateError)) throw err;
   }
 }
