@@ -1,0 +1,36 @@
+#!/bin/sh
+# Registers Firebreak's search attributes (DESIGN.md §3) on a Temporal namespace, once: attributes
+# that already exist are left alone, so running it again (every `docker compose up`) is harmless.
+# Needs the `temporal` CLI. TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default
+# "default"); for Temporal Cloud register them in the Cloud UI or with `tcld` instead.
+set -eu
+
+address="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+namespace="${TEMPORAL_NAMESPACE:-default}"
+temporal="${TEMPORAL_CLI:-temporal}"
+
+tries=0
+until "$temporal" operator cluster health --address "$address" 2>/dev/null | grep -q SERVING; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 120 ] || { echo "Temporal at $address is not serving after 120 s" >&2; exit 1; }
+  sleep 1
+done
+
+# The namespace may not be visible to the frontend yet right after the server creates it.
+tries=0
+until existing=$("$temporal" operator search-attribute list --address "$address" --namespace "$namespace" 2>/dev/null); do
+  tries=$((tries + 1))
+  [ "$tries" -lt 60 ] || { echo "namespace $namespace is not available on $address" >&2; exit 1; }
+  sleep 1
+done
+
+for attribute in FirebreakIncident:Keyword FirebreakSeverity:Keyword FirebreakPhase:Keyword FirebreakServices:KeywordList; do
+  name="${attribute%%:*}"
+  type="${attribute#*:}"
+  if printf '%s\n' "$existing" | grep -qw "$name"; then
+    echo "$name already registered"
+  else
+    "$temporal" operator search-attribute create --address "$address" --namespace "$namespace" --name "$name" --type "$type"
+    echo "$name registered as $type"
+  fi
+done

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ConfigError, enabledIntegrations, parseEnv } from '../../domain/config.js';
+import { tracingBundlePath, workflowCode } from '../../worker/workflow-bundle.js';
+
+// No Docker engine runs where the tests do: the Docker files are checked by reading them.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
+
+interface Service {
+  image?: string;
+  build?: string;
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  environment?: Record<string, string>;
+  volumes?: string[];
+  entrypoint?: string[];
+  ports?: string[];
+}
+
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('runs Postgres, Temporal and its UI, the search-attribute job, and Firebreak as separate worker and HTTP services', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'temporal-search-attributes', 'firebreak-worker', 'firebreak-http']),
+    );
+    expect(services['firebreak-worker']!.environment).toMatchObject({ FIREBREAK_ROLE: 'worker', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_METRICS_BIND: '0.0.0.0:9464' });
+    expect(services['firebreak-http']!.environment).toMatchObject({ FIREBREAK_ROLE: 'http', TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(services['firebreak-http']!.ports).toEqual(['3000:3000']);
+    // Only the HTTP server is published: workers scale with --scale and no port clash.
+    expect(services['firebreak-worker']!.ports).toBeUndefined();
+  });
+
+  it('gives every long-running service a health check, and Firebreak waits for healthy dependencies', () => {
+    for (const name of ['postgres', 'temporal', 'firebreak-worker', 'firebreak-http', 'unleash', 'unleash-db']) {
+      expect(services[name]!.healthcheck?.test.length, name).toBeGreaterThan(0);
+    }
+    for (const name of ['firebreak-worker', 'firebreak-http']) {
+      expect(services[name]!.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        temporal: { condition: 'service_healthy' },
+        'temporal-search-attributes': { condition: 'service_completed_successfully' },
+      });
+      expect(services[name]!.healthcheck!.test.join(' ')).toContain('/readyz');
+      expect(services[name]!.build).toBe('.');
+    }
+    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services['temporal-search-attributes']!.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+  });
+
+  it('registers the search attributes with a script that exists and names all four', () => {
+    const job = services['temporal-search-attributes']!;
+    const [mount] = job.volumes ?? [];
+    const [source, target] = mount!.split(':');
+    expect(job.entrypoint).toEqual(['/bin/sh', target]);
+    const script = read(source!.replace(/^\.\//, ''));
+    for (const attribute of ['FirebreakIncident:Keyword', 'FirebreakSeverity:Keyword', 'FirebreakPhase:Keyword', 'FirebreakServices:KeywordList']) {
+      expect(script).toContain(attribute);
+    }
+  });
+
+  it('puts Unleash and its database under the flags profile only', () => {
+    const profiled = Object.entries(services).filter(([, s]) => s.profiles).map(([name, s]) => [name, s.profiles]);
+    expect(profiled).toEqual([
+      ['unleash-db', ['flags']],
+      ['unleash', ['flags']],
+    ]);
+  });
+
+  it('interpolates only variables with a default, so `docker compose up` needs no .env', () => {
+    const references = [...read('docker-compose.yml').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
+    expect(references.length).toBeGreaterThan(0);
+    expect(references.filter((r) => !/^[A-Z0-9_]+:-/.test(r))).toEqual([]);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages.at(-1)!;
+
+  it('builds in stages: npm ci, then the prebuilt workflow bundle, then a slim runtime', () => {
+    expect(stages).toHaveLength(3);
+    expect(stages[0]).toMatch(/RUN npm ci\b/);
+    expect(stages[1]).toMatch(/^deps AS build/);
+    expect(stages[1]).toMatch(/npm run bundle:workflows -- dist\/workflows\.js/);
+    expect(stages[1]).toMatch(/npm prune --omit=dev/);
+    expect(runtime).toMatch(/^\$\{NODE_IMAGE\} AS runtime/);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  });
+
+  it('runs as a non-root user with NODE_ENV=production, the prebuilt bundle and a /healthz health check', () => {
+    const lines = runtime.split('\n');
+    const user = lines.findIndex((l) => /^USER /.test(l));
+    expect(lines[user]).toBe('USER node');
+    expect(user).toBeLessThan(lines.findIndex((l) => /^CMD /.test(l)));
+    expect(runtime).toMatch(/NODE_ENV=production/);
+    expect(runtime).toMatch(/FIREBREAK_WORKFLOW_BUNDLE=\/app\/dist\/workflows\.js/);
+    expect(runtime).toMatch(/HEALTHCHECK [\s\S]*\/healthz/);
+    expect(runtime).toMatch(/^CMD \["node", "--import", "tsx", "worker\/main\.ts"\]$/m);
+  });
+
+  it('copies every source folder the service runs from, none of which .dockerignore drops', () => {
+    const copied = [...runtime.matchAll(/^COPY --from=build \/app\/([a-z-]+) \.\/\1$/gm)].map((m) => m[1]);
+    for (const folder of ['activities', 'bin', 'bots', 'db', 'domain', 'scripts', 'web', 'worker', 'workflows']) {
+      expect(copied, folder).toContain(folder);
+      expect(statSync(`${ROOT}${folder}`).isDirectory()).toBe(true);
+    }
+    // dist/ is built inside the image, so a local one is rightly left out of the context.
+    const ignored = read('.dockerignore').split('\n').filter(Boolean);
+    expect(ignored.filter((entry) => (copied.includes(entry) && entry !== 'dist') || entry === 'firebreak.config.yaml' || entry.startsWith('package'))).toEqual([]);
+  });
+
+  it('has the bundle script the build stage calls', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['bundle:workflows']).toBe('tsx scripts/bundle-workflows.ts');
+    expect(existsSync(`${ROOT}scripts/bundle-workflows.ts`)).toBe(true);
+    expect(scripts.start).toBe('tsx worker/main.ts');
+  });
+});
+
+describe('roles and telemetry settings', () => {
+  const base = { DATABASE_URL: 'postgres://x@127.0.0.1/x' };
+  const cluster = { ...base, TEMPORAL_ADDRESS: 'temporal:7233' };
+  const error = (env: Record<string, string>) => {
+    try {
+      parseEnv(env);
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message;
+      throw err;
+    }
+    return undefined;
+  };
+
+  it('runs everything by default and accepts worker or http against a cluster', () => {
+    expect(parseEnv(base).role).toBe('all');
+    expect(parseEnv({ ...cluster, FIREBREAK_ROLE: 'worker' }).role).toBe('worker');
+    expect(parseEnv({ ...cluster, FIREBREAK_ROLE: 'HTTP' }).role).toBe('http');
+  });
+
+  it('names FIREBREAK_ROLE in one line when it is unknown or needs a cluster', () => {
+    expect(error({ ...cluster, FIREBREAK_ROLE: 'web' })).toBe('FIREBREAK_ROLE: expected one of all, worker, http, got "web"');
+    expect(error({ ...base, FIREBREAK_ROLE: 'worker' })).toBe('FIREBREAK_ROLE: worker needs TEMPORAL_ADDRESS; only "all" may run the embedded dev server');
+  });
+
+  it('reads the metrics address, the tracing endpoint and the workflow bundle', () => {
+    const config = parseEnv({
+      ...base,
+      TEMPORAL_METRICS_BIND: '0.0.0.0:9464',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318/',
+      FIREBREAK_WORKFLOW_BUNDLE: '/app/dist/workflows.js',
+    });
+    expect(config.telemetry).toEqual({ temporalMetricsBind: '0.0.0.0:9464', otlpEndpoint: 'http://otel-collector:4318', serviceName: 'firebreak' });
+    expect(config.workflowBundlePath).toBe('/app/dist/workflows.js');
+    expect(enabledIntegrations(config)).toEqual(expect.arrayContaining(['temporal metrics', 'tracing']));
+    expect(parseEnv(base).telemetry).toEqual({ temporalMetricsBind: undefined, otlpEndpoint: undefined, serviceName: 'firebreak' });
+    expect(error({ ...base, TEMPORAL_METRICS_BIND: '9464' })).toBe('TEMPORAL_METRICS_BIND: expected host:port like "0.0.0.0:9464", got "9464"');
+    expect(error({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: expected a https:\/\/ or http:\/\/ URL/);
+  });
+
+  it('picks the tracing twin of a prebuilt bundle, or the interceptor module when bundling from source', () => {
+    expect(tracingBundlePath('/app/dist/workflows.js')).toBe('/app/dist/workflows.tracing.js');
+    expect(workflowCode('/app/dist/workflows.js', false)).toEqual({ workflowBundle: { codePath: '/app/dist/workflows.js' } });
+    expect(workflowCode('/app/dist/workflows.js', true)).toEqual({ workflowBundle: { codePath: '/app/dist/workflows.tracing.js' } });
+    expect(workflowCode(undefined, false)).toEqual({});
+    expect(workflowCode(undefined, true).workflowModules?.[0]).toMatch(/interceptors-opentelemetry\/lib\/workflow-interceptors\.js$/);
+  });
+});
