@@ -118,7 +118,7 @@ async function benchFirebreak(slack: SlackStandIn, databaseUrl: string): Promise
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const connection = await Connection.connect({ address: temporal.address });
   const native = await NativeConnection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: temporal.namespace });
+  const client = new Client({ connection: native, namespace: temporal.namespace });
   const taskQueue = 'firebreak-bench';
   const config = parseEnv({ DATABASE_URL: databaseUrl, SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
   const slackApp = (await slackIntegration({ config, policy, db: database.db, client, taskQueue, logger, redactor }))!;

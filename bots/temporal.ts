@@ -59,9 +59,26 @@ export async function runIncidentUpdate<I>(
   return incidentHandle(ctx, key).executeUpdate(definition, { args: [input] });
 }
 
+/**
+ * Queries in flight, per client and incident. During an outage many people ask for the same
+ * incident at once; each query costs the workflow a task, so concurrent askers share one answer
+ * (no older than the moment the shared query was sent) instead of queueing hundreds of queries.
+ */
+const viewsInFlight = new WeakMap<Client, Map<string, Promise<IncidentView>>>();
+
 export async function getIncidentView(ctx: TemporalContext, key: string): Promise<IncidentView> {
+  let byKey = viewsInFlight.get(ctx.client);
+  if (!byKey) viewsInFlight.set(ctx.client, (byKey = new Map()));
+  let view = byKey.get(key);
+  if (!view) {
+    const asked = byKey;
+    view = incidentHandle(ctx, key)
+      .query(stateQuery)
+      .finally(() => asked.delete(key));
+    byKey.set(key, view);
+  }
   try {
-    return await incidentHandle(ctx, key).query(stateQuery);
+    return await view;
   } catch (err) {
     throw toRefusal(err, key) ?? err;
   }
