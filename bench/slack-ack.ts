@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { App } from '@slack/bolt';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
 import { createActivities } from '../activities/index.js';
@@ -116,7 +116,6 @@ async function benchFirebreak(slack: SlackStandIn, databaseUrl: string): Promise
   const database = connectDatabase(databaseUrl);
   const policy = parsePolicy(readFileSync('firebreak.config.yaml', 'utf8'), 'firebreak.config.yaml');
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
-  const connection = await Connection.connect({ address: temporal.address });
   const native = await NativeConnection.connect({ address: temporal.address });
   const client = new Client({ connection: native, namespace: temporal.namespace });
   const taskQueue = 'firebreak-bench';
@@ -139,7 +138,6 @@ async function benchFirebreak(slack: SlackStandIn, databaseUrl: string): Promise
     await http.close();
     worker.shutdown();
     await running;
-    await connection.close();
     await native.close();
     await database.close();
     await temporal.stop();
