@@ -43,6 +43,26 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
         },
       },
+      // Fault survival (`npm run test:chaos`): kills workers, restarts a Temporal server and drops
+      // Postgres connections, one scenario file at a time. Minutes long, so not part of `npm test`.
+      ...(process.env.FIREBREAK_CHAOS
+        ? [
+            {
+              test: {
+                name: 'chaos',
+                include: ['test/chaos/**/*.test.ts'],
+                environment: 'node',
+                globalSetup: ['test/helpers/global-setup.ts', 'test/chaos/report.ts'],
+                testTimeout: 300_000,
+                hookTimeout: 180_000,
+                pool: 'forks' as const,
+                maxWorkers: 1,
+                fileParallelism: false,
+                sequence: { groupOrder: 3 },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -1,0 +1,63 @@
+// A complete Firebreak worker in a process of its own, so a chaos test can SIGKILL it: real
+// activities on the run's Postgres database, the run's workflow bundle, the test payload key.
+// With STALL_AFTER=<activity> the first successful run of that activity stops dead right after its
+// side effect (before Temporal hears of it) and says so on stdout: a known point to kill at.
+
+import { readFileSync } from 'node:fs';
+import { NativeConnection } from '@temporalio/worker';
+import { createRecordingAccessNotifier } from '../../activities/access/index.js';
+import { createUnleashProvider } from '../../activities/flags/index.js';
+import { createActivities, type Activities } from '../../activities/index.js';
+import { connectDatabase } from '../../db/client.js';
+import { parsePolicy } from '../../domain/policy/index.js';
+import { createRedactor } from '../../domain/redact.js';
+import { createLogger } from '../../worker/logger.js';
+import { installTemporalRuntime } from '../../worker/temporal-logger.js';
+import { createFirebreakWorker } from '../../worker/worker.js';
+import { testDataConverter } from '../helpers/encryption.js';
+
+const env = (name: string) => process.env[name] ?? '';
+const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+const policy = parsePolicy(readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8'), 'test/fixtures/policy.yaml');
+const database = connectDatabase(env('DATABASE_URL'));
+const activities: Activities = createActivities({
+  db: database.db,
+  policy: () => policy,
+  redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
+  logger: createLogger({ level: 'silent' }),
+  accessNotifiers: [createRecordingAccessNotifier('chaos-access')],
+  access: env('ACCESS_POSTGRES_URL') ? { postgresUrl: env('ACCESS_POSTGRES_URL') } : undefined,
+  flagProviders: env('UNLEASH_URL') ? { unleash: createUnleashProvider({ url: env('UNLEASH_URL'), adminToken: env('UNLEASH_ADMIN_TOKEN') }) } : undefined,
+  prometheusUrl: env('PROMETHEUS_URL') || undefined,
+});
+
+const stallAfter = env('STALL_AFTER') as keyof Activities | '';
+if (stallAfter) {
+  const real = activities[stallAfter] as (...args: unknown[]) => Promise<unknown>;
+  let stalled = false;
+  (activities as Record<string, unknown>)[stallAfter] = async (...args: unknown[]) => {
+    const result = await real(...args);
+    if (!stalled) {
+      stalled = true;
+      say({ stalled: stallAfter, args });
+      // Blocks the whole process, as a hung or dying host would: no completion, no heartbeat.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300_000);
+    }
+    return result;
+  };
+}
+
+installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'error' }));
+const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+const worker = await createFirebreakWorker({
+  connection,
+  namespace: env('TEMPORAL_NAMESPACE'),
+  taskQueue: env('TASK_QUEUE'),
+  activities,
+  workflowBundle: { codePath: env('WORKFLOW_BUNDLE') },
+  shutdownGraceTime: '2s',
+  dataConverter: testDataConverter,
+});
+say({ running: true });
+await worker.run();
