@@ -1,0 +1,117 @@
+// `npm run bench:incidents`: many incidents at once on ONE worker. Default 1,000 incidents, each taken
+// declare → role commander → mitigated → resolve through the same client calls the front-ends make
+// (bots/temporal.ts), with at most 100 incidents in flight. SEV4 under the example policy needs no
+// postmortem, and no Slack or GitHub notifier is configured, so what is measured is the workflows,
+// their activities and Postgres. The worker runs in this process (with the client); its workflow
+// and activity task counts come from the SDK's own Prometheus metrics, its RSS is sampled every 250 ms.
+
+import { performance } from 'node:perf_hooks';
+import { Runtime } from '@temporalio/worker';
+import { declareIncident, runIncidentUpdate } from '../bots/temporal.js';
+import type { Actor } from '../domain/incident.js';
+import * as msg from '../workflows/incident/messages.js';
+import { freePort } from '../worker/free-port.js';
+import { createLogger } from '../worker/logger.js';
+import { temporalLogger } from '../worker/temporal-logger.js';
+import { percentile, quick, round, runBench, say, startBenchStack } from './stack.js';
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 100 : 1000));
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (quick ? 50 : 100));
+const RSS_EVERY_MS = 250;
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Sums every series of the named metrics (any label set, with or without unit/`_total` suffixes). */
+async function scrape(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const wanted: Record<string, RegExp> = {
+    workflowTasks: /^temporal_workflow_task_execution_latency(?:_seconds|_milliseconds)?_count\b/,
+    workflowTaskPolls: /^temporal_workflow_task_queue_poll_succeed(?:_total)?\b/,
+    workflowTaskFailures: /^temporal_workflow_task_execution_failed(?:_total)?\b/,
+    activityTasks: /^temporal_activity_execution_latency(?:_seconds|_milliseconds)?_count\b/,
+    workflowsCompleted: /^temporal_workflow_completed(?:_total)?\b/,
+  };
+  const sums: Record<string, number> = Object.fromEntries(Object.keys(wanted).map((k) => [k, 0]));
+  for (const line of text.split('\n')) {
+    for (const [name, pattern] of Object.entries(wanted)) if (pattern.test(line)) sums[name]! += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  }
+  return sums;
+}
+
+async function main() {
+  const metricsBind = `127.0.0.1:${await freePort()}`;
+  const metricsUrl = `http://${metricsBind}/metrics`;
+  // Before any connection exists: the runtime is installed once per process.
+  Runtime.install({ logger: temporalLogger(createLogger({ level: 'warn' })), telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBind } } } });
+  const stack = await startBenchStack({ name: 'incidents' });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), RSS_EVERY_MS);
+  try {
+    await stack.startWorker();
+    const ctx = { client: stack.client, taskQueue: stack.taskQueue };
+    const rssAtStart = process.memoryUsage().rss;
+    peakRss = rssAtStart;
+    const before = await scrape(metricsUrl);
+    const runId = Date.now().toString(36);
+    const commander: Actor = { source: 'slack', id: 'U03NORA001', name: 'nora' };
+
+    const lifecycle = async (n: number) => {
+      const began = performance.now();
+      const reporter: Actor = { source: 'cli', id: `bench-${n % 50}`, name: `bench-${n % 50}` };
+      const { key } = await declareIncident(ctx, { idempotencyKey: `bench:${runId}:${n}`, title: `Bench incident ${n}`, severity: 'SEV4', services: [], source: 'cli', reporter });
+      await runIncidentUpdate(ctx, key, msg.assignRoleUpdate, { actor: commander, role: 'commander', person: commander });
+      await runIncidentUpdate(ctx, key, msg.markMitigatedUpdate, { actor: commander, text: 'Rolled back.' });
+      const view = await runIncidentUpdate(ctx, key, msg.resolveUpdate, { actor: commander, text: 'Error rate back to normal.' });
+      if (view.phase !== 'resolved') throw new Error(`${key} ended ${view.phase}, not resolved`);
+      return performance.now() - began;
+    };
+
+    say(`${INCIDENTS} incidents, ${CONCURRENCY} in flight`);
+    const durations: number[] = [];
+    const errors: string[] = [];
+    let next = 0;
+    const started = performance.now();
+    const progress = setInterval(() => say(`${durations.length + errors.length}/${INCIDENTS} done, RSS ${mb(process.memoryUsage().rss)} MB`), 10_000);
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < INCIDENTS) {
+          const n = next++;
+          await lifecycle(n).then((ms) => void durations.push(ms), (err: unknown) => void errors.push(String(err)));
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(progress);
+    const after = await scrape(metricsUrl);
+    const delta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
+    durations.sort((a, b) => a - b);
+    return {
+      incidents: INCIDENTS,
+      concurrency: CONCURRENCY,
+      steps: 'declare → role commander → mitigated → resolve (SEV4, no postmortem, no notifiers)',
+      completed: durations.length,
+      errors: errors.length,
+      errorSamples: errors.slice(0, 5),
+      totalSeconds: round(seconds),
+      incidentsPerSecond: round(durations.length / seconds),
+      perIncidentMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
+      worker: {
+        inProcess: true,
+        workflowTasks: delta.workflowTasks,
+        workflowTasksPerSecond: round(delta.workflowTasks! / seconds),
+        workflowTaskFailures: delta.workflowTaskFailures,
+        activityTasks: delta.activityTasks,
+        activityTasksPerSecond: round(delta.activityTasks! / seconds),
+        workflowsCompleted: delta.workflowsCompleted,
+        source: 'SDK Prometheus metrics (workflow_task_execution_latency count, activity_execution_latency count), difference over the run',
+        rssAtStartMb: mb(rssAtStart),
+        peakRssMb: mb(peakRss),
+        rssSampledEveryMs: RSS_EVERY_MS,
+      },
+    };
+  } finally {
+    clearInterval(sampler);
+    await stack.stop();
+  }
+}
+
+runBench('concurrent-incidents', main);
