@@ -1,0 +1,92 @@
+// The targets of `npm run bench` and how each benchmark's JSON object is judged against them. Pure,
+// so the judging is unit-tested without running anything.
+
+export type BenchOutcome = { name: string; result: Record<string, unknown> } | { name: string; error: string };
+
+export interface Verdict {
+  figures: Record<string, unknown>;
+  target: string;
+  met: boolean;
+  error?: string;
+}
+
+interface Rule {
+  target: string;
+  figures(r: Json): Record<string, unknown>;
+  met(r: Json): boolean;
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads `a.b.c` as a number; NaN when absent, so a missing figure never meets a target. */
+export function num(r: Json, path: string): number {
+  let value: unknown = r;
+  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as Json)[part] : undefined;
+  return typeof value === 'number' ? value : NaN;
+}
+
+export const DECLARE_TARGET_P95_MS = 5_000;
+
+export const RULES: Record<string, Rule> = {
+  slack: {
+    target: 'Firebreak ack p99 < 100 ms and ≤ 1.5× bare Bolt p99, at 200 req/s',
+    figures: (r) => ({ p50Ms: num(r, 'firebreak.p50Ms'), p99Ms: num(r, 'firebreak.p99Ms'), errors: num(r, 'firebreak.errors'), bareBoltP99Ms: num(r, 'bareBolt.p99Ms'), p99Ratio: num(r, 'ratio.p99') }),
+    met: (r) => num(r, 'firebreak.p99Ms') < 100 && num(r, 'ratio.p99') <= 1.5 && num(r, 'firebreak.errors') === 0,
+  },
+  github: {
+    target: 'webhook answer p99 < 100 ms at 100 req/s, no errors (GitHub itself waits 10 s)',
+    figures: (r) => ({ p50Ms: num(r, 'p50Ms'), p99Ms: num(r, 'p99Ms'), errors: num(r, 'errors'), achievedRate: num(r, 'achievedRate') }),
+    met: (r) => num(r, 'p99Ms') < 100 && num(r, 'errors') === 0,
+  },
+  declare: {
+    target: `declare → pinned summary p95 < ${DECLARE_TARGET_P95_MS} ms, every declaration pinned`,
+    figures: (r) => ({ p50Ms: num(r, 'declareToPinnedSummaryMs.p50'), p95Ms: num(r, 'declareToPinnedSummaryMs.p95'), errors: num(r, 'errors'), declarations: num(r, 'declarations') }),
+    met: (r) => num(r, 'declareToPinnedSummaryMs.p95') < DECLARE_TARGET_P95_MS && num(r, 'errors') === 0,
+  },
+  incidents: {
+    target: 'every incident reaches resolved without errors (throughput and RSS are reported, not judged)',
+    figures: (r) => ({
+      incidents: num(r, 'incidents'),
+      totalSeconds: num(r, 'totalSeconds'),
+      incidentsPerSecond: num(r, 'incidentsPerSecond'),
+      workflowTasksPerSecond: num(r, 'worker.workflowTasksPerSecond'),
+      peakRssMb: num(r, 'worker.peakRssMb'),
+      errors: num(r, 'errors'),
+    }),
+    met: (r) => num(r, 'errors') === 0 && num(r, 'completed') === num(r, 'incidents'),
+  },
+  sandbox: {
+    target: 'masked clone ≥ 0.5× the rows/s of a raw copy',
+    figures: (r) => ({ rows: num(r, 'rows'), rawRowsPerSecond: num(r, 'raw.rowsPerSecond'), maskedRowsPerSecond: num(r, 'masked.rowsPerSecond'), ratio: num(r, 'ratio') }),
+    met: (r) => num(r, 'ratio') >= 0.5,
+  },
+  dashboard: {
+    target: 'every dashboard query p95 < 50 ms',
+    figures: (r) => ({ overallP50Ms: num(r, 'overall.p50'), overallP95Ms: num(r, 'overall.p95'), worstP95Ms: num(r, 'worstP95') }),
+    met: (r) => num(r, 'worstP95') < 50,
+  },
+};
+
+export function judge(outcome: BenchOutcome): Verdict {
+  const rule = RULES[outcome.name];
+  if (!rule) return { figures: {}, target: 'none', met: false, error: `no rule for ${outcome.name}` };
+  if ('error' in outcome) return { figures: {}, target: rule.target, met: false, error: outcome.error };
+  return { figures: rule.figures(outcome.result), target: rule.target, met: rule.met(outcome.result) };
+}
+
+export function summarize(outcomes: BenchOutcome[]): { summary: Record<string, Verdict> } {
+  return { summary: Object.fromEntries(outcomes.map((o) => [o.name, judge(o)])) };
+}
+
+/** The bench's one JSON object: the last stdout line that parses as an object. */
+export function lastJsonObject(stdout: string): Record<string, unknown> | undefined {
+  for (const line of stdout.trim().split('\n').reverse()) {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // A progress line, not the result.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { judge, lastJsonObject, num, summarize } from '../../bench/summary.js';
+
+const slack = (p99: number, ratio: number, errors = 0) => ({ firebreak: { p50Ms: 2, p99Ms: p99, errors }, bareBolt: { p99Ms: p99 / ratio }, ratio: { p99: ratio } });
+
+describe('bench summary', () => {
+  it('meets the Slack target only under 100 ms and within 1.5× bare Bolt', () => {
+    expect(judge({ name: 'slack', result: slack(40, 1.2) }).met).toBe(true);
+    expect(judge({ name: 'slack', result: slack(120, 1.2) }).met).toBe(false);
+    expect(judge({ name: 'slack', result: slack(40, 1.6) }).met).toBe(false);
+    expect(judge({ name: 'slack', result: slack(40, 1.2, 3) }).met).toBe(false);
+  });
+
+  it('judges the sandbox ratio and the dashboard worst p95 at their boundaries', () => {
+    expect(judge({ name: 'sandbox', result: { ratio: 0.5 } }).met).toBe(true);
+    expect(judge({ name: 'sandbox', result: { ratio: 0.49 } }).met).toBe(false);
+    expect(judge({ name: 'dashboard', result: { worstP95: 49.9, overall: { p50: 3, p95: 20 } } }).met).toBe(true);
+    expect(judge({ name: 'dashboard', result: { worstP95: 50 } }).met).toBe(false);
+  });
+
+  it('never meets a target when a figure is missing', () => {
+    expect(num({ a: { b: 'x' } }, 'a.b')).toBeNaN();
+    expect(judge({ name: 'github', result: {} }).met).toBe(false);
+    expect(judge({ name: 'incidents', result: { incidents: 10, errors: 0 } }).met).toBe(false);
+    expect(judge({ name: 'incidents', result: { incidents: 10, completed: 10, errors: 0 } }).met).toBe(true);
+  });
+
+  it('carries a failed bench as its error and keeps the others', () => {
+    const { summary } = summarize([
+      { name: 'declare', error: 'exited 1' },
+      { name: 'github', result: { p50Ms: 5, p99Ms: 40, errors: 0, achievedRate: 99.8 } },
+    ]);
+    expect(summary.declare).toMatchObject({ met: false, error: 'exited 1' });
+    expect(summary.declare!.target).toContain('p95');
+    expect(summary.github).toMatchObject({ met: true, figures: { p99Ms: 40, errors: 0 } });
+  });
+
+  it('takes the last JSON object line of a bench output', () => {
+    expect(lastJsonObject('bench: starting\n{"a":1}\n{"b":2}\n')).toEqual({ b: 2 });
+    expect(lastJsonObject('no json here\n[1,2]\n')).toBeUndefined();
+  });
+});
