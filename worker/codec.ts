@@ -4,10 +4,13 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+
+// A CommonJS module whose named exports Node cannot see; the default import is its module.exports.
+const { temporal } = proto;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
