@@ -103,7 +103,11 @@ interface Stack {
   policy: Policy;
 }
 
-/** Runs `scenario` with a worker of its own (own task queue and policy) against the shared stack. */
+/**
+ * Runs `scenario` with a worker of its own (own task queue and policy) against the shared stack.
+ * No payload codec here, on purpose: the fixtures are reviewed as text, and the replay test runs
+ * them through the codec, which passes plaintext payloads through.
+ */
 async function withWorker(stack: Stack, policy: Policy, scenario: (ctx: { client: Client; taskQueue: string }) => Promise<void>) {
   const taskQueue = `record-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: stack.address });

@@ -16,6 +16,7 @@ import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
 import { createLogger } from '../../worker/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
+import { testDataConverter } from './encryption.js';
 import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -55,7 +56,7 @@ export async function startGitHubSystem(options: { auth?: 'token' | 'app'; priva
   });
   const database = connectDatabase(inject('databaseUrl'));
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const client = new Client({ connection, namespace: inject('temporalNamespace') });
+  const client = new Client({ connection, namespace: inject('temporalNamespace'), dataConverter: testDataConverter });
   const taskQueue = `test-github-${randomUUID()}`;
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });

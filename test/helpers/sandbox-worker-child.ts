@@ -10,6 +10,7 @@ import { createSandboxActivities, type ProvisionInput } from '../../activities/s
 import { connectDatabase } from '../../db/client.js';
 import { createRedactor } from '../../domain/redact.js';
 import { fixtureRules } from '../fixtures/sandbox/rules.js';
+import { testDataConverter } from './encryption.js';
 import { sandboxPolicy } from './sandbox-clusters.js';
 
 const env = (name: string) => process.env[name] ?? '';
@@ -46,6 +47,7 @@ const worker = await Worker.create({
   taskQueue: env('TASK_QUEUE'),
   activities: { ...activities, provisionSandbox: stallingProvision },
   workflowBundle: { codePath: env('WORKFLOW_BUNDLE') },
+  dataConverter: testDataConverter,
 });
 process.stdout.write(`${JSON.stringify({ running: true })}\n`);
 await worker.run();

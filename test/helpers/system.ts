@@ -17,6 +17,7 @@ import type { IntegrationActivities } from '../../worker/integrations.js';
 import { createLogger } from '../../worker/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
+import { testDataConverter } from './encryption.js';
 
 export const TEST_POLICY_PATH = new URL('../fixtures/policy.yaml', import.meta.url);
 
@@ -87,10 +88,11 @@ export async function startTestSystem(
     activities,
     workflowBundle: bundle ? { codePath: bundle } : undefined,
     shutdownGraceTime: '2s',
+    dataConverter: testDataConverter,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter });
   return {
     client,
     taskQueue,

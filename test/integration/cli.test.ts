@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncidentView } from '../../bots/temporal.js';
 import { incidents } from '../../db/schema/index.js';
+import { TEST_ENCRYPTION_KEYS_ENV } from '../helpers/encryption.js';
 import { runCli } from '../helpers/run-cli.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { inject } from 'vitest';
@@ -16,6 +17,7 @@ beforeAll(async () => {
     TEMPORAL_NAMESPACE: inject('temporalNamespace'),
     TEMPORAL_TASK_QUEUE: system.taskQueue,
     FIREBREAK_USER: 'alice',
+    FIREBREAK_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS_ENV,
   };
 });
 afterAll(async () => {

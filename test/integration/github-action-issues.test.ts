@@ -22,6 +22,7 @@ import * as msg from '../../workflows/incident/messages.js';
 import * as pm from '../../workflows/postmortem/messages.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { examplePayload, githubTestPolicy, PUBLIC_URL, uniqueIssueNumber, WEBHOOK_SECRET } from '../helpers/github-system.js';
+import { testDataConverter } from '../helpers/encryption.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const REPO = 'acme/payments';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const config = parseEnv({ DATABASE_URL: inject('databaseUrl'), PUBLIC_URL, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, GITHUB_API_URL: standin.url, GITHUB_TOKEN: 'ghp_standin_token_0123456789' });
   database = connectDatabase(inject('databaseUrl'));
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  const client = new Client({ connection, namespace: inject('temporalNamespace') });
+  const client = new Client({ connection, namespace: inject('temporalNamespace'), dataConverter: testDataConverter });
   const taskQueue = `test-github-actions-${randomUUID()}`;
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });

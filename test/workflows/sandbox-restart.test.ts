@@ -18,6 +18,7 @@ import * as sbx from '../../workflows/sandbox/messages.js';
 import { fixtureRules } from '../fixtures/sandbox/rules.js';
 import { alice, declare } from '../helpers/access.js';
 import { query, sandboxPolicy, startSandboxClusters, type SandboxClusters } from '../helpers/sandbox-clusters.js';
+import { testDataConverter } from '../helpers/encryption.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const SECRET = 'restart-test-secret';
@@ -99,6 +100,7 @@ it('completes after the worker is killed mid-copy, with correct row counts and u
     taskQueue,
     activities: createSandboxActivities({ db: db.db, policy: () => policy, redactor: createRedactor(), notifiers: [], settings }),
     workflowBundle: { codePath: inject('workflowBundlePath')! },
+    dataConverter: testDataConverter,
   });
   const running = worker.run();
   try {
