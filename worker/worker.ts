@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 
@@ -17,6 +18,8 @@ export interface FirebreakWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** Tracing: the sink workflow spans are exported through. */
   sinks?: WorkerOptions['sinks'];
+  /** The payload codec (worker/codec.ts firebreakDataConverter); clients must use the same keys. */
+  dataConverter?: DataConverter;
 }
 
 export async function createFirebreakWorker(options: FirebreakWorkerOptions): Promise<Worker> {
@@ -29,5 +32,6 @@ export async function createFirebreakWorker(options: FirebreakWorkerOptions): Pr
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.sinks ? { sinks: options.sinks } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
