@@ -14,7 +14,7 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IntegrationActivities } from '../../worker/integrations.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger, type Logger } from '../../worker/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { testDataConverter } from './encryption.js';
@@ -51,6 +51,8 @@ export async function startTestSystem(
     sandbox?: ActivityDeps['sandbox'];
     flagProviders?: ActivityDeps['flagProviders'];
     prometheusUrl?: string;
+    /** Where activities log; silent unless a test reads the lines (the leak test). */
+    logger?: Logger;
   } = {},
 ): Promise<TestSystem> {
   const address = inject('temporalAddress');
@@ -66,7 +68,7 @@ export async function startTestSystem(
       db: database.db,
       policy: () => policy,
       redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-      logger: createLogger({ level: 'silent' }),
+      logger: options.logger ?? createLogger({ level: 'silent' }),
       triageSources: options.triageSources,
       notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
       accessNotifiers: options.accessNotifiers,
