@@ -10,17 +10,17 @@ namespace="${TEMPORAL_NAMESPACE:-default}"
 temporal="${TEMPORAL_CLI:-temporal}"
 
 tries=0
-until "$temporal" operator cluster health --address "$address" 2>/dev/null | grep -q SERVING; do
+until health=$("$temporal" operator cluster health --address "$address" 2>&1) && printf '%s\n' "$health" | grep -q SERVING; do
   tries=$((tries + 1))
-  [ "$tries" -lt 120 ] || { echo "Temporal at $address is not serving after 120 s" >&2; exit 1; }
+  [ "$tries" -lt 120 ] || { printf 'Temporal at %s is not serving after 120 s: %s\n' "$address" "$health" >&2; exit 1; }
   sleep 1
 done
 
 # The namespace may not be visible to the frontend yet right after the server creates it.
 tries=0
-until existing=$("$temporal" operator search-attribute list --address "$address" --namespace "$namespace" 2>/dev/null); do
+until existing=$("$temporal" operator search-attribute list --address "$address" --namespace "$namespace" 2>&1); do
   tries=$((tries + 1))
-  [ "$tries" -lt 60 ] || { echo "namespace $namespace is not available on $address" >&2; exit 1; }
+  [ "$tries" -lt 60 ] || { printf 'namespace %s is not available on %s: %s\n' "$namespace" "$address" "$existing" >&2; exit 1; }
   sleep 1
 done
 

@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { accessTokenKey } from '../activities/access/token.js';
 import { flagProvidersFrom } from '../activities/flags/index.js';
@@ -156,7 +156,8 @@ async function serve(
     readiness: [
       { name: 'postgres', check: async () => void (await database.db.execute(sql`SELECT 1`)) },
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
-      ...(worker ? [{ name: 'worker', check: async () => void (worker.getState() === 'RUNNING' || Promise.reject(new Error(worker.getState()))) }] : []),
+      // Until run() starts (after the schedules below) the state is INITIALIZED: not ready yet.
+      ...(worker ? [{ name: 'worker', check: async () => assertRunning(worker) }] : []),
     ],
   });
   // Socket Mode and the bots' own bookkeeping belong to the front-ends.
@@ -182,6 +183,10 @@ async function serve(
     await connection.close();
     await nativeConnection?.close();
   }
+}
+
+function assertRunning(worker: Worker): void {
+  if (worker.getState() !== 'RUNNING') throw new Error(worker.getState());
 }
 
 main().catch((err: unknown) => {
