@@ -55,6 +55,8 @@ describe('parseEnv', () => {
       encryptionKeys: [],
       temporalUiOrigins: ['http://localhost:8233'],
       dashboardToken: undefined,
+      role: 'all',
+      telemetry: { temporalMetricsBind: undefined, otlpEndpoint: undefined, serviceName: 'firebreak' },
     });
   });
 
