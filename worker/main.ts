@@ -9,6 +9,7 @@ import { accessTokenKey } from '../activities/access/token.js';
 import { flagProvidersFrom } from '../activities/flags/index.js';
 import { createActivities } from '../activities/index.js';
 import { accessRoutes } from '../bots/access/introspect.js';
+import { codecRoutes } from '../bots/codec.js';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../domain/config.js';
 import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
@@ -28,6 +29,7 @@ import { startTracing, type Tracing } from './tracing.js';
 import { resolveTemporal } from './temporal.js';
 import { createFirebreakWorker } from './worker.js';
 import { workflowCode } from './workflow-bundle.js';
+import { EncryptionCodec, firebreakDataConverter } from './codec.js';
 import { dashboardRoutes } from '../web/routes.js';
 
 // `npm start` on a fresh clone of a developer machine works without any settings; production
@@ -96,7 +98,10 @@ async function serve(
   const runsFrontEnds = config.role !== 'worker';
   const nativeConnection = runsWorker ? await NativeConnection.connect({ address: temporal.address, tls, apiKey }) : undefined;
   const connection = await Connection.connect({ address: temporal.address, tls, apiKey });
-  const client = new Client({ connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] } });
+  // One codec for the worker, this process's client and the UI's codec endpoint.
+  const codec = new EncryptionCodec(config.encryptionKeys);
+  const dataConverter = firebreakDataConverter(codec);
+  const client = new Client({ connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
   const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [
@@ -113,6 +118,7 @@ async function serve(
     ...(tracing && { sinks: tracing.worker.sinks, interceptors: { activity: tracing.worker.activityInterceptors, workflowModules: code.workflowModules } }),
     namespace: temporal.namespace,
     taskQueue,
+    dataConverter,
     activities: {
       ...createActivities({
         db: database.db,
@@ -140,6 +146,7 @@ async function serve(
     routes: runsFrontEnds ? [
       ...integrations.flatMap((i) => i.routes),
       ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken }),
+      ...codecRoutes({ codec, token: config.codecToken, origins: config.temporalUiOrigins }),
       // Last: the dashboard lives under `/` and must not shadow any route above.
       ...dashboardRoutes({
         db: database.db,
