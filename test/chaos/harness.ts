@@ -22,6 +22,8 @@ export interface ChildWorker {
   kill(): Promise<NodeJS.Signals | null>;
   /** A graceful stop, for the end of a run. */
   stop(): Promise<void>;
+  /** Resolves when the process exits, whatever the cause. */
+  exited: Promise<NodeJS.Signals | null>;
 }
 
 export interface WorkerTarget {
@@ -55,6 +57,7 @@ export async function startChildWorker(target: WorkerTarget, env: Record<string,
     }
   };
   const worker: ChildWorker = {
+    exited,
     async waitFor(key) {
       for (let next = await lines.next(); !next.done; next = await lines.next()) {
         if (!next.value.startsWith('{')) continue;
@@ -83,7 +86,7 @@ export async function connectClient(address: string, namespace: string): Promise
   return { client: new Client({ connection, namespace, dataConverter: testDataConverter }), close: () => connection.close() };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The rows a run left behind for its incidents, with what differs between two honest runs taken
@@ -100,7 +103,7 @@ export interface Snapshot {
   sandboxes: string[];
 }
 
-export async function snapshot(db: Database, incidentKeys: string[]): Promise<Snapshot> {
+export async function snapshot(db: Database, incidentKeys: string[], options: { reminders?: 'kinds' | 'ignore' } = {}): Promise<Snapshot> {
   const keys = new Placeholders();
   for (const k of incidentKeys) keys.of(k);
   const incidentRows = await db.select().from(incidents).where(inArray(incidents.key, incidentKeys)).orderBy(asc(incidents.number));
@@ -116,13 +119,15 @@ export async function snapshot(db: Database, incidentKeys: string[]): Promise<Sn
   const reminders = new Set<string>();
   const events: string[] = [];
   for (const e of timeline) {
+    if (e.kind === 'reminder' && options.reminders === 'ignore') continue;
     if (e.kind === 'reminder') reminders.add(keys.norm(`reminder ${String(e.details.reminder)} ${e.text}`));
     else events.push(keys.norm(`${e.kind} ${e.actor.name} ${e.text}`));
   }
   return {
     incidents: incidentRows.map((r) => keys.norm(row(r))),
-    timeline: [...events, ...[...reminders].sort()],
-    audit: audit.map((a) => keys.norm(`${a.action} ${a.subject} ${a.actor.name} ${stable(a.details)}`)),
+    // Sorted: concurrent events (a grant's expiry, a note) interleave by timing, not by fault.
+    timeline: [...events.sort(), ...[...reminders].sort()],
+    audit: audit.map((a) => keys.norm(`${a.action} ${a.subject} ${a.actor.name} ${stable(a.details)}`)).sort(),
     grants: grantRows.map((r) => keys.norm(row(r))),
     flagRollbacks: flagRows.map((r) => keys.norm(row(r))).sort(),
     sandboxes: sandboxRows.map((r) => keys.norm(row(r))),
@@ -154,6 +159,8 @@ class Placeholders {
   norm(text: string): string {
     return text
       .replace(/\b(INC|GR|SBX)-\d+\b/g, (k) => this.of(k))
+      .replace(/\bfirebreak_gr_(\d+)\b/g, (_m, n: string) => `role of ${this.of(`GR-${n}`)}`)
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?/g, '<time>')
       .replace(/\b\d\d:\d\d(:\d\d)?( UTC)?\b/g, '<time>')
       .replace(/\b\d+(\.\d+)?\s?(ms|s|m|h)\b(?! cadence)/g, '<duration>')
@@ -186,4 +193,32 @@ export interface Outcome {
 export function recordOutcome(id: string, outcome: Outcome): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(`${RESULTS_DIR}/${id}.json`, JSON.stringify(outcome));
+}
+
+/**
+ * A worker restarted whenever it dies on its own, as a process supervisor (Docker restart policy,
+ * Kubernetes) would restart it; `crashes` counts those deaths.
+ */
+export async function startSupervisedWorker(target: WorkerTarget, env: Record<string, string> = {}) {
+  let current = await startChildWorker(target, env);
+  let stopping = false;
+  let crashes = 0;
+  const watch = async (): Promise<void> => {
+    await current.exited;
+    if (stopping) return;
+    crashes++;
+    current = await startChildWorker(target, env);
+    return watch();
+  };
+  const watching = watch();
+  return {
+    get crashes() {
+      return crashes;
+    },
+    async stop() {
+      stopping = true;
+      await current.stop();
+      await watching;
+    },
+  };
 }
