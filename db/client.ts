@@ -15,11 +15,14 @@ export function connectDatabase(databaseUrl: string, options: { max?: number } =
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
-    // A dropped connection must not crash the worker; the next query gets a fresh one.
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
+  // A dropped connection must never crash the worker: the pool reports errors of idle clients, and
+  // a client that is checked out but between statements (inside a transaction) emits its own, which
+  // unheard would be an unhandled 'error' event. The query in progress fails and its activity retries.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }
