@@ -1,7 +1,8 @@
 // The Temporal Schedule that runs the redelivery workflow: created on start, updated in place when
 // it already exists, so every replica may run this at start.
 
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule } from '../schedules.js';
 import {
   GITHUB_REDELIVERY_SCHEDULE_ID,
   GITHUB_REDELIVERY_WORKFLOW_ID,
@@ -20,12 +21,5 @@ export async function ensureRedeliverySchedule(client: Client, taskQueue: string
     action: { type: 'startWorkflow', workflowType: 'githubRedeliveryWorkflow', workflowId: GITHUB_REDELIVERY_WORKFLOW_ID, taskQueue, args },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
-    return 'updated';
-  }
+  return ensureSchedule(client, options);
 }

@@ -1,7 +1,8 @@
 // The Temporal Schedule of the weekly digest: created at start, updated in place when it exists,
 // so every replica may run this.
 
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule } from '../schedules.js';
 import { WEEKLY_DIGEST_SCHEDULE_ID, WEEKLY_DIGEST_WORKFLOW_ID } from '../../workflows/digest/messages.js';
 
 /** Monday 09:00 UTC: the start of the week, before most teams' planning. */
@@ -15,12 +16,5 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string, sc
     // A worker down on Monday morning still sends the digest when it comes back that day.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
-    return 'updated';
-  }
+  return ensureSchedule(client, options);
 }

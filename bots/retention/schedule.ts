@@ -1,7 +1,8 @@
 // The Temporal Schedule of the retention run: created at start, updated in place when it exists,
 // so every replica may run this.
 
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule } from '../schedules.js';
 import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_ID, type RetentionInput } from '../../workflows/retention/messages.js';
 
 /** Daily at 03:30 UTC, away from the digest and most teams' working hours. */
@@ -16,12 +17,5 @@ export async function ensureRetentionSchedule(client: Client, taskQueue: string,
     // A missed day is caught up within the next one; two runs never overlap.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
-    return 'updated';
-  }
+  return ensureSchedule(client, options);
 }
