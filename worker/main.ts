@@ -101,7 +101,9 @@ async function serve(
   // One codec for the worker, this process's client and the UI's codec endpoint.
   const codec = new EncryptionCodec(config.encryptionKeys);
   const dataConverter = firebreakDataConverter(codec);
-  const client = new Client({ connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
+  // With a worker in this process the client shares its native (Rust) connection, so front-end
+  // queries and updates do their gRPC work off the JS thread that parses and acks requests.
+  const client = new Client({ connection: nativeConnection ?? connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
   const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [
