@@ -3,20 +3,25 @@ import { appendAudit } from '../audit.js';
 import type { Database, Transaction } from '../client.js';
 import { processedRequests, timelineEvents } from '../schema/index.js';
 
-/** What every transition of an incident's child (grant, sandbox) records beside its own row. */
-export interface ChildEvent {
-  /** The child's key, e.g. `GR-7`, `SBX-3`; the audit subject. */
-  subject: string;
-  /** Name of the child in timeline details: `grant`, `sandbox`. */
-  subjectField: string;
+/** What a workflow sends to record one transition of something an incident owns. */
+export interface ChildEventFields {
   incident: string;
   /** `<key>:<seq>`: the same on every activity retry and workflow replay. */
   idempotencyKey: string;
   at: string;
   actor: Actor;
+  /** `access.approve`, `sandbox.ready`, `action.add`, … */
   action: string;
   text: string;
   details: Record<string, unknown>;
+}
+
+/** What every transition of an incident's child (grant, sandbox, postmortem) records beside its own row. */
+export interface ChildEvent extends ChildEventFields {
+  /** The child's key, e.g. `GR-7`, `SBX-3`; the audit subject. */
+  subject: string;
+  /** Name of the child in timeline details: `grant`, `sandbox`. */
+  subjectField: string;
   /** Extra audit details (the changed columns worth keeping on record). */
   auditChanges: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
-import { applyChildEvent } from './child-events.js';
+import { applyChildEvent, type ChildEventFields } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
 import { accessGrants, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
@@ -29,17 +29,9 @@ export interface NewGrant {
   reason: string;
 }
 
-export interface StoredGrantEvent {
+/** One grant transition; its idempotency key is `GR-N:<seq>`. */
+export interface StoredGrantEvent extends ChildEventFields {
   grant: string;
-  incident: string;
-  /** `GR-N:<seq>`: the same on every activity retry and workflow replay. */
-  idempotencyKey: string;
-  at: string;
-  actor: Actor;
-  /** `access.request`, `access.approve`, … */
-  action: string;
-  text: string;
-  details: Record<string, unknown>;
   /** Present only on the first event: the row to create. */
   created?: NewGrant;
   changes: GrantChanges;

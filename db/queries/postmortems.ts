@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/incident.js';
 import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
 import type { Database } from '../client.js';
 import { actionItems, postmortems, type ActionItemRow, type PostmortemRow } from '../schema/index.js';
-import { applyChildEvent } from './child-events.js';
+import { applyChildEvent, type ChildEventFields } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 
 /** Gives an `action add` request its `ACT-N` exactly once per request key. */
@@ -58,16 +58,8 @@ export interface ActionItemChanges {
   escalatedAt?: string;
 }
 
-export interface StoredPostmortemEvent {
-  incident: string;
-  /** `postmortem:INC-N:<seq>`: the same on every activity retry and workflow replay. */
-  idempotencyKey: string;
-  at: string;
-  actor: Actor;
-  /** `postmortem.draft`, `postmortem.approve`, `action.add`, `action.escalate`, … */
-  action: string;
-  text: string;
-  details: Record<string, unknown>;
+/** One postmortem or action-item change; its idempotency key is `postmortem:INC-N:<seq>`. */
+export interface StoredPostmortemEvent extends ChildEventFields {
   postmortem?: { create?: NewPostmortem; changes?: PostmortemChanges };
   item?: { key: string; create?: NewActionItem; changes?: ActionItemChanges };
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
-import { applyChildEvent } from './child-events.js';
+import { applyChildEvent, type ChildEventFields } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
 import { sandboxes, type SandboxRow } from '../schema/index.js';
@@ -30,17 +30,9 @@ export interface NewSandbox {
   ttlSeconds: number;
 }
 
-export interface StoredSandboxEvent {
+/** One sandbox transition; its idempotency key is `SBX-N:<seq>`. */
+export interface StoredSandboxEvent extends ChildEventFields {
   sandbox: string;
-  incident: string;
-  /** `SBX-N:<seq>`: the same on every activity retry and workflow replay. */
-  idempotencyKey: string;
-  at: string;
-  actor: Actor;
-  /** `sandbox.request`, `sandbox.ready`, `sandbox.destroy`, … */
-  action: string;
-  text: string;
-  details: Record<string, unknown>;
   created?: NewSandbox;
   changes: SandboxChanges;
 }

@@ -295,7 +295,7 @@ function registerHandlers(pm: Postmortem): void {
     });
   });
 
-  const open = () => {
+  const requireOpen = () => {
     if (pm.state.status === 'closed') pm.refuse('IllegalTransition', `The postmortem of ${pm.incident} is closed.`);
   };
 
@@ -361,8 +361,8 @@ function registerHandlers(pm: Postmortem): void {
       pm.state.approver = approver;
       const url = await pm.publishDocument(`${pm.incident}: postmortem published (approved by ${approver})`);
       if (url && url !== pm.state.documentUrl) await pm.record(SYSTEM_ACTOR, 'postmortem.document', `Postmortem document of ${pm.incident}: ${url}`, { postmortem: { changes: { documentUrl: url } } });
-      const open = pm.state.items.filter((x) => x.status === 'open').length;
-      pm.notifyIncident('published', `Postmortem of ${pm.incident} published${url ? `: ${url}` : ''}. ${open ? `${open} action item${open === 1 ? '' : 's'} still open.` : 'No action items are open.'}`);
+      const stillOpen = pm.state.items.filter((x) => x.status === 'open').length;
+      pm.notifyIncident('published', `Postmortem of ${pm.incident} published${url ? `: ${url}` : ''}. ${stillOpen ? `${stillOpen} action item${stillOpen === 1 ? '' : 's'} still open.` : 'No action items are open.'}`);
       await pm.closeIfDone(SYSTEM_ACTOR);
       return pm.view();
     },
@@ -371,7 +371,7 @@ function registerHandlers(pm: Postmortem): void {
   pm.handle(
     addActionUpdate,
     (i) => {
-      open();
+      requireOpen();
       pm.person(i.actor);
       pm.named(i.owner);
       if (!i.text.trim()) pm.refuse('InvalidInput', 'An action item needs what is to be done.');
@@ -385,10 +385,9 @@ function registerHandlers(pm: Postmortem): void {
       const owner = pm.named(i.owner);
       const text = i.text.trim();
       const item: ActionItemState = { key, text, owner: owner.name, team: owner.team, due: i.due, priority: i.priority, status: 'open' };
-      const stored = await pm.record(i.actor, 'action.add', `${key} added: ${text} (owner ${owner.name}, due ${i.due}, ${i.priority})`, {
+      await pm.record(i.actor, 'action.add', `${key} added: ${text} (owner ${owner.name}, due ${i.due}, ${i.priority})`, {
         item: { key, create: { text, owner: owner.name, team: owner.team, priority: i.priority, due: i.due, createdBy: i.actor } },
       });
-      void stored;
       pm.state.items.push(item);
       const issue = await github.openActionItemIssue({ incident: pm.incident, item: key });
       if (issue) {
@@ -405,7 +404,7 @@ function registerHandlers(pm: Postmortem): void {
   pm.handle(
     setActionStatusUpdate,
     (i) => {
-      open();
+      requireOpen();
       const item = pm.item(i.item);
       if (i.via !== 'github') pm.person(i.actor);
       if (item.status === i.status) pm.refuse('IllegalTransition', `${item.key} is already ${i.status}.`);
@@ -428,7 +427,7 @@ function registerHandlers(pm: Postmortem): void {
   pm.handle(
     assignActionUpdate,
     (i) => {
-      open();
+      requireOpen();
       const item = pm.item(i.item);
       if (item.status !== 'open') pm.refuse('IllegalTransition', `${item.key} is done; reopen it before giving it to someone.`);
       pm.person(i.actor);
