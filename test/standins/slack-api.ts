@@ -43,6 +43,7 @@ export async function startSlackStandIn(options: { users?: Array<{ id: string; n
     channels: new Map(),
     users: new Map((options.users ?? []).map((u) => [u.id, u])),
     seq: 0,
+    lastTsMicros: 0,
     botUserId: BOT_USER_ID,
     idPrefix: randomBytes(3).toString('hex').toUpperCase(),
   };

@@ -24,6 +24,8 @@ export interface SlackState {
   channels: Map<string, Channel>;
   users: Map<string, { id: string; name: string; real_name?: string }>;
   seq: number;
+  /** Microseconds of the last message ts: Slack's ts are wall-clock microseconds, unique per channel. */
+  lastTsMicros: number;
   botUserId: string;
   /** Channel IDs are workspace-unique in Slack; a prefix per stand-in keeps test files apart. */
   idPrefix: string;
@@ -48,8 +50,8 @@ function writable(state: SlackState, ref: unknown, user = state.botUserId): Chan
 }
 
 function nextTs(state: SlackState): string {
-  state.seq++;
-  return `${Math.floor(Date.now() / 1000)}.${String(state.seq).padStart(6, '0')}`;
+  state.lastTsMicros = Math.max(state.lastTsMicros + 1, Date.now() * 1000);
+  return `${Math.floor(state.lastTsMicros / 1e6)}.${String(state.lastTsMicros % 1e6).padStart(6, '0')}`;
 }
 
 const view = (c: Channel) => ({ id: c.id, name: c.name, is_channel: true, is_archived: c.archived, topic: { value: c.topic }, purpose: { value: c.purpose } });
