@@ -2,8 +2,11 @@
 // activities on the run's Postgres database, the run's workflow bundle, the test payload key.
 // With STALL_AFTER=<activity> the first successful run of that activity stops dead right after its
 // side effect (before Temporal hears of it) and says so on stdout: a known point to kill at.
+// With SANDBOX_ADMIN_URL it also builds sandboxes from the fixture source (SANDBOX_SOURCE_URL), and
+// STALL_IN_COPY=<table> stops the first provisioning attempt dead once that table's copy reports rows.
 
 import { readFileSync } from 'node:fs';
+import { Context } from '@temporalio/activity';
 import { NativeConnection } from '@temporalio/worker';
 import { createRecordingAccessNotifier } from '../../activities/access/index.js';
 import { createUnleashProvider } from '../../activities/flags/index.js';
@@ -15,11 +18,16 @@ import { createLogger } from '../../worker/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { testDataConverter } from '../helpers/encryption.js';
+import { sandboxPolicy } from '../helpers/sandbox-clusters.js';
 
 const env = (name: string) => process.env[name] ?? '';
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
-const policy = parsePolicy(readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8'), 'test/fixtures/policy.yaml');
+const sandboxAdminUrl = env('SANDBOX_ADMIN_URL');
+// The fixture source's columns are ruled only by the sandbox test policy; other scenarios keep the plain one.
+const policy = sandboxAdminUrl
+  ? sandboxPolicy()
+  : parsePolicy(readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8'), 'test/fixtures/policy.yaml');
 const database = connectDatabase(env('DATABASE_URL'));
 const activities: Activities = createActivities({
   db: database.db,
@@ -30,6 +38,7 @@ const activities: Activities = createActivities({
   access: env('ACCESS_POSTGRES_URL') ? { postgresUrl: env('ACCESS_POSTGRES_URL') } : undefined,
   flagProviders: env('UNLEASH_URL') ? { unleash: createUnleashProvider({ url: env('UNLEASH_URL'), adminToken: env('UNLEASH_ADMIN_TOKEN') }) } : undefined,
   prometheusUrl: env('PROMETHEUS_URL') || undefined,
+  sandbox: sandboxAdminUrl ? { adminUrl: sandboxAdminUrl, secret: env('SANDBOX_SECRET'), env: { SBX_TEST_SOURCE_URL: env('SANDBOX_SOURCE_URL') } } : undefined,
 });
 
 const stallAfter = env('STALL_AFTER') as keyof Activities | '';
@@ -45,6 +54,29 @@ if (stallAfter) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300_000);
     }
     return result;
+  };
+}
+
+const stallInCopy = env('STALL_IN_COPY');
+if (stallInCopy) {
+  const real = activities.provisionSandbox;
+  let stalled = false;
+  activities.provisionSandbox = async (input) => {
+    // The real activity reports progress only through its heartbeats, so the stall rides on them:
+    // the first one from inside the table's copy (rows sent, target transaction still open).
+    const ctx = Context.current();
+    const beat = ctx.heartbeat;
+    Object.defineProperty(ctx, 'heartbeat', {
+      value: (details?: unknown) => {
+        beat(details);
+        const progress = details as { table?: string; rows?: number } | undefined;
+        if (stalled || progress?.table !== stallInCopy || !progress.rows) return;
+        stalled = true;
+        say({ stalled: 'provisionSandbox', progress });
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300_000);
+      },
+    });
+    return real(input);
   };
 }
 
