@@ -18,13 +18,8 @@ export function createIncidentActivities({ db, redactor }: IncidentActivityDeps)
   return {
     /** Idempotent by `idempotencyKey`: a retry or a second declaration returns the same INC-N. */
     async allocateIncident(input: AllocateIncidentInput): Promise<{ key: string; created: boolean }> {
-      return allocate(db, {
-        ...input,
-        // Free text is stored redacted: it is shown in Slack, GitHub, postmortems and the dashboard.
-        title: redactor.redact(input.title),
-        description: input.description === undefined ? undefined : redactor.redact(input.description),
-        declaredAt: new Date(input.declaredAt),
-      });
+      // Free text is stored redacted: it is shown in Slack, GitHub, postmortems and the dashboard.
+      return allocate(db, { ...input, declaredAt: new Date(input.declaredAt) }, (key, text) => redactor.forIncident(key).redact(text));
     },
 
     /**
@@ -39,17 +34,18 @@ export function createIncidentActivities({ db, redactor }: IncidentActivityDeps)
           nonRetryable: true,
         });
       }
+      const scoped = redactor.forIncident(event.incident);
       const redacted: IncidentEvent = {
         ...event,
-        text: redactor.redact(event.text),
-        details: event.details === undefined ? undefined : redactor.redactDeep(event.details),
+        text: scoped.redact(event.text),
+        details: event.details === undefined ? undefined : scoped.redactDeep(event.details),
         changes:
           event.changes?.title === undefined && event.changes?.description == null
             ? event.changes
             : {
                 ...event.changes,
-                title: event.changes.title === undefined ? undefined : redactor.redact(event.changes.title),
-                description: event.changes.description == null ? event.changes.description : redactor.redact(event.changes.description),
+                title: event.changes.title === undefined ? undefined : scoped.redact(event.changes.title),
+                description: event.changes.description == null ? event.changes.description : scoped.redact(event.changes.description),
               },
       };
       const applied = await applyIncidentEvent(db, redacted);

@@ -55,7 +55,8 @@ export function createTriageActivities({ sources, redactor }: { sources: TriageS
           lines.push(`(${source.name} unavailable: ${err instanceof Error ? err.message : String(err)})`);
         }
       }
-      return { text: redactor.redact(lines.join('\n')), details: redactor.redactDeep(details) };
+      const scoped = redactor.forIncident(input.incident);
+      return { text: scoped.redact(lines.join('\n')), details: scoped.redactDeep(details) };
     },
   };
 }

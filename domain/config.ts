@@ -77,6 +77,8 @@ export interface Config {
   sandboxSecret?: string;
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
+  /** Keys the per-incident redaction tokens (FIREBREAK_REDACTION_KEY); see worker/redaction-key.ts. */
+  redactionKey?: { base64: string; key: Uint8Array };
   /** Bearer token the Temporal UI presents to POST /codec/*; without it the codec endpoint is off. */
   codecToken?: string;
   /** Origins allowed to call the codec endpoint from a browser (TEMPORAL_UI_ORIGIN). */
@@ -288,6 +290,15 @@ export function parseEncryptionKeys(env: Env): EncryptionKey[] {
   return keys;
 }
 
+/** FIREBREAK_REDACTION_KEY alone, for the CLI as for the service: base64, 16 bytes or more. */
+export function parseRedactionKey(env: Env): Config['redactionKey'] {
+  const value = read(env, 'FIREBREAK_REDACTION_KEY');
+  if (value === undefined) return undefined;
+  const key = decodeBase64(value);
+  if (key === undefined || key.length < 16) fail('FIREBREAK_REDACTION_KEY', 'expected 16 or more bytes in base64 (generate one with: openssl rand -base64 32)');
+  return { base64: value, key };
+}
+
 function readCodec(env: Env, keys: EncryptionKey[]): Pick<Config, 'codecToken' | 'temporalUiOrigins'> {
   const codecToken = read(env, 'FIREBREAK_CODEC_TOKEN');
   if (codecToken !== undefined && codecToken.length < 16) {
@@ -380,6 +391,7 @@ export function parseEnv(env: Env): Config {
     ...readFlagSystems(env),
     ...readSandbox(env),
     encryptionKeys,
+    redactionKey: parseRedactionKey(env),
     ...readCodec(env, encryptionKeys),
     ...readDashboard(env, publicUrl),
     ...readAccess(env),
@@ -435,6 +447,7 @@ export function secretValues(config: Config): string[] {
     config.introspectionToken,
     config.sandboxSecret,
     config.accessTokenKey?.base64,
+    config.redactionKey?.base64,
     temporal.apiKey,
     slack?.botToken,
     slack?.signingSecret,

@@ -5,31 +5,38 @@
 // open with a lookbehind so a long run of letters or digits is tried from its first position only,
 // and the detectors that would need backtracking (keys, e-mail, IPv6, cards) scan in code.
 
+/**
+ * Writes the placeholder for one sensitive span: `kind` names the detector, `value` is the span
+ * itself, so a redactor scoped to an incident can give equal values equal tokens (redact.ts).
+ */
+export type Marker = (kind: string, value: string) => string;
+
 export interface Rule {
   readonly kind: string;
-  apply(text: string): string;
+  apply(text: string, mark: Marker): string;
 }
 
 export const placeholder = (kind: string): string => `[REDACTED:${kind}]`;
+/** The marker of an unscoped redactor: the kind alone. */
+export const plainMarker: Marker = (kind) => placeholder(kind);
 
 /** Returns the replacement, or undefined to leave this match as it was. */
-type Replacer = (match: string, groups: readonly string[]) => string | undefined;
+type Replacer = (match: string, groups: readonly string[], mark: Marker) => string | undefined;
 
 export function regexRule(kind: string, pattern: RegExp, replacer?: Replacer): Rule {
   const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
   const re = new RegExp(pattern.source, flags);
   // `(?:…)|` matches the empty string, so exec tells how many capture groups the pattern has.
   const groupCount = (new RegExp(`${pattern.source}|`, flags.replace('g', '')).exec('') ?? ['']).length - 1;
-  const tag = placeholder(kind);
   return {
     kind,
-    apply(text: string): string {
+    apply(text: string, mark: Marker): string {
       return text.replace(re, (match: string, ...rest: unknown[]) => {
         // Lookaround-only patterns can match nothing; replacing that would insert tags forever.
         if (match === '') return match;
-        if (!replacer) return tag;
+        if (!replacer) return mark(kind, match);
         const groups = rest.slice(0, groupCount).map((g) => (typeof g === 'string' ? g : ''));
-        return replacer(match, groups) ?? match;
+        return replacer(match, groups, mark) ?? match;
       });
     },
   };
@@ -81,7 +88,7 @@ const TRAILING_GROUP = /[ .-]\d+$/;
  * (`+15551234567 00`); rejecting the whole match would leave the phone readable, so trailing groups
  * are given back until the rest fits.
  */
-function redactInternationalPhone(match: string): string | undefined {
+function redactInternationalPhone(match: string, _groups: readonly string[], mark: Marker): string | undefined {
   let head = match;
   let digits = head.replace(/\D/g, '').length;
   while (digits > 15) {
@@ -90,7 +97,7 @@ function redactInternationalPhone(match: string): string | undefined {
     head = head.slice(0, tail.index);
     digits = head.replace(/\D/g, '').length;
   }
-  return digits >= 7 ? placeholder('phone') + match.slice(head.length) : undefined;
+  return digits >= 7 ? mark('phone', head) + match.slice(head.length) : undefined;
 }
 
 // --- private keys --------------------------------------------------------------------------------
@@ -104,9 +111,8 @@ const PK_BODY = /[A-Za-z0-9+/=\s:,\\-]{0,16384}/y;
 
 const privateKeyRule: Rule = {
   kind: 'private-key',
-  apply(text: string): string {
+  apply(text: string, mark: Marker): string {
     if (!text.includes('PRIVATE KEY')) return text;
-    const tag = placeholder('private-key');
     let out = '';
     let last = 0;
     let endMissing = false;
@@ -124,7 +130,7 @@ const privateKeyRule: Rule = {
         PK_BODY.lastIndex = bodyStart;
         stop = bodyStart + (PK_BODY.exec(text)?.[0].length ?? 0);
       }
-      out += text.slice(last, begin.index) + tag;
+      out += text.slice(last, begin.index) + mark('private-key', text.slice(begin.index, stop));
       last = stop;
       PK_BEGIN.lastIndex = stop;
     }
@@ -144,9 +150,8 @@ const EMAIL_DELIMITER = /[='/?{}|`]/;
 
 const emailRule: Rule = {
   kind: 'email',
-  apply(text: string): string {
+  apply(text: string, mark: Marker): string {
     if (!text.includes('@')) return text;
-    const tag = placeholder('email');
     let out = '';
     let last = 0;
     for (const m of text.matchAll(EMAIL_DOMAIN)) {
@@ -159,7 +164,7 @@ const emailRule: Rule = {
           break;
         }
       }
-      out += text.slice(last, start) + tag;
+      out += text.slice(last, start) + mark('email', text.slice(start, m.index + m[0].length));
       last = m.index + m[0].length;
     }
     return out + text.slice(last);
@@ -187,7 +192,7 @@ function ipv6Span(run: string, before: string, after: string): [number, number] 
 
 const ipv6Rule: Rule = {
   kind: 'ipv6',
-  apply(text: string): string {
+  apply(text: string, mark: Marker): string {
     if (!text.includes(':')) return text;
     return text.replace(IPV6_RUN, (run: string, offset: number) => {
       if (run.indexOf(':') === run.lastIndexOf(':')) return run;
@@ -195,7 +200,7 @@ const ipv6Rule: Rule = {
       const after = text.charAt(offset + run.length);
       if (RUN_CHAR.test(before) || RUN_CHAR.test(after)) return run;
       const span = ipv6Span(run, before, after);
-      return span ? `${run.slice(0, span[0])}${placeholder('ipv6')}${run.slice(span[1])}` : run;
+      return span ? `${run.slice(0, span[0])}${mark('ipv6', run.slice(span[0], span[1]))}${run.slice(span[1])}` : run;
     });
   },
 };
@@ -227,7 +232,7 @@ function longestCardFrom(groups: readonly string[], i: number): number {
 
 const cardRule: Rule = {
   kind: 'card',
-  apply(text: string): string {
+  apply(text: string, mark: Marker): string {
     return text.replace(DIGIT_RUN, (run: string) => {
       if (run.length < 13) return run;
       const groups = run.split(/[ -]/);
@@ -240,7 +245,7 @@ const cardRule: Rule = {
         let overtaken = false;
         for (let k = i + 1; k <= end && !overtaken; k++) overtaken = longestCardFrom(groups, k) > end;
         if (end >= 0 && !overtaken) {
-          out += placeholder('card') + (seps[end] ?? '');
+          out += mark('card', groups.slice(i, end + 1).join('')) + (seps[end] ?? '');
           i = end + 1;
         } else {
           out += (groups[i] ?? '') + (seps[i] ?? '');
@@ -260,8 +265,9 @@ const BARE_SCHEME = new RegExp(`^(?:${AUTH_SCHEMES})$`, 'i');
 const NOT_A_VALUE = /^(?:null|undefined|true|false|none|nil)$/i;
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
 
-const keepKey = (kind: string) => (_m: string, [key, sep]: readonly string[]) =>
-  `${key ?? ''}${sep ?? ''}${placeholder(kind)}`;
+/** Keeps `key` and `sep` (groups 1 and 2) readable and marks the value (group 3). */
+const keepKey = (kind: string) => (_m: string, [key, sep, value]: readonly string[], mark: Marker) =>
+  `${key ?? ''}${sep ?? ''}${mark(kind, value ?? '')}`;
 
 /**
  * Order matters. Whole secrets go first, so that a looser pattern never redacts a slice of one and
@@ -279,25 +285,25 @@ export const SECRET_RULES: readonly Rule[] = [
   regexRule(
     'password-in-url',
     /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/)[^\s:/?#@[\]]{0,256}:[^\s/?#[\]]{1,256}@/,
-    (_m, [scheme]) => `${scheme ?? ''}${placeholder('password-in-url')}@`,
+    (m, [scheme], mark) => `${scheme ?? ''}${mark('password-in-url', m.slice((scheme ?? '').length, -1))}@`,
   ),
   regexRule(
     'bearer',
     new RegExp(`(?<![A-Za-z0-9_-])((?:proxy-)?authori[sz]ation)(${SEP})((?:${AUTH_SCHEMES})\\s{1,8})?([^\\s"',;[\\]]{1,8192})`, 'i'),
-    (_m, [key, sep, scheme, value]) =>
+    (_m, [key, sep, scheme, value], mark) =>
       // `Authorization: Bearer [REDACTED:jwt]` must not lose the word Bearer as if it were the value.
-      !scheme && BARE_SCHEME.test(value ?? '') ? undefined : `${key}${sep}${scheme ?? ''}${placeholder('bearer')}`,
+      !scheme && BARE_SCHEME.test(value ?? '') ? undefined : `${key}${sep}${scheme ?? ''}${mark('bearer', value ?? '')}`,
   ),
   regexRule('secret', new RegExp(`(?<![A-Za-z0-9_-])((?:set-)?cookie)(["']?\\s{0,8}:\\s{0,8}["']?)([^\\s"'[\\]][^\\r\\n"'[\\]]{0,8191})`, 'i'), keepKey('secret')),
-  regexRule('bearer', /(?<![A-Za-z0-9_-])(bearer)(\s{1,8})([A-Za-z0-9._~+/=-]{8,8192})/i, (_m, [word, space, raw]) => {
+  regexRule('bearer', /(?<![A-Za-z0-9_-])(bearer)(\s{1,8})([A-Za-z0-9._~+/=-]{8,8192})/i, (_m, [word, space, raw], mark) => {
     const token = (raw ?? '').replace(/\.+$/, '');
     // Prose such as "Bearer authentication" is not a credential; real tokens have digits or symbols.
     const looksIssued = token.length >= 20 || /[0-9._~+/=-]/.test(token);
     if (token.length < 8 || !looksIssued) return undefined;
-    return `${word}${space}${placeholder('bearer')}${(raw ?? '').slice(token.length)}`;
+    return `${word}${space}${mark('bearer', token)}${(raw ?? '').slice(token.length)}`;
   }),
   regexRule('slack-token', /(?<![A-Za-z0-9])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{8,512}/),
-  regexRule('slack-token', /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{8,512}/, (_m, [prefix]) => `${prefix}${placeholder('slack-token')}`),
+  regexRule('slack-token', /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{8,512}/, (m, [prefix], mark) => `${prefix}${mark('slack-token', m.slice((prefix ?? '').length))}`),
   regexRule('github-token', /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})/),
   regexRule('aws-access-key', /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/),
   regexRule(
@@ -311,7 +317,7 @@ export const SECRET_RULES: readonly Rule[] = [
       `(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{0,40}?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|cookie))(${SEP})([^\\s"'&,;[\\]{}<>]{1,1024})`,
       'i',
     ),
-    (m, [key, sep, value]) => (NOT_A_VALUE.test(value ?? '') ? undefined : keepKey('secret')(m, [key ?? '', sep ?? ''])),
+    (m, groups, mark) => (NOT_A_VALUE.test(groups[2] ?? '') ? undefined : keepKey('secret')(m, groups, mark)),
   ),
 ];
 
@@ -322,8 +328,8 @@ export const PII_RULES: readonly Rule[] = [
   // Every IPv4 address goes, private ranges included: internal topology is sensitive too, and a
   // port after it (`[REDACTED:ipv4]:5432`) survives. Loopback and 0.0.0.0 name no one and no host,
   // and hiding them makes "cannot reach 127.0.0.1:7233" useless, so they stay.
-  regexRule('ipv4', new RegExp(String.raw`(?<![0-9A-Za-z_.])${OCTET}(?:\.${OCTET}){3}(?![0-9A-Za-z_]|\.\d)`), (m) =>
-    m.startsWith('127.') || m === '0.0.0.0' ? m : placeholder('ipv4'),
+  regexRule('ipv4', new RegExp(String.raw`(?<![0-9A-Za-z_.])${OCTET}(?:\.${OCTET}){3}(?![0-9A-Za-z_]|\.\d)`), (m, _groups, mark) =>
+    m.startsWith('127.') || m === '0.0.0.0' ? m : mark('ipv4', m),
   ),
   // International: a leading + and 7–15 digits in groups (`+14155552671`, `+44 20 7946 0958`). The
   // lookbehind keeps UTC offsets (`…34+05:30`) and diff counts glued to digits out.

@@ -2,8 +2,15 @@
 // (DESIGN.md §5). Sensitive spans become `[REDACTED:<kind>]`. Two promises hold whatever the input:
 // it never throws (a failure yields a fully redacted marker, never the original text) and it is
 // idempotent, so text can pass through several outbound layers without changing again.
+//
+// Within one incident a span becomes `[REDACTED:<kind>#<token>]` instead, the token a keyed hash of
+// the incident key, the kind and the value: the same customer's e-mail is the same token in every
+// message, note and document of that incident, so responders can still tell "the same address
+// again" from "another one". Without the key nothing links a token to its value, and the incident
+// key in the hash keeps tokens of different incidents from being matched against each other.
 
-import { PII_RULES, SECRET_RULES, placeholder, regexRule, type Rule } from './redact-patterns.js';
+import { PII_RULES, SECRET_RULES, placeholder, plainMarker, regexRule, type Marker, type Rule } from './redact-patterns.js';
+import { sipHashText, sipKey, type SipKey } from './sandbox/siphash.js';
 
 export interface RedactionPattern {
   name: string;
@@ -16,14 +23,21 @@ export interface Redactor {
   redact(text: string): string;
   /** A redacted copy of plain objects, arrays, Maps, Sets and Errors; the input is left untouched. */
   redactDeep<T>(value: T): T;
+  /** The same redaction, with equal values inside `incidentKey`'s texts given equal tokens. */
+  forIncident(incidentKey: string): Redactor;
 }
 
 export interface RedactorOptions {
   extraPatterns?: readonly RedactionPattern[];
+  /**
+   * At least 16 bytes keying the incident tokens. Without it the process key applies
+   * (`setRedactionTokenKey`); every process that writes an incident's texts must use the same one.
+   */
+  tokenKey?: Uint8Array;
 }
 
-// Must accept every kind the rules emit, so redacted text is never redacted again.
-const PLACEHOLDER = /\[REDACTED:[A-Za-z0-9_.-]{1,64}\]/g;
+// Must accept every kind the rules emit, token or not, so redacted text is never redacted again.
+const PLACEHOLDER = /\[REDACTED:[A-Za-z0-9_.-]{1,64}(?:#[0-9a-f]{8})?\]/g;
 // Fail closed: if redaction itself breaks, nothing of the original may get out.
 const UNREDACTABLE = placeholder('unredactable');
 const SECRET = placeholder('secret');
@@ -98,14 +112,63 @@ function secretValue(value: unknown): unknown {
   return value === null || value === undefined || typeof value === 'boolean' ? value : SECRET;
 }
 
+/** Spellings of one value that people would call the same: `A@x.io` and `a@x.io`, `+1 555…` and `+1555…`. */
+function canonicalValue(kind: string, value: string): string {
+  switch (kind) {
+    case 'email':
+    case 'ipv6':
+      return value.toLowerCase();
+    case 'phone':
+    case 'card':
+      return value.replace(/\D/g, '');
+    default:
+      return value;
+  }
+}
+
+function tokenMarker(key: SipKey, incidentKey: string): Marker {
+  const out = new Uint8Array(16);
+  return (kind, value) => {
+    const digest = sipHashText(key, `firebreak-redaction\0${incidentKey}\0${kind}`, canonicalValue(kind, value), out);
+    let hex = '';
+    for (let i = 0; i < 4; i++) hex += (digest[i] ?? 0).toString(16).padStart(2, '0');
+    return `[REDACTED:${kind}#${hex}]`;
+  };
+}
+
+function tokenSipKey(given: Uint8Array): SipKey {
+  if (given.length < 16) throw new Error('the redaction token key must be at least 16 bytes');
+  // SipHash takes 16 key bytes: 128 bits of a random key are all it can use.
+  return sipKey(given.subarray(0, 16));
+}
+
+let processTokenKey: SipKey | undefined;
+
+/**
+ * Sets the key every redactor of this process uses for incident tokens unless given its own. Called
+ * once at start-up from the configuration (worker/redaction-key.ts); until then, and in processes
+ * that never call it, a random key is drawn on first use.
+ */
+export function setRedactionTokenKey(key: Uint8Array): void {
+  processTokenKey = tokenSipKey(key);
+}
+
+function currentProcessKey(): SipKey {
+  return (processTokenKey ??= tokenSipKey(globalThis.crypto.getRandomValues(new Uint8Array(16))));
+}
+
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const rules: readonly Rule[] = [...SECRET_RULES, ...(options.extraPatterns ?? []).map(compileExtra), ...PII_RULES];
+  const own = options.tokenKey && tokenSipKey(options.tokenKey);
+  return build(rules, plainMarker, (incidentKey) => build(rules, tokenMarker(own ?? currentProcessKey(), incidentKey)));
+}
 
+function build(rules: readonly Rule[], mark: Marker, scoped?: (incidentKey: string) => Redactor): Redactor {
   const redactOnce = (text: string): string => {
     let current = text;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let next = current;
-      for (const rule of rules) next = outsidePlaceholders(next, (segment) => rule.apply(segment));
+      for (const rule of rules) next = outsidePlaceholders(next, (segment) => rule.apply(segment, mark));
       if (next === current) break;
       current = next;
     }
@@ -161,7 +224,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     }
   };
 
-  return {
+  const redactor: Redactor = {
     redact,
     redactDeep<T>(value: T): T {
       try {
@@ -170,7 +233,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         return UNREDACTABLE as T;
       }
     },
+    // A scoped redactor scoped again keeps its incident: the first scope is the one the text is about.
+    forIncident: (incidentKey) => (scoped ? scoped(incidentKey) : redactor),
   };
+  return redactor;
 }
 
 const defaultRedactor = createRedactor();

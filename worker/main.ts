@@ -13,6 +13,7 @@ import { codecRoutes } from '../bots/codec.js';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../domain/config.js';
 import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
+import { configureRedactionTokens } from './redaction-key.js';
 import { startHttpServer } from '../bots/server.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
@@ -104,6 +105,9 @@ async function serve(
   // With a worker in this process the client shares its native (Rust) connection, so front-end
   // queries and updates do their gRPC work off the JS thread that parses and acks requests.
   const client = new Client({ connection: nativeConnection ?? connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
+  if (configureRedactionTokens(config) === 'per-process') {
+    logger.warn('Neither FIREBREAK_REDACTION_KEY nor FIREBREAK_ENCRYPTION_KEYS is set: redaction tokens are consistent only within this process');
+  }
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
   const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [

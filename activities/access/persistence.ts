@@ -18,12 +18,13 @@ export function createGrantPersistenceActivities({ db, redactor }: { db: Databas
         throw ApplicationFailure.create({ type: 'InvalidGrantEvent', message: `Idempotency key ${event.idempotencyKey} does not belong to ${event.grant}.`, nonRetryable: true });
       }
       // Free text is stored redacted: the timeline and audit log are shown in Slack, GitHub and the dashboard.
+      const scoped = redactor.forIncident(event.incident);
       const redacted: GrantEventInput = {
         ...event,
-        text: redactor.redact(event.text),
-        details: redactor.redactDeep(event.details),
-        ...(event.created ? { created: { ...event.created, reason: redactor.redact(event.created.reason) } } : {}),
-        changes: event.changes.endReason === undefined ? event.changes : { ...event.changes, endReason: redactor.redact(event.changes.endReason) },
+        text: scoped.redact(event.text),
+        details: scoped.redactDeep(event.details),
+        ...(event.created ? { created: { ...event.created, reason: scoped.redact(event.created.reason) } } : {}),
+        changes: event.changes.endReason === undefined ? event.changes : { ...event.changes, endReason: scoped.redact(event.changes.endReason) },
       };
       return { applied: await applyGrantEvent(db, redacted) };
     },

@@ -70,7 +70,8 @@ export function createFlagActivities(deps: FlagActivityDeps) {
         db,
         flags.map((f) => ({ incidentKey: input.incident, service: f.service, ...f.ref, enabled: f.enabled ?? null, recentChanges: f.recent, error: f.error ?? null, takenAt: input.at })),
       );
-      return { text: redactor.redact(snapshotText(flags, input.at)), flags: redactor.redactDeep(flags) };
+      const scoped = redactor.forIncident(input.incident);
+      return { text: scoped.redact(snapshotText(flags, input.at)), flags: scoped.redactDeep(flags) };
     },
 
     /** The flag's state now and the state a rollback should set, from its history. */
@@ -106,7 +107,7 @@ export function createFlagActivities(deps: FlagActivityDeps) {
     },
 
     async saveFlagRollback(input: { row: FlagRollbackWrite; at: string }): Promise<void> {
-      await saveFlagRollback(db, { ...input.row, reason: redactor.redact(input.row.reason) }, input.at);
+      await saveFlagRollback(db, { ...input.row, reason: redactor.forIncident(input.row.incidentKey).redact(input.row.reason) }, input.at);
     },
 
     async getFlagRollback(input: { incident: string; flag: string; environment: string }): Promise<FlagRollbackRow | undefined> {

@@ -34,7 +34,7 @@ export async function commentOnIncidentIssueOnce(deps: IncidentCommentDeps, comm
   if (!target) return;
   const { owner, name } = splitRepo(target.repo);
   const client = await deps.api.forRepo(target.repo);
-  const body = deps.redactor.redact(`${eventMarker(comment.incident, comment.marker)}\n${comment.text}`);
+  const body = deps.redactor.forIncident(comment.incident).redact(`${eventMarker(comment.incident, comment.marker)}\n${comment.text}`);
   const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
     client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
   );

@@ -79,7 +79,7 @@ async function createTrackingIssue(deps: GitHubNotifierDeps, repo: string, view:
     client.rest.issues.create({
       owner,
       repo: name,
-      title: deps.redactor.redact(`${view.key}: ${view.title}`),
+      title: deps.redactor.forIncident(view.key).redact(`${view.key}: ${view.title}`),
       body: trackingIssueBody(view, extras, deps.redactor),
       labels: [deps.policy().incidents.label, severityLabel(view)],
     }),

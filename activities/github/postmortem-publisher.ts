@@ -43,8 +43,9 @@ async function publishDocument(deps: GitHubPostmortemPublisherDeps, input: Publi
   const { owner, name } = splitRepo(input.repo);
   const where = `${input.repo}/${input.path}`;
   const client = await deps.api.forRepo(input.repo);
-  const markdown = deps.redactor.redact(input.markdown);
-  const message = deps.redactor.redact(input.message);
+  const redactor = deps.redactor.forIncident(input.incident);
+  const markdown = redactor.redact(input.markdown);
+  const message = redactor.redact(input.message);
   // One re-read covers someone committing between our read and our write; a second conflict is
   // left to the activity's retry rather than a loop here.
   for (let attempt = 1; ; attempt++) {
@@ -119,12 +120,13 @@ async function openActionIssue(deps: GitHubPostmortemPublisherDeps, input: Creat
   const { owner, name } = splitRepo(input.repo);
   const client = await deps.api.forRepo(input.repo);
   const incidentIssue = parseIssueRef((await findLink(deps.db, input.incident, 'github-issue'))?.externalId);
-  const parts = [deps.redactor.redact(input.body).trimEnd()];
+  const redactor = deps.redactor.forIncident(input.incident);
+  const parts = [redactor.redact(input.body).trimEnd()];
   // `owner/repo#N` links across repositories and puts a cross-reference on the incident's issue.
   if (incidentIssue) parts.push(`Action item ${input.item} from the postmortem of ${input.incident} (${issueRef(incidentIssue.repo, incidentIssue.number)}).`);
   else parts.push(`Action item ${input.item} from the postmortem of ${input.incident}.`);
   parts.push(actionMarker(input.incident, input.item));
-  const issue = { owner, repo: name, title: deps.redactor.redact(input.title), body: parts.join('\n\n'), labels: [ACTION_LABEL] };
+  const issue = { owner, repo: name, title: redactor.redact(input.title), body: parts.join('\n\n'), labels: [ACTION_LABEL] };
   const what = `opening the issue for ${input.item} in ${input.repo}`;
   const create = (assignees?: string[]) => client.rest.issues.create({ ...issue, ...(assignees ? { assignees } : {}) });
   const { data } = await github(what, () =>

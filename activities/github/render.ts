@@ -24,7 +24,7 @@ export function renderComment(notice: IncidentNotice, redactor: Redactor): strin
     role: `**${view.key} roles**`,
   };
   const text = notice.kind === 'context' ? notice.text.split('\n').map((l) => `- ${l}`).join('\n') : notice.text;
-  return redactor.redact(`${eventMarker(notice.incident, notice.eventKey)}\n${heading[notice.kind] ?? `**${view.key}**`}${by}\n\n${text}`);
+  return redactor.forIncident(notice.incident).redact(`${eventMarker(notice.incident, notice.eventKey)}\n${heading[notice.kind] ?? `**${view.key}**`}${by}\n\n${text}`);
 }
 
 export interface SummaryExtras {
@@ -48,7 +48,7 @@ export function renderSummary(view: IncidentView, extras: SummaryExtras, redacto
   if (view.resolvedAt) rows.push(['Resolved', view.resolvedAt]);
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const table = rows.map(([k, v]) => `| ${k} | ${cell(v)} |`).join('\n');
-  return redactor.redact(
+  return redactor.forIncident(view.key).redact(
     [SUMMARY_START, `### 🔥 ${view.key}: ${cell(view.title)}`, '', '| | |', '|---|---|', table, '', '_Kept current by Firebreak; edits inside this block are overwritten._', SUMMARY_END].join('\n'),
   );
 }
@@ -64,7 +64,7 @@ export function withSummary(body: string | null | undefined, summary: string): s
 
 export function trackingIssueBody(view: IncidentView, extras: SummaryExtras, redactor: Redactor): string {
   const origin = view.sourceRef ? `${view.source} (${view.sourceRef})` : view.source;
-  return `${incidentMarker(view.key)}\nTracking issue for ${view.key}, declared via ${redactor.redact(origin)}. Discuss and act on it in Slack or with \`/incident …\` comments here.\n\n${renderSummary(view, extras, redactor)}`;
+  return `${incidentMarker(view.key)}\nTracking issue for ${view.key}, declared via ${redactor.forIncident(view.key).redact(origin)}. Discuss and act on it in Slack or with \`/incident …\` comments here.\n\n${renderSummary(view, extras, redactor)}`;
 }
 
 export function severityLabel(view: Pick<IncidentView, 'severity'>): string {

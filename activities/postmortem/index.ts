@@ -124,7 +124,7 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       openQuestions,
       actionItems: items.map((a) => ({ key: a.key, text: a.text, owner: a.owner, due: a.dueDate, priority: a.priority, status: a.status, ...(a.issueUrl ? { url: a.issueUrl } : {}) })),
     });
-    return redactor.redact(markdown);
+    return redactor.forIncident(incident.key).redact(markdown);
   }
 
   async function refresh(incidentKey: string): Promise<{ row: PostmortemRow; markdown: string }> {
@@ -182,9 +182,10 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       if (!event.idempotencyKey.startsWith(`postmortem:${event.incident}:`)) {
         throw ApplicationFailure.create({ type: 'InvalidPostmortemEvent', message: `Idempotency key ${event.idempotencyKey} does not belong to ${event.incident}.`, nonRetryable: true });
       }
-      const item = event.item?.create ? { ...event.item, create: { ...event.item.create, text: redactor.redact(event.item.create.text) } } : event.item;
+      const scoped = redactor.forIncident(event.incident);
+      const item = event.item?.create ? { ...event.item, create: { ...event.item.create, text: scoped.redact(event.item.create.text) } } : event.item;
       return {
-        applied: await applyPostmortemEvent(db, { ...event, text: redactor.redact(event.text), details: redactor.redactDeep(event.details), ...(item ? { item } : {}) }),
+        applied: await applyPostmortemEvent(db, { ...event, text: scoped.redact(event.text), details: scoped.redactDeep(event.details), ...(item ? { item } : {}) }),
       };
     },
 
@@ -216,8 +217,8 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
         incident: input.incident,
         item: row.key,
         repo: policy.services[service]!.repo,
-        title: redactor.redact(`${row.key}: ${row.text}`),
-        body: redactor.redact(
+        title: redactor.forIncident(input.incident).redact(`${row.key}: ${row.text}`),
+        body: redactor.forIncident(input.incident).redact(
           [`Action item from the postmortem of ${input.incident} (${incident.title}).`, '', `- **Owner:** ${row.owner}`, `- **Due:** ${row.dueDate}`, `- **Priority:** ${row.priority}`, '', 'Close this issue when it is done; Firebreak marks the item done.'].join('\n'),
         ),
         ...(owner ? { assignee: owner.github } : {}),
@@ -235,7 +236,8 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
 
     /** Delivers one notice through every notifier; each remembers (by key) what it already posted. */
     async notifyPostmortem(notice: PostmortemNotice): Promise<void> {
-      const clean = { ...notice, text: redactor.redact(notice.text) };
+      // A team digest spans incidents, so it has no incident's tokens.
+      const clean = { ...notice, text: (notice.incident ? redactor.forIncident(notice.incident) : redactor).redact(notice.text) };
       deps.logger.info({ incident: notice.incident, key: notice.key, audience: notice.audience.kind }, 'postmortem notice');
       const failures: unknown[] = [];
       for (const notifier of deps.notifiers) {

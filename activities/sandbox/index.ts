@@ -76,7 +76,7 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
       const provenance = event.changes.provenance && (await completeProvenance({ ...deps, resolveRelease: settings.resolveRelease }, event.changes.provenance));
       // The record as stored (release commit, flags) is what the timeline shows.
       const text = provenance ? `${event.text}. Provenance: ${describeProvenance(provenance)}` : event.text;
-      const redacted = { ...event, text: deps.redactor.redact(text), changes: { ...event.changes, ...(provenance ? { provenance } : {}) } };
+      const redacted = { ...event, text: deps.redactor.forIncident(event.incident).redact(text), changes: { ...event.changes, ...(provenance ? { provenance } : {}) } };
       return { applied: await applySandboxEvent(deps.db, redacted) };
     },
 
@@ -133,7 +133,7 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
 
     async publishSandboxPlaybook(input: { sandbox: string; incident: string; markdown: string }): Promise<void> {
       const stored = (await getSandbox(deps.db, input.sandbox))?.provenance;
-      const markdown = deps.redactor.redact(withProvenanceExtras(input.markdown, stored));
+      const markdown = deps.redactor.forIncident(input.incident).redact(withProvenanceExtras(input.markdown, stored));
       // The playbook belongs to the incident's record too (dashboard, postmortem), not only to Slack and GitHub.
       await deps.db
         .insert(timelineEvents)

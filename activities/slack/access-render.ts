@@ -3,6 +3,7 @@
 // redacted and escaped; only the credentials message carries a secret, and only in its blocks.
 
 import { formatDuration } from '../../domain/duration.js';
+import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { GrantView } from '../../workflows/access/messages.js';
@@ -34,11 +35,16 @@ export function slackDate(iso: string): string {
 }
 
 export function createAccessRenderer(redactor: Redactor, policy: () => Policy) {
-  const { who, safe } = createRenderer(redactor);
-  const caps = (view: GrantView) => safe(view.capabilities.join(', '));
+  const base = createRenderer(redactor);
+  // Everything here is about one grant of one incident, so its text gets that incident's tokens.
+  const about = (incident: string) => {
+    const safe = base.safeIn(incident);
+    return { safe, who: (actor: Actor | undefined) => base.who(actor, incident), caps: (view: GrantView) => safe(view.capabilities.join(', ')) };
+  };
 
   /** The approval request as approvers see it; the buttons go once nobody needs to decide. */
   function request(view: GrantView, outcome?: string): SlackMessage {
+    const { safe, who, caps } = about(view.incident);
     const ext = view.pendingExtension;
     const asking = ext ? `extend *${view.grant}* by ${formatDuration(ext.seconds)}` : `grant *${view.grant}*`;
     const fields = [
@@ -68,6 +74,7 @@ export function createAccessRenderer(redactor: Redactor, policy: () => Policy) {
   /** The line under the request, and the requester's DM, after a decision. */
   function decision(notice: DecidedNotice): string {
     const { view, by } = notice;
+    const { safe, who, caps } = about(view.incident);
     const grant = `*${view.grant}* (${caps(view)})`;
     switch (notice.decision) {
       case 'approved':
@@ -82,10 +89,12 @@ export function createAccessRenderer(redactor: Redactor, policy: () => Policy) {
   }
 
   function ended(view: GrantView, status: GrantView['status'], reason?: string): string {
+    const { safe } = about(view.incident);
     return `:lock: ${safe(endedLine(view, status, reason))}`;
   }
 
   function expiring(view: GrantView, expiresAt: string): SlackMessage {
+    const { caps } = about(view.incident);
     const text = `:alarm_clock: *${view.grant}* (${caps(view)}) expires ${slackDate(expiresAt)}. Extend it by ${formatDuration(view.durationSeconds)} if you still need it.`;
     return {
       text: `${view.grant} expires soon`,
@@ -102,6 +111,7 @@ export function createAccessRenderer(redactor: Redactor, policy: () => Policy) {
    */
   function credentials(notice: CredentialsNotice): SlackMessage {
     const secret = Object.entries(notice.secret ?? {}).filter(([key, value]) => !(key === 'urls' && value === notice.secret?.url));
+    const { safe } = about(notice.incident);
     const lines = secret.map(([key, value]) => `*${escapeText(key)}*: \`${escapeText(value)}\``);
     const head = `:closed_lock_with_key: *${notice.grant}* (${safe(notice.capabilities.join(', '))}, ${safe(notice.incident)}) until ${slackDate(notice.expiresAt)}\n${safe(notice.summary)}`;
     const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: head } }];

@@ -72,7 +72,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
       steps.once(`slack-post:${notice.eventKey}`, () =>
         api.call('chat.postMessage', {
           channel: channel.id,
-          text: render.eventLine(notice.kind, notice.text, actor),
+          text: render.eventLine(notice.kind, notice.text, actor, view.key),
           // The resolve question carries a Keep and a Restore button per rolled-back flag.
           ...(notice.kind === 'child' && notice.text.startsWith(FLAG_QUESTION) ? { blocks: render.flagQuestionBlocks(view, notice.text) } : {}),
         }),

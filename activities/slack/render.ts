@@ -41,15 +41,22 @@ export function escapeText(text: string): string {
 
 export function createRenderer(redactor: Redactor, publicUrl?: string) {
   const safe = (text: string) => escapeText(redactor.redact(text));
+  // Text about one incident gets that incident's redaction tokens (domain/redact.ts).
+  const safeIn = (incident: string | undefined) => {
+    if (incident === undefined) return safe;
+    const scoped = redactor.forIncident(incident);
+    return (text: string) => escapeText(scoped.redact(text));
+  };
 
-  function who(actor: Actor | undefined): string {
+  function who(actor: Actor | undefined, incident?: string): string {
     if (!actor) return '_nobody yet_';
     if (actor.source === 'slack' && /^[UW][A-Z0-9]+$/.test(actor.id)) return `<@${actor.id}>`;
-    return safe(actor.name ?? actor.id);
+    return safeIn(incident)(actor.name ?? actor.id);
   }
 
   function summaryBlocks(view: IncidentView, channelId?: string): Block[] {
-    const role = (r: Role) => who(view.roles[r]);
+    const safe = safeIn(view.key);
+    const role = (r: Role) => who(view.roles[r], view.key);
     const fields = [
       ['Severity', view.severity],
       ['Phase', view.phase],
@@ -57,7 +64,7 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
       ['Comms', role('comms')],
       ['Scribe', role('scribe')],
       ['Services', view.services.length ? safe(view.services.join(', ')) : '—'],
-      ['Reporter', who(view.reporter)],
+      ['Reporter', who(view.reporter, view.key)],
       ['Next update due', view.statusUpdateDueAt ? slackDate(view.statusUpdateDueAt) : '—'],
     ].map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` }));
     const blocks: Block[] = [
@@ -88,12 +95,13 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
   }
 
   function summaryText(view: IncidentView): string {
-    return `${view.key} · ${view.severity} · ${view.phase}: ${redactor.redact(view.title)}`;
+    return `${view.key} · ${view.severity} · ${view.phase}: ${redactor.forIncident(view.key).redact(view.title)}`;
   }
 
   /** The line an incident channel gets for one timeline event. */
-  function eventLine(kind: TimelineKind, text: string, actor: Actor | undefined): string {
-    const by = actor && actor.source !== 'system' ? ` — ${who(actor)}` : '';
+  function eventLine(kind: TimelineKind, text: string, actor: Actor | undefined, incident?: string): string {
+    const safe = safeIn(incident);
+    const by = actor && actor.source !== 'system' ? ` — ${who(actor, incident)}` : '';
     if (kind === 'status_update') return `:mega: *Status update*${by}\n${safe(text)}`;
     if (kind === 'reminder') return `:alarm_clock: ${safe(text)}`;
     if (kind === 'context') return `:mag: *What changed around the start*\n${safe(text)}`;
@@ -101,12 +109,14 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
   }
 
   function announcement(view: IncidentView, channelId: string, text?: string): string {
+    const safe = safeIn(view.key);
     if (!text) return `:rotating_light: *${view.key}* declared (${view.severity}): ${safe(view.title)} — join <#${channelId}>`;
     return `*${view.key}* (${view.severity}, ${view.phase}) in <#${channelId}>: ${safe(text)}`;
   }
 
   /** The resolve question: Keep/Restore for each flag still waiting for a decision (value `INC-N|flag@env`). */
   function flagQuestionBlocks(view: IncidentView, text: string): Block[] {
+    const safe = safeIn(view.key);
     const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:triangular_flag_on_post: ${safe(text)}` } }];
     for (const c of view.flagChanges.filter((f) => f.status === 'awaiting decision')) {
       const value = `${view.key}|${c.id}`;
@@ -118,7 +128,7 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
     return blocks;
   }
 
-  return { summaryBlocks, summaryText, eventLine, announcement, who, safe, flagQuestionBlocks };
+  return { summaryBlocks, summaryText, eventLine, announcement, who, safe, safeIn, flagQuestionBlocks };
 }
 
 export type Renderer = ReturnType<typeof createRenderer>;

@@ -68,7 +68,7 @@ export function createSlackSandboxNotifier(deps: SlackSandboxNotifierDeps): Sand
   async function postPlaybook(notice: SandboxPlaybookNotice): Promise<void> {
     const link = await findLink(db, notice.incident, 'slack-channel');
     if (!link || (link.data as unknown as ChannelData | undefined)?.gone) return;
-    const markdown = deps.redactor.redact(notice.markdown);
+    const markdown = deps.redactor.forIncident(notice.incident).redact(notice.markdown);
     const blocks = splitBlocks(toMrkdwn(markdown)).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
     await send(`slack-sandbox:${notice.key}:channel`, link.externalId, { text: `Reproduction playbook for ${notice.sandbox}`, blocks });
   }

@@ -16,7 +16,8 @@ import { auditVerify } from './audit.js';
 import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
-import { ConfigError, parseEncryptionKeys } from '../../domain/config.js';
+import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../domain/config.js';
+import { configureRedactionTokens } from '../../worker/redaction-key.js';
 import { firebreakDataConverter } from '../../worker/codec.js';
 
 const USAGE = `Usage:
@@ -53,6 +54,12 @@ async function main(argv: string[]): Promise<number> {
     return auditVerify(Boolean(values.json));
   }
   const { command, incident } = toCommand(verb, rest, values);
+  // The same redaction tokens as the service prints, when the CLI has the service's keys.
+  try {
+    configureRedactionTokens({ redactionKey: parseRedactionKey(process.env), encryptionKeys: parseEncryptionKeys(process.env) });
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.message) : err;
+  }
   const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData() : undefined;
   // The policy's redaction patterns apply to what the CLI prints too, when the policy is at hand.
   const policy = local?.policy ?? readPolicyIfPresent();

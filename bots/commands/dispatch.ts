@@ -38,11 +38,15 @@ export type Reply =
 
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
-  const redactor = redactorFor(ctx.policy);
+  const base = redactorFor(ctx.policy);
+  let redactor = ctx.incident ? base.forIncident(ctx.incident) : base;
   try {
     // Workflows hold what people typed; every reply leaves through here, so it is redacted here,
-    // with the policy's own patterns when the front-end has the policy.
+    // with the policy's own patterns when the front-end has the policy, and with the tokens of the
+    // incident the reply is about.
     const reply = await execute(ctx, command);
+    const about = reply.ok ? (reply.incident ?? reply.view?.key) : undefined;
+    if (about) redactor = base.forIncident(about);
     return reply.ok
       ? { ...reply, text: redactor.redact(reply.text), ...(reply.view ? { view: redactor.redactDeep(reply.view) } : {}) }
       : { ...reply, text: redactor.redact(reply.text) };

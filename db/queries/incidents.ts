@@ -20,7 +20,11 @@ export interface AllocatedIncident {
  * Gives an incident its number exactly once per idempotency key. A concurrent duplicate blocks on
  * the processed_requests primary key until the first commits, then reads the key it produced.
  */
-export async function allocateIncident(db: Database, input: NewIncident): Promise<AllocatedIncident> {
+/**
+ * `scrub` rewrites free text once the incident's key is known, so the caller can redact it with
+ * that incident's tokens; the stored title and description are what it returns.
+ */
+export async function allocateIncident(db: Database, input: NewIncident, scrub: (key: string, text: string) => string = (_key, text) => text): Promise<AllocatedIncident> {
   const requestKey = `declare:${input.idempotencyKey}`;
   return db.transaction(async (tx) => {
     const claimed = await tx
@@ -35,11 +39,12 @@ export async function allocateIncident(db: Database, input: NewIncident): Promis
     const { rows } = await tx.execute<{ number: number }>(sql`SELECT nextval('incident_number_seq')::int AS number`);
     const number = rows[0]!.number;
     const key = incidentKey(number);
+    const title = scrub(key, input.title);
     await tx.insert(incidents).values({
       key,
       number,
-      title: input.title,
-      description: input.description ?? null,
+      title,
+      description: input.description === undefined ? null : scrub(key, input.description),
       severity: input.severity,
       phase: 'declared',
       services: input.services,
@@ -54,7 +59,7 @@ export async function allocateIncident(db: Database, input: NewIncident): Promis
       at: input.declaredAt.toISOString(),
       kind: 'declared',
       actor: input.reporter,
-      text: `Declared ${input.severity}: ${input.title}`,
+      text: `Declared ${input.severity}: ${title}`,
       details: { services: input.services, source: input.source, sourceRef: input.sourceRef ?? null },
       auditAction: 'incident.declare',
     });

@@ -29,7 +29,7 @@ export function sensitiveByName(column: ColumnInfo): string | undefined {
   return m ? `its name contains "${m[0]}"` : undefined;
 }
 
-const KIND = /\[REDACTED:([A-Za-z0-9_.-]+)\]/;
+const KIND = /\[REDACTED:([A-Za-z0-9_.-]+)(?:#[0-9a-f]+)?\]/;
 
 /** Why sampled values look sensitive (the first value the redactor changes), or undefined. */
 export function sensitiveByContent(samples: readonly string[], redactor: Redactor): string | undefined {

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { firebreakDataConverter, type CodecKey } from '../../worker/codec.js';
+import { configureRedactionTokens } from '../../worker/redaction-key.js';
 
 export const TEST_ENCRYPTION_KEY: CodecKey = { id: 'test-2024', key: createHash('sha256').update('firebreak test payload key').digest() };
 
@@ -11,3 +12,7 @@ export const TEST_ENCRYPTION_KEY: CodecKey = { id: 'test-2024', key: createHash(
 export const TEST_ENCRYPTION_KEYS_ENV = `${TEST_ENCRYPTION_KEY.id}:${Buffer.from(TEST_ENCRYPTION_KEY.key).toString('base64')}`;
 
 export const testDataConverter = firebreakDataConverter([TEST_ENCRYPTION_KEY]);
+
+// Redaction tokens keyed as a service holding this key would key them (worker/redaction-key.ts), so
+// the tokens a CLI or worker in a child process prints match the ones written in this process.
+configureRedactionTokens({ encryptionKeys: [{ id: TEST_ENCRYPTION_KEY.id, base64: Buffer.from(TEST_ENCRYPTION_KEY.key).toString('base64'), key: TEST_ENCRYPTION_KEY.key }] });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues } from '../../domain/config.js';
+import { createRedactor } from '../../domain/redact.js';
+import { configureRedactionTokens } from '../../worker/redaction-key.js';
 
 const DATABASE_URL = 'postgres://firebreak:s3cret%21@127.0.0.1:5432/firebreak';
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
+const REDACTION_KEY = Buffer.alloc(16, 3).toString('base64');
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----';
 
 function errorOf(env: Record<string, string | undefined>): string {
@@ -102,6 +105,8 @@ describe('parseEnv: one line naming the bad variable', () => {
     ['non-Postgres DATABASE_URL', { DATABASE_URL: 'mysql://root:hunter2@db/x' }, 'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://…"'],
     ['DATABASE_URL not a URL', { DATABASE_URL: 'localhost:5432' }, 'DATABASE_URL: expected a postgres:// or postgresql:// URL, got something that is not a URL'],
     ['PORT with letters', { PORT: '80a' }, 'PORT: expected a TCP port 1-65535, got "80a"'],
+    ['FIREBREAK_REDACTION_KEY too short', { FIREBREAK_REDACTION_KEY: Buffer.alloc(8, 1).toString('base64') }, 'FIREBREAK_REDACTION_KEY: expected 16 or more bytes in base64 (generate one with: openssl rand -base64 32)'],
+    ['FIREBREAK_REDACTION_KEY not base64', { FIREBREAK_REDACTION_KEY: 'not base64!' }, 'FIREBREAK_REDACTION_KEY: expected 16 or more bytes in base64 (generate one with: openssl rand -base64 32)'],
     ['PORT out of range', { PORT: '70000' }, 'PORT: expected a TCP port 1-65535, got "70000"'],
     ['PORT zero', { PORT: '0' }, 'PORT: expected a TCP port 1-65535, got "0"'],
     ['TEMPORAL_ADDRESS without port', { TEMPORAL_ADDRESS: 'temporal.internal' }, 'TEMPORAL_ADDRESS: expected host:port like "temporal.internal:7233", got "temporal.internal"'],
@@ -175,7 +180,7 @@ describe('enabledIntegrations', () => {
 
 describe('secretValues', () => {
   it('lists every secret once, with URL passwords raw and decoded', () => {
-    const secrets = secretValues(parseEnv({ ...everything, SLACK_APP_TOKEN: 'xapp-1-app' }));
+    const secrets = secretValues(parseEnv({ ...everything, SLACK_APP_TOKEN: 'xapp-1-app', FIREBREAK_REDACTION_KEY: REDACTION_KEY }));
     expect(secrets.sort()).toEqual(
       [
         's3cret%21',
@@ -194,6 +199,7 @@ describe('secretValues', () => {
         KEY_A,
         'codec-token-0123456789',
         'dashboard-token-0123456789',
+        REDACTION_KEY,
       ].sort(),
     );
   });
@@ -201,5 +207,26 @@ describe('secretValues', () => {
   it('includes a GitHub App private key and nothing that is not secret', () => {
     const secrets = secretValues(parseEnv({ DATABASE_URL: 'postgres://firebreak@localhost/firebreak', GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: PEM }));
     expect(secrets).toEqual([PEM.replace(/\\n/g, '\n')]);
+  });
+});
+
+describe('redaction token key', () => {
+  const text = 'mail jane@example.com';
+  const tokenWith = (env: Record<string, string>) => {
+    const config = parseEnv({ DATABASE_URL, ...env });
+    const source = configureRedactionTokens(config);
+    return { source, token: createRedactor().forIncident('INC-1').redact(text) };
+  };
+
+  it('uses FIREBREAK_REDACTION_KEY first, else a key derived from the encrypting key, and says which', () => {
+    const own = tokenWith({ FIREBREAK_REDACTION_KEY: REDACTION_KEY, FIREBREAK_ENCRYPTION_KEYS: `a:${KEY_A}` });
+    const derived = tokenWith({ FIREBREAK_ENCRYPTION_KEYS: `a:${KEY_A},b:${KEY_B}` });
+    const derivedAgain = tokenWith({ FIREBREAK_ENCRYPTION_KEYS: `a:${KEY_A}` });
+    const rotated = tokenWith({ FIREBREAK_ENCRYPTION_KEYS: `b:${KEY_B},a:${KEY_A}` });
+    expect([own.source, derived.source, rotated.source]).toEqual(['FIREBREAK_REDACTION_KEY', 'FIREBREAK_ENCRYPTION_KEYS', 'FIREBREAK_ENCRYPTION_KEYS']);
+    expect(own.token).toBe(createRedactor({ tokenKey: Buffer.from(REDACTION_KEY, 'base64') }).forIncident('INC-1').redact(text));
+    expect(derived.token).toBe(derivedAgain.token);
+    expect(new Set([own.token, derived.token, rotated.token]).size).toBe(3);
+    expect(configureRedactionTokens(parseEnv({ DATABASE_URL }))).toBe('per-process');
   });
 });

@@ -212,6 +212,60 @@ describe('createRedactor: policy patterns', () => {
   });
 });
 
+describe('forIncident: tokens consistent within one incident', () => {
+  const key = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
+  const r = createRedactor({ extraPatterns: [{ name: 'customer', pattern: 'cust-[0-9]{6}' }], tokenKey: key });
+  const TOKEN = /\[REDACTED:([a-z-]+)#([0-9a-f]{8})\]/g;
+  const tokens = (text: string) => [...text.matchAll(TOKEN)].map((m) => m[0]);
+
+  it('gives one value one token in every text of the incident, and different values different tokens', () => {
+    const inc = r.forIncident('INC-7');
+    const first = inc.redact('mail alice@example.com about cust-123456 from 10.1.2.3');
+    const second = inc.redact('alice@example.com again, not bob@example.com; cust-123456 on 10.1.2.3');
+    const [alice, customer, ip] = tokens(first);
+    const [alice2, bob, customer2, ip2] = tokens(second);
+    expect([alice2, customer2, ip2]).toEqual([alice, customer, ip]);
+    expect(bob).toMatch(/^\[REDACTED:email#/);
+    expect(bob).not.toBe(alice);
+    expect(first).toMatch(/^mail \[REDACTED:email#[0-9a-f]{8}\] about \[REDACTED:customer#[0-9a-f]{8}\] from \[REDACTED:ipv4#[0-9a-f]{8}\]$/);
+  });
+
+  it('treats spellings of one value as the same value', () => {
+    const inc = r.forIncident('INC-7');
+    expect(inc.redact('Alice@Example.COM')).toBe(inc.redact('alice@example.com'));
+    expect(inc.redact('+1 415 555 2671')).toBe(inc.redact('+14155552671'));
+    expect(inc.redact('4111 1111 1111 1111')).toBe(inc.redact('4111-1111-1111-1111'));
+  });
+
+  it('gives the same value another token in another incident, and none without an incident', () => {
+    const text = 'alice@example.com';
+    expect(r.forIncident('INC-7').redact(text)).not.toBe(r.forIncident('INC-8').redact(text));
+    expect(r.redact(text)).toBe('[REDACTED:email]');
+  });
+
+  it('depends on the key: another key, other tokens; the same key in another redactor, the same tokens', () => {
+    const text = 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789 for alice@example.com';
+    const again = createRedactor({ extraPatterns: [{ name: 'customer', pattern: 'cust-[0-9]{6}' }], tokenKey: key });
+    const other = createRedactor({ tokenKey: Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1) });
+    expect(again.forIncident('INC-7').redact(text)).toBe(r.forIncident('INC-7').redact(text));
+    expect(other.forIncident('INC-7').redact(text)).not.toBe(r.forIncident('INC-7').redact(text));
+  });
+
+  it('is idempotent and leaves tokens alone, scoped or not, and never shows the value', () => {
+    const once = r.forIncident('INC-7').redact('password=hunter2hunter2 alice@example.com');
+    expect(once).not.toContain('hunter2');
+    expect(once).not.toContain('alice');
+    expect(r.forIncident('INC-7').redact(once)).toBe(once);
+    expect(r.forIncident('INC-9').redact(once)).toBe(once);
+    expect(redact(once)).toBe(once);
+    expect(r.forIncident('INC-7').redactDeep({ note: 'alice@example.com', apiKey: 'x' })).toEqual({ note: tokens(once)[1], apiKey: '[REDACTED:secret]' });
+  });
+
+  it('refuses a key shorter than 16 bytes', () => {
+    expect(() => createRedactor({ tokenKey: new Uint8Array(8) })).toThrow(/at least 16 bytes/);
+  });
+});
+
 describe('redactDeep', () => {
   const input = {
     incident: 'INC-42',

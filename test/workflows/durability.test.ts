@@ -50,7 +50,7 @@ describe('idempotent persistence', () => {
       changes: { severity: 'SEV2' },
       auditAction: 'incident.severity',
     };
-    expect(await activities.recordIncidentEvent(event)).toEqual({ applied: true, text: 'Severity SEV3 → SEV2 (mail [REDACTED:email])' });
+    expect(await activities.recordIncidentEvent(event)).toEqual({ applied: true, text: expect.stringMatching(/^Severity SEV3 → SEV2 \(mail \[REDACTED:email#[0-9a-f]{8}\]\)$/) });
     expect(await activities.recordIncidentEvent(event)).toMatchObject({ applied: false });
     const rows = await system.database.db.select().from(timelineEvents).where(eq(timelineEvents.idempotencyKey, `${key}:9999`));
     expect(rows).toHaveLength(1);
