@@ -23,10 +23,13 @@ export function hex(bytes: Uint8Array, chars: number): string {
   return out.slice(0, chars);
 }
 
+const BASE32_CODES = Uint16Array.from(BASE32, (c) => c.charCodeAt(0));
+
 export function base32(bytes: Uint8Array, chars: number): string {
-  let out = '';
-  for (let i = 0; i < chars; i++) out += BASE32[bytes[i % bytes.length]! & 31]!;
-  return out;
+  // One string from char codes instead of one string per appended character.
+  const codes = chars <= CODES.length ? CODES : new Uint16Array(chars);
+  for (let i = 0; i < chars; i++) codes[i] = BASE32_CODES[bytes[i % bytes.length]! & 31]!;
+  return fromCodes(codes, chars);
 }
 
 const fit = (text: string, maxLength?: number) => (maxLength !== undefined && text.length > maxLength ? text.slice(0, maxLength) : text);
@@ -184,14 +187,45 @@ const digitsAt = (v: string, from: number, to: number) => {
 };
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+const DAY_MS = 86_400_000;
+// Timestamps share their date part (a day holds many rows) and shifts span 60 days, so the day
+// arithmetic and the date text are cached rather than redone with a Date per value. Bounded: a
+// cache that fills up starts again.
+const CACHE_LIMIT = 100_000;
+const dayOfText = new Map<string, number>();
+const textOfDay = new Map<number, string | undefined>();
+
+/** UTC day number of `YYYY-MM-DD…` (out-of-range months and days roll over, as Date.UTC does), or NaN. */
+function dayNumber(value: string): number {
+  const head = value.slice(0, 10);
+  let day = dayOfText.get(head);
+  if (day === undefined) {
+    const [year, month, date] = [digitsAt(value, 0, 4), digitsAt(value, 5, 7), digitsAt(value, 8, 10)];
+    day = value[4] !== '-' || value[7] !== '-' || Number.isNaN(year + month + date) ? NaN : Date.UTC(year, month - 1, date) / DAY_MS;
+    if (dayOfText.size >= CACHE_LIMIT) dayOfText.clear();
+    dayOfText.set(head, day);
+  }
+  return day;
+}
+
+/** `YYYY-MM-DD` of a UTC day number, or undefined outside years 1–9999. */
+function dayText(day: number): string | undefined {
+  if (textOfDay.has(day)) return textOfDay.get(day);
+  const date = new Date(day * DAY_MS);
+  const y = date.getUTCFullYear();
+  const text = y > 9999 || y < 1 ? undefined : `${pad(y, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+  if (textOfDay.size >= CACHE_LIMIT) textOfDay.clear();
+  textOfDay.set(day, text);
+  return text;
+}
+
 /** Moves the date part by 1–30 days either way and keeps the time and zone that follow it. */
 export function noiseDate(value: string, bytes: Uint8Array): string | undefined {
   if (value === 'infinity' || value === '-infinity') return value;
-  const [year, month, day] = [digitsAt(value, 0, 4), digitsAt(value, 5, 7), digitsAt(value, 8, 10)];
-  if (value[4] !== '-' || value[7] !== '-' || Number.isNaN(year + month + day) || value.endsWith(' BC')) return undefined;
+  if (value.endsWith(' BC')) return undefined;
+  const day = dayNumber(value);
+  if (Number.isNaN(day)) return undefined;
   const shift = ((bytes[0]! % 30) + 1) * (bytes[1]! & 1 ? 1 : -1);
-  const date = new Date(Date.UTC(year, month - 1, day + shift));
-  const y = date.getUTCFullYear();
-  if (y > 9999 || y < 1) return undefined;
-  return `${pad(y, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}${value.slice(10)}`;
+  const text = dayText(day + shift);
+  return text === undefined ? undefined : `${text}${value.slice(10)}`;
 }

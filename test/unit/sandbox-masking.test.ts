@@ -96,6 +96,24 @@ describe('format-preserving masks', () => {
     expect(noiseDate('infinity', bytes)).toBe('infinity');
   });
 
+  it('shifts dates exactly as Date.UTC day arithmetic does, with its day cache warm or cold', () => {
+    const reference = (value: string, b: Uint8Array) => {
+      const shift = ((b[0]! % 30) + 1) * (b[1]! & 1 ? 1 : -1);
+      const d = new Date(Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)) + shift));
+      const y = d.getUTCFullYear();
+      if (y > 9999 || y < 1) return undefined;
+      return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}${value.slice(10)}`;
+    };
+    const values = ['2024-02-28', '2024-02-31 00:00:00', '2023-12-31 23:59:59.5+02', '9999-12-30', '0101-01-02 BC', '2024-13-01', '20x4-01-01', '2024-1-01'];
+    for (const value of values) {
+      for (const b of [new Uint8Array([0, 0]), new Uint8Array([29, 1]), new Uint8Array([7, 3])]) {
+        const expected = value.endsWith(' BC') || !/^\d{4}-\d{2}-\d{2}/.test(value) ? undefined : reference(value, b);
+        expect(noiseDate(value, b), `${value} ${b.join(',')}`).toBe(expected);
+        expect(noiseDate(value, b), `${value} again`).toBe(expected);
+      }
+    }
+  });
+
   it('masks the same value the same way for the same seed, so equality and joins survive', () => {
     const email = (seed: number) => masker(seed).forColumn('public.t', column('email', 'text'), 'email')!;
     expect(email(1)('ann@corp.example', '')).toBe(email(1)('ann@corp.example', ''));
