@@ -3,6 +3,7 @@
 // sees this module; the SDK runs codecs outside the workflow sandbox.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 
@@ -105,6 +106,9 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /** The data converter every Firebreak Temporal client and worker is made with. */
+/** worker/failure-converter.cjs: failure messages become payloads, which the codec then encrypts. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
 export function firebreakDataConverter(keys: readonly CodecKey[] | EncryptionCodec): DataConverter {
-  return { payloadCodecs: [keys instanceof EncryptionCodec ? keys : new EncryptionCodec(keys)] };
+  return { payloadCodecs: [keys instanceof EncryptionCodec ? keys : new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

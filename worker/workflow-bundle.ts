@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from './codec.js';
 import { WORKFLOWS_PATH } from './worker.js';
 
 export const TRACING_INTERCEPTORS_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
@@ -21,9 +22,9 @@ type BundlerLogger = NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logge
 export async function writeWorkflowBundles(bundlePath: string, logger?: BundlerLogger): Promise<{ plain: string; tracing: string }> {
   await mkdir(dirname(bundlePath), { recursive: true });
   const tracing = tracingBundlePath(bundlePath);
-  const plainCode = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger });
+  const plainCode = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger });
   await writeFile(bundlePath, plainCode.code);
-  const tracingCode = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [TRACING_INTERCEPTORS_MODULE], logger });
+  const tracingCode = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, workflowInterceptorModules: [TRACING_INTERCEPTORS_MODULE], logger });
   await writeFile(tracing, tracingCode.code);
   return { plain: bundlePath, tracing };
 }

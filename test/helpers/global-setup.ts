@@ -7,6 +7,7 @@ import { createScratchDatabase } from '../../db/admin.js';
 import { runMigrations } from '../../db/migrate.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
 import { startDevServer } from '../../worker/dev-server.js';
+import { FAILURE_CONVERTER_PATH } from '../../worker/codec.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 
 // One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md
@@ -36,7 +37,7 @@ export default async function setup(project: TestProject): Promise<Cleanup> {
     const bundleDir = mkdtempSync(join(tmpdir(), 'firebreak-bundle-'));
     cleanups.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger })).code);
     project.provide('workflowBundlePath', bundlePath);
 
     project.provide('temporalAddress', server.address);

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError, encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../domain/config.js';
-import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_METADATA, PayloadDecryptionError, type CodecKey } from '../../worker/codec.js';
+import { ENCRYPTED_ENCODING, EncryptionCodec, firebreakDataConverter, KEY_ID_METADATA, PayloadDecryptionError, type CodecKey } from '../../worker/codec.js';
+
+const { temporal } = proto;
 
 const utf8 = new TextDecoder();
 const oldKey: CodecKey = { id: 'k2024', key: randomBytes(32) };
@@ -95,5 +99,22 @@ describe('EncryptionCodec', () => {
 
   it('rejects a key that is not 32 bytes', () => {
     expect(() => new EncryptionCodec([{ id: 'short', key: randomBytes(16) }])).toThrow('Encryption key "short" must be 32 bytes, not 16.');
+  });
+});
+
+describe('failures', () => {
+  it('carry their message and stack only inside an encrypted payload, and read back whole with the key', async () => {
+    const converter = loadDataConverter(firebreakDataConverter([newKey]));
+    const secret = 'Refused: INC-7 "Checkout fails for jane@customer.example"';
+    const failure = await encodeErrorToFailure(converter, ApplicationFailure.create({ message: secret, type: 'Refused', nonRetryable: true }));
+    const stored = JSON.stringify(temporal.api.failure.v1.Failure.toObject(temporal.api.failure.v1.Failure.create(failure), { bytes: String }));
+    expect(stored).not.toContain('jane@customer.example');
+    expect(stored).not.toContain('Checkout fails');
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.encodedAttributes?.metadata?.encoding && Buffer.from(failure.encodedAttributes.metadata.encoding).toString()).toBe('binary/encrypted');
+    const back = await decodeOptionalFailureToOptionalError(converter, failure);
+    expect(back).toBeInstanceOf(ApplicationFailure);
+    expect(back?.message).toBe(secret);
+    expect((back as ApplicationFailure).type).toBe('Refused');
   });
 });
