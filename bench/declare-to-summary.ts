@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { slackIntegration } from '../bots/slack/integration.js';
 import { startHttpServer } from '../bots/server.js';
+import { integrationActivityDeps } from '../worker/integrations.js';
 import { parseEnv } from '../domain/config.js';
 import { postSigned, SIGNING_SECRET, slashCommand } from '../test/helpers/slack-requests.js';
 import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';
@@ -24,14 +25,7 @@ async function main() {
     const config = parseEnv({ DATABASE_URL: stack.databaseUrl, SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl });
     const integration = await slackIntegration({ config, policy: stack.policy, db: stack.database.db, client: stack.client, taskQueue: stack.taskQueue, logger: stack.logger, redactor: stack.redactor });
     if (!integration) throw new Error('the Slack integration did not build');
-    await stack.startWorker({
-      notifiers: integration.notifiers,
-      triageSources: integration.triageSources,
-      accessNotifiers: integration.accessNotifiers,
-      sandboxNotifiers: integration.sandboxNotifiers,
-      postmortemNotifiers: integration.postmortemNotifiers,
-      extra: integration.activities,
-    });
+    await stack.startWorker({ ...integrationActivityDeps([integration]), extra: integration.activities });
     const http = await startHttpServer({ port: 0, host: '127.0.0.1', logger: stack.logger, routes: integration.routes });
     await integration.start?.();
 

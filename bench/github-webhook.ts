@@ -11,6 +11,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../bots/github/integration.js';
 import { startHttpServer } from '../bots/server.js';
+import { integrationActivityDeps } from '../worker/integrations.js';
 import { parseEnv } from '../domain/config.js';
 import { startGitHubStandIn } from '../test/standins/github-api.js';
 import { openLoop } from './load.js';
@@ -65,15 +66,7 @@ async function main() {
       config.github!,
       { paceWrites: false },
     );
-    await stack.startWorker({
-      notifiers: integration.notifiers,
-      triageSources: integration.triageSources,
-      accessNotifiers: integration.accessNotifiers,
-      sandboxNotifiers: integration.sandboxNotifiers,
-      postmortemNotifiers: integration.postmortemNotifiers,
-      postmortemPublisher: integration.postmortemPublisher,
-      extra: integration.activities,
-    });
+    await stack.startWorker({ ...integrationActivityDeps([integration]), extra: integration.activities });
     const http = await startHttpServer({ port: 0, host: '127.0.0.1', logger: stack.logger, routes: integration.routes });
     await integration.start?.();
 

@@ -2,6 +2,7 @@
 // sources and background work. Only the integrations whose settings are present are built.
 
 import type { Client } from '@temporalio/client';
+import type { ActivityDeps } from '../activities/index.js';
 import type { AccessNotifier } from '../activities/access/notifier.js';
 import type { IncidentNotifier } from '../activities/notify.js';
 import type { PostmortemNotifier, PostmortemPublisher } from '../activities/postmortem/ports.js';
@@ -64,4 +65,19 @@ export async function buildIntegrations(ctx: IntegrationContext, factories: Inte
 /** Every integration's own activities, merged for the worker. */
 export function integrationActivities(integrations: Integration[]): IntegrationActivities {
   return Object.assign({}, ...integrations.map((i) => i.activities ?? {})) as IntegrationActivities;
+}
+
+/** What the integrations give the core activities: every notifier and triage source, the first publisher. */
+export function integrationActivityDeps(
+  integrations: readonly Integration[],
+): Pick<ActivityDeps, 'notifiers' | 'triageSources' | 'accessNotifiers' | 'sandboxNotifiers' | 'postmortemNotifiers' | 'postmortemPublisher'> {
+  const publisher = integrations.find((i) => i.postmortemPublisher)?.postmortemPublisher;
+  return {
+    notifiers: integrations.flatMap((i) => i.notifiers),
+    triageSources: integrations.flatMap((i) => i.triageSources),
+    accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
+    sandboxNotifiers: integrations.flatMap((i) => i.sandboxNotifiers ?? []),
+    postmortemNotifiers: integrations.flatMap((i) => i.postmortemNotifiers ?? []),
+    ...(publisher ? { postmortemPublisher: publisher } : {}),
+  };
 }

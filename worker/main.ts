@@ -24,7 +24,7 @@ import { slackIntegration } from '../bots/slack/integration.js';
 import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
 import { ensureRetentionSchedule } from '../bots/retention/schedule.js';
 import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
-import { buildIntegrations, integrationActivities } from './integrations.js';
+import { buildIntegrations, integrationActivities, integrationActivityDeps } from './integrations.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { startTracing, type Tracing } from './tracing.js';
 import { resolveTemporal } from './temporal.js';
@@ -131,13 +131,8 @@ async function serve(
         policy: () => policy,
         redactor,
         logger,
-        notifiers: integrations.flatMap((i) => i.notifiers),
-        triageSources: integrations.flatMap((i) => i.triageSources),
-        accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
+        ...integrationActivityDeps(integrations),
         access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
-        sandboxNotifiers: integrations.flatMap((i) => i.sandboxNotifiers ?? []),
-        postmortemNotifiers: integrations.flatMap((i) => i.postmortemNotifiers ?? []),
-        postmortemPublisher: integrations.find((i) => i.postmortemPublisher)?.postmortemPublisher,
         sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: integrations.find((i) => i.resolveRelease)?.resolveRelease },
         flagProviders: flagProvidersFrom(config),
         prometheusUrl: config.prometheusUrl,

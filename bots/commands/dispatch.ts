@@ -38,21 +38,19 @@ export type Reply =
 
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
+  // Workflows hold what people typed; every reply leaves through here, so it is redacted here,
+  // with the policy's own patterns when the front-end has the policy, and with the tokens of the
+  // incident the reply is about.
   const base = redactorFor(ctx.policy);
-  let redactor = ctx.incident ? base.forIncident(ctx.incident) : base;
+  const about = (incident: string | undefined) => (incident ? base.forIncident(incident) : base);
   try {
-    // Workflows hold what people typed; every reply leaves through here, so it is redacted here,
-    // with the policy's own patterns when the front-end has the policy, and with the tokens of the
-    // incident the reply is about.
     const reply = await execute(ctx, command);
-    const about = reply.ok ? (reply.incident ?? reply.view?.key) : undefined;
-    if (about) redactor = base.forIncident(about);
-    return reply.ok
-      ? { ...reply, text: redactor.redact(reply.text), ...(reply.view ? { view: redactor.redactDeep(reply.view) } : {}) }
-      : { ...reply, text: redactor.redact(reply.text) };
+    if (!reply.ok) return { ...reply, text: about(ctx.incident).redact(reply.text) };
+    const redactor = about(reply.incident ?? reply.view?.key ?? ctx.incident);
+    return { ...reply, text: redactor.redact(reply.text), ...(reply.view ? { view: redactor.redactDeep(reply.view) } : {}) };
   } catch (err) {
     const refusal = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
-    if (refusal) return { ok: false, text: redactor.redact(refusal.message) };
+    if (refusal) return { ok: false, text: about(ctx.incident).redact(refusal.message) };
     throw err;
   }
 }
