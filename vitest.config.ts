@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'system',
-          include: ['test/workflows/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['test/workflows/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
           // CI runs on a loaded two-core machine; see WAIT_SCALE in test/helpers/system.ts.
