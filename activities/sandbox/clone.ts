@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { canonicalJson } from '../../domain/sandbox/canonical.js';
 import { TEXT_TYPES, sensitiveByName } from '../../domain/sandbox/detect.js';
-import { describeRule, planMasking, policyEntry, type MaskingPlan } from '../../domain/sandbox/plan.js';
+import { describeRule, maskingPathOf, planMasking, policyEntry, type MaskingPlan } from '../../domain/sandbox/plan.js';
 import { quoteIdent, tableIdent, type SandboxRules, type SchemaInfo } from '../../domain/sandbox/types.js';
 import type { Redactor } from '../../domain/redact.js';
 import { contentHash, fillSandbox } from './fill.js';
@@ -23,6 +23,8 @@ export interface CloneRequest {
   /** Server-side masking secret: with the seed it keys every mask. */
   secret: string | Uint8Array;
   rules: SandboxRules;
+  /** The policy's name for the source, so refusals name the key to fix. */
+  source?: string;
   redactor: Redactor;
   signal?: AbortSignal;
   onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
@@ -146,7 +148,7 @@ export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
       const { rows } = await source.query<{ at: Date; db: string; server: string }>(
         `SELECT now() AS at, current_database() AS db, coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local') AS server`,
       );
-      const plan = planMasking({ schema, rules: req.rules, samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
+      const plan = planMasking({ schema, rules: req.rules, maskingPath: maskingPathOf(req.source), samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
       const selection = await selectRows(source, schema, req.rules, keys);
       await ensureDatabase(req.sandboxAdminUrl, database);
       const schemaHash = sha256(canonicalJson(schema));

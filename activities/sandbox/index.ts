@@ -101,7 +101,9 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
           sandboxAdminUrl: adminUrl(),
           seed: input.seed,
           secret: required(settings.secret, 'No sandbox masking secret is configured; set one so masks cannot be recomputed from guesses.'),
-          rules: { subset: sandboxes.subset, masking: sandboxes.masking },
+          // Only this source's rules: another source may have a table of the same name.
+          rules: { subset: sandboxes.subset, masking: sandboxes.sources[input.source]?.masking ?? {} },
+          source: input.source,
           redactor: deps.redactor,
           signal: ctx.cancellationSignal,
           onProgress: (p) => ctx.heartbeat((last = p)),

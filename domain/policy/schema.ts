@@ -18,7 +18,7 @@ import {
   slackChannel,
   slackUserId,
 } from './values.js';
-import { maskRule } from './masking.js';
+import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
@@ -115,16 +115,23 @@ const access = z
   .transform((s) => inSeconds(s, ['escalateAfter', 'timeoutAfter', 'warnBeforeExpiry']));
 
 const table = matching(identifier, 'a table name like "users" or "public.users"');
-const column = matching(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a column name');
+const sandboxSource = z
+  .strictObject({ url: envReference, masking: maskingRules.prefault({}) })
+  .transform((s) => ({ urlEnv: s.url.slice('env:'.length), masking: s.masking }));
 const sandboxes = z
   .strictObject({
-    sources: z.record(name, z.strictObject({ url: envReference }).transform((s) => ({ urlEnv: s.url.slice('env:'.length) }))),
+    sources: z.record(name, sandboxSource),
     defaultTtl: duration(),
     maxTtl: duration(),
     subset: z.record(table, z.strictObject({ limit: positiveInt().optional(), where: text.optional() })).prefault({}),
-    masking: z.record(table, z.record(column, maskRule)).prefault({}),
+    // Masking rules live under each source; this key is only read from older policy files.
+    masking: maskingRules.optional(),
   })
-  .transform((s) => inSeconds(s, ['defaultTtl', 'maxTtl']));
+  .superRefine((s, ctx) => {
+    const problem = legacyMaskingProblem(s.sources, s.masking);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['masking'], message: problem });
+  })
+  .transform(({ masking, ...s }) => inSeconds({ ...s, sources: withLegacyMasking(s.sources, masking) }, ['defaultTtl', 'maxTtl']));
 
 const postmortems = z
   .strictObject({

@@ -22,6 +22,11 @@ export class SandboxPlanError extends Error {
   }
 }
 
+/** How the policy names a table: `users` in schema public, `schema.users` elsewhere. */
+export function policyTableName(table: TableInfo): string {
+  return table.schema === 'public' ? table.name : table.qualified;
+}
+
 /** The policy names tables `users` (schema public) or `schema.users`. */
 export function policyEntry<T>(entries: Record<string, T>, table: TableInfo): T | undefined {
   return entries[table.qualified] ?? (table.schema === 'public' ? entries[table.name] : undefined);
@@ -66,22 +71,30 @@ function keyGroups(schema: SchemaInfo): Map<string, Set<string>> {
 interface PlanInput {
   schema: SchemaInfo;
   rules: SandboxRules;
+  /** Where these rules sit in the policy, for the messages: `sandboxes.sources.primary.masking`. */
+  maskingPath?: string;
   /** Sampled non-null values of text columns, by `schema.table` then column. */
   samples: Record<string, Record<string, string[]>>;
   redactor: Redactor;
 }
 
+/** The policy key of a source's masking rules; `<name>` when the caller did not say which source. */
+export function maskingPathOf(source: string | undefined): string {
+  return `sandboxes.sources.${source ?? '<name>'}.masking`;
+}
+
 function explicitRules(input: PlanInput, problems: string[]): Map<string, ColumnRule> {
   const explicit = new Map<string, ColumnRule>();
+  const path = input.maskingPath ?? maskingPathOf(undefined);
   const known = new Set(input.schema.tables.flatMap((t) => [t.qualified, ...(t.schema === 'public' ? [t.name] : [])]));
   for (const [table, columns] of Object.entries(input.rules.masking)) {
     const t = input.schema.tables.find((x) => x.qualified === table || (x.schema === 'public' && x.name === table));
     if (!t || !known.has(table)) {
-      problems.push(`The masking rules name table ${table}, which the source does not have; fix sandboxes.masking.${table}.`);
+      problems.push(`The masking rules name table ${table}, which the source does not have; fix ${path}.${table}.`);
       continue;
     }
     for (const [column, rule] of Object.entries(columns)) {
-      if (!t.columns.some((c) => c.name === column)) problems.push(`The masking rules name column ${table}.${column}, which the source does not have; fix sandboxes.masking.${table}.${column}.`);
+      if (!t.columns.some((c) => c.name === column)) problems.push(`The masking rules name column ${table}.${column}, which the source does not have; fix ${path}.${table}.${column}.`);
       else explicit.set(`${t.qualified}.${column}`, rule);
     }
   }
@@ -111,7 +124,7 @@ export function planMasking(input: PlanInput): MaskingPlan {
       else if (via) entry = { rule: 'tokenize', why: `foreign key ${via}` };
       else {
         const reason = sensitiveByName(c) ?? (input.samples[t.qualified]?.[c.name] ? sensitiveByContent(input.samples[t.qualified]![c.name]!, input.redactor) : undefined);
-        if (reason) problems.push(`Column ${t.qualified}.${c.name} looks sensitive (${reason}) and has no masking rule; add sandboxes.masking.${t.name}.${c.name} to the policy (keep if it is safe).`);
+        if (reason) problems.push(`Column ${t.qualified}.${c.name} looks sensitive (${reason}) and has no masking rule; add ${input.maskingPath ?? maskingPathOf(undefined)}.${policyTableName(t)}.${c.name} to the policy (keep if it is safe).`);
         entry = { rule: 'keep', why: 'not sensitive' };
       }
       if (given !== undefined && via === undefined && inGroup && given !== 'keep' && given !== 'tokenize') problems.push(`Column ${key} is part of a key; only tokenize or keep preserve its joins.`);

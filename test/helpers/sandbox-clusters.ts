@@ -50,8 +50,8 @@ export async function startSandboxClusters(): Promise<SandboxClusters> {
 /** The test policy with a sandboxes section for the fixture; the source URL comes from `urlEnv`. */
 export function sandboxPolicy(urlEnv = 'SBX_TEST_SOURCE_URL'): Policy {
   const rules = fixtureRules();
-  const masking = rules.masking as NonNullable<Policy['sandboxes']>['masking'];
+  const masking = rules.masking as NonNullable<Policy['sandboxes']>['sources'][string]['masking'];
   // Read here rather than through helpers/system.ts, which needs a vitest run: worker children use this too.
   const base = parsePolicy(readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8'), 'test/fixtures/policy.yaml');
-  return { ...base, sandboxes: { sources: { primary: { urlEnv } }, defaultTtlSeconds: 30, maxTtlSeconds: 60, subset: rules.subset, masking } };
+  return { ...base, sandboxes: { sources: { primary: { urlEnv, masking } }, defaultTtlSeconds: 30, maxTtlSeconds: 60, subset: rules.subset } };
 }

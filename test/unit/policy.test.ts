@@ -61,7 +61,8 @@ describe('parsePolicy: the shipped files', () => {
     expect(Object.keys(policy.services)).toEqual(['payments', 'search']);
     expect(policy.services.payments?.repo).toBe('acme/payments');
     expect(policy.capabilities['read-pii']).toMatchObject({ sensitive: true, quorum: 2, maxDurationSeconds: 20, commanderMayApprove: false });
-    expect(policy.sandboxes?.sources.primary).toEqual({ urlEnv: 'SANDBOX_SOURCE_URL' });
+    expect(policy.sandboxes?.sources.primary).toMatchObject({ urlEnv: 'SANDBOX_SOURCE_URL' });
+    expect(policy.sandboxes?.sources.primary?.masking.orders?.customer_id).toBe('tokenize');
   });
 
   it('parses the documented example with realistic durations', () => {
@@ -70,7 +71,7 @@ describe('parsePolicy: the shipped files', () => {
     expect(example.access).toEqual({ escalateAfterSeconds: 600, timeoutAfterSeconds: 1800, warnBeforeExpirySeconds: 300 });
     expect(example.retention.timelineFreeTextSeconds).toBe(365 * 86400);
     expect(Object.keys(example.teams)).toEqual(['payments', 'search', 'sre']);
-    expect(example.sandboxes?.masking.customers?.notes).toEqual({ constant: '[masked]' });
+    expect(example.sandboxes?.sources['payments-db']?.masking.customers?.notes).toEqual({ constant: '[masked]' });
   });
 
   it('fills defaults for optional sections and fields', () => {
@@ -172,7 +173,7 @@ describe('parsePolicy: broken files give one exact line', () => {
     [
       'bad masking rule',
       edited('email: email', 'email: scramble'),
-      'policy.yaml: sandboxes.masking.customers.email: expected one of keep, null, tokenize, email, phone, name, ip, card, noise, date-noise or {constant: VALUE}, got "scramble"',
+      'policy.yaml: sandboxes.sources.primary.masking.customers.email: expected one of keep, null, tokenize, email, phone, name, ip, card, noise, date-noise or {constant: VALUE}, got "scramble"',
     ],
     [
       'invalid regular expression',

@@ -47,7 +47,7 @@ const problems = (rules: SandboxRules['masking']) => {
 describe('the masking plan', () => {
   it('names every unruled sensitive column, by name and by content', () => {
     expect(problems({})).toEqual([
-      expect.stringMatching(/^Column public\.users\.email looks sensitive \(its name contains "email"\).*sandboxes\.masking\.users\.email/),
+      expect.stringMatching(/^Column public\.users\.email looks sensitive \(its name contains "email"\).*sandboxes\.sources\.<name>\.masking\.users\.email/),
       expect.stringMatching(/^Column public\.users\.bio looks sensitive \(its values look like email\)/),
     ]);
   });
