@@ -32,6 +32,7 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/bots ./bots
 COPY --from=build /app/db ./db
 COPY --from=build /app/domain ./domain
+COPY --from=build /app/platform ./platform
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/web ./web
 COPY --from=build /app/worker ./worker

@@ -2,9 +2,10 @@
 // show decrypted payloads to people who hold the codec token. Payloads travel as proto JSON:
 // `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
+import { bearerMatches } from '../platform/http/bearer.js';
+import { readText } from '../platform/http/read-body.js';
 import type { EncryptionCodec } from '../worker/codec.js';
 import { sendJson, type Route } from './server.js';
 
@@ -22,7 +23,7 @@ interface JsonPayload {
 }
 
 // The UI batches a whole event's payloads; Temporal caps one payload at 2 MB.
-const MAX_BODY = 8 * 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const ALLOW_HEADERS = 'content-type, authorization, x-namespace';
 
 class BadRequest extends Error {}
@@ -76,9 +77,9 @@ async function transform(options: CodecRouteOptions & { token: string }, op: 'en
   }
   let payloads: Payload[];
   try {
-    payloads = parseBody(await readBody(req));
+    payloads = parseBody(await readText(req, MAX_BODY_BYTES));
   } catch (err) {
-    if (err instanceof BadRequest) return sendJson(res, err.message === 'too large' ? 413 : 400, { error: err.message });
+    if (err instanceof BadRequest) return sendJson(res, 400, { error: err.message });
     throw err;
   }
   let result: Payload[];
@@ -89,24 +90,6 @@ async function transform(options: CodecRouteOptions & { token: string }, op: 'en
     return sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
   }
   sendJson(res, 200, { payloads: result.map(toJson) });
-}
-
-/** Hashing first keeps the comparison constant-time whatever the lengths. */
-function bearerMatches(req: IncomingMessage, expected: string): boolean {
-  const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected)) && given.length > 0;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new BadRequest('too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -1,8 +1,10 @@
 // The one HTTP server (DESIGN.md §3 routes). Front-ends mount their handlers here; health and
-// metrics come built in. Handlers receive the raw request so signature checks see the exact body.
+// metrics come built in. Handlers receive the raw request so signature checks see the exact body;
+// they read it with platform/http/read-body.ts, whose refusals (413, 400) are answered here.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyRefused } from '../platform/http/read-body.js';
 import type { Logger } from '../worker/logger.js';
 import { createHttpMetrics, type HttpMetrics } from './metrics.js';
 
@@ -22,6 +24,10 @@ export interface HttpServerOptions {
   logger: Logger;
   routes?: Route[];
   readiness?: ReadinessCheck[];
+  /** Longest a client may take to send a whole request, body included; then 408 and close. */
+  requestTimeoutMs?: number;
+  /** Longest a client may take to send the request line and headers. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -32,6 +38,11 @@ export interface RunningServer {
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
+// A client that trickles its headers or body (slowloris) holds a socket and, for a body, a buffer.
+// Slack and GitHub send their (capped) bodies in well under a second; 30 s still lets an 8 MiB
+// codec batch through a slow 3 Mbit/s link. Node answers 408 and closes the connection itself.
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const metrics = createHttpMetrics();
@@ -48,7 +59,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     },
     ...(options.routes ?? []),
   ];
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, requestTimeout),
+    // How often Node looks for requests past those deadlines (its default is every 30 s).
+    connectionsCheckingInterval: Math.min(1_000, requestTimeout / 4),
+  }, (req, res) => {
     const started = process.hrtime.bigint();
     const route = match(routes, req);
     const label = route?.path ?? 'unmatched';
@@ -59,6 +76,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
     if (!route) return sendJson(res, 404, { error: 'not found' });
     Promise.resolve(route.handler(req, res)).catch((err: unknown) => {
+      if (err instanceof BodyRefused) {
+        options.logger.warn({ route: label, status: err.status, reason: err.message }, 'refused a request body');
+        return refuseBody(res, err);
+      }
       options.logger.error({ err, route: label }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
@@ -106,6 +127,13 @@ async function readiness(res: ServerResponse, checks: ReadinessCheck[]): Promise
   );
   const ready = results.every(([, status]) => status === 'ok');
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+}
+
+/** Closing the connection stops the rest of a refused body from being read (and drained). */
+function refuseBody(res: ServerResponse, err: BodyRefused): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ error: err.status === 413 ? 'payload too large' : err.message }));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

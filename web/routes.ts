@@ -4,6 +4,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../bots/server.js';
+import { bearerToken } from '../platform/http/bearer.js';
+import { readText } from '../platform/http/read-body.js';
 import { parseIncidentKey } from '../domain/ids.js';
 import type { Policy } from '../domain/policy/index.js';
 import type { DashboardDeps } from './deps.js';
@@ -33,6 +35,7 @@ import { beginSignIn, completeSignIn, OIDC_COOKIE, OIDC_COOKIE_PATH, OIDC_TTL_SE
 
 export const DASHBOARD_OFF = 'The dashboard is off: set DASHBOARD_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for Sign in with Slack.';
 const PAGE_PATHS = ['/', '/actions', '/actions.csv', '/charts', '/signin', '/incidents/*', '/auth/slack/*'];
+// The largest form (a new action item) is a title, an owner, a date and a CSRF token.
 const MAX_FORM_BYTES = 16 * 1024;
 
 const SECURITY_HEADERS = {
@@ -59,14 +62,7 @@ function redirect(res: ServerResponse, location: string, headers: Record<string,
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return new URLSearchParams(await readText(req, MAX_FORM_BYTES));
 }
 
 function offRoutes(): Route[] {
@@ -86,7 +82,7 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
   const now = () => deps.now?.() ?? new Date();
 
   function authenticate(req: IncomingMessage): Session | undefined {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const bearer = bearerToken(req);
     if (bearer !== undefined) return deps.token && constantTimeEqual(bearer, deps.token) ? { name: 'token', via: 'token', exp: 0, csrf: '' } : undefined;
     const session = openSession(keys, readCookie(req.headers.cookie, SESSION_COOKIE), now().getTime());
     if (!session) return undefined;

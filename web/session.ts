@@ -2,6 +2,7 @@
 // per-session CSRF token for the forms. Nothing is stored server-side, so any replica can check it.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../platform/secret-equal.js';
 
 export const SESSION_COOKIE = 'firebreak_session';
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
@@ -30,12 +31,7 @@ export function sessionKeys(secret: string | Uint8Array): SessionKeys {
 }
 
 /** Equal strings, in time that does not depend on where they differ (or on their lengths). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const key = randomBytes(32);
-  const ha = createHmac('sha256', key).update(a).digest();
-  const hb = createHmac('sha256', key).update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
+export const constantTimeEqual = secretsEqual;
 
 export function newSession(name: string, via: Session['via'], nowMs: number, ttlSeconds = DEFAULT_SESSION_TTL_SECONDS): Session {
   return { name, via, exp: Math.floor(nowMs / 1000) + ttlSeconds, csrf: randomBytes(18).toString('base64url') };

@@ -1,11 +1,12 @@
 // POST /access/introspect (RFC 7662): internal tools ask whether a Firebreak capability token is
 // still good. The grant row decides, so an early revocation is honoured the moment it commits.
 
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { verifyAccessToken } from '../../activities/access/token.js';
 import type { Database } from '../../db/client.js';
 import { getGrant } from '../../db/queries/grants.js';
+import { bearerMatches } from '../../platform/http/bearer.js';
+import { readText } from '../../platform/http/read-body.js';
 import { sendJson, type Route } from '../server.js';
 
 export interface AccessRouteContext {
@@ -15,7 +16,8 @@ export interface AccessRouteContext {
   introspectionToken?: string;
 }
 
-const MAX_BODY = 16 * 1024;
+// A request is `token=<capability token>`: well under 1 KB.
+const MAX_BODY_BYTES = 16 * 1024;
 
 export function accessRoutes(ctx: AccessRouteContext): Route[] {
   return [
@@ -56,19 +58,8 @@ export async function introspect(ctx: Pick<AccessRouteContext, 'db' | 'tokenKey'
   };
 }
 
-function bearerMatches(req: IncomingMessage, expected: string): boolean {
-  const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim() ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 async function readToken(req: IncomingMessage): Promise<string | undefined> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > MAX_BODY) return undefined;
-  }
+  const body = await readText(req, MAX_BODY_BYTES);
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') {
     try {

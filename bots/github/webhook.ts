@@ -6,13 +6,19 @@ import type { EmitterWebhookEvent, Webhooks } from '@octokit/webhooks';
 import { eq } from 'drizzle-orm';
 import { splitRepo } from '../../activities/github/refs.js';
 import { processedRequests } from '../../db/schema/index.js';
+import { readText } from '../../platform/http/read-body.js';
 import { sendJson, type RouteHandler } from '../server.js';
 import { onIssueComment } from './comments.js';
 import { ignored, type GitHubFrontEnd, type Outcome, type Reply } from './context.js';
 import { onIssues } from './issues.js';
 
-/** GitHub caps payloads at 25 MB. */
-const MAX_BODY_BYTES = 25 * 1024 * 1024;
+/**
+ * GitHub allows deliveries up to 25 MB, but the events Firebreak acts on are far smaller: an issue
+ * or comment body is at most 65,536 characters, and the largest event here (an edited comment:
+ * comment, issue body and the previous text) stays near 1 MB even escaped. Bigger deliveries (huge
+ * pushes) are events Firebreak ignores anyway, and a 25 MB buffer per connection is an invitation.
+ */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** The bot's login is fetched once at start; a handler never waits on GitHub longer than this. */
 const BOT_LOGIN_WAIT_MS = 1_000;
 
@@ -22,8 +28,8 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
     const name = header(req, 'x-github-event');
     const signature = header(req, 'x-hub-signature-256');
     if (!id || !name || !signature) return sendJson(res, 400, { error: 'missing X-GitHub-Delivery, X-GitHub-Event or X-Hub-Signature-256' });
-    const body = await readBody(req);
-    if (body === undefined) return sendJson(res, 413, { error: 'payload too large' });
+    // Capped before the signature check: an unsigned body is never held whole in memory.
+    const body = await readText(req, MAX_BODY_BYTES);
     if (!(await webhooks.verify(body, signature).catch(() => false))) return sendJson(res, 401, { error: 'signature does not match' });
 
     const key = `github-delivery:${id}`;
@@ -73,15 +79,3 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-

@@ -4,15 +4,17 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { readText } from '../../platform/http/read-body.js';
 import type { RouteHandler } from '../server.js';
 import type { Logger } from '../../worker/logger.js';
 import { verifySlackSignature } from './verify.js';
 
+// Slash commands and events are a few KB; the largest interactivity payloads (a submitted modal
+// with its whole view) stay well under 100 KB. 1 MiB is generous and bounds what an unsigned
+// request can make us hold.
 const MAX_BODY_BYTES = 1024 * 1024;
 // Slack gives up after 3 s; a listener that has not acked by then is worth a log line.
 const ACK_DEADLINE_MS = 3_000;
-
-export class HttpBodyError extends Error {}
 
 export class FirebreakReceiver implements Receiver {
   private app: App | undefined;
@@ -28,12 +30,8 @@ export class FirebreakReceiver implements Receiver {
   async stop(): Promise<void> {}
 
   readonly handler: RouteHandler = async (req, res) => {
-    let raw: string;
-    try {
-      raw = await readBody(req);
-    } catch {
-      return reply(res, 413, 'text/plain', 'request too large');
-    }
+    // A refused body (413) is answered by the server, before any signature check.
+    const raw = await readText(req, MAX_BODY_BYTES);
     const verdict = verifySlackSignature({
       signingSecret: this.options.signingSecret,
       rawBody: raw,
@@ -99,26 +97,6 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Plain stream events: an async iterator costs a promise per chunk on every request. */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpBodyError('body too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Slash commands are form fields; interactivity is `payload=<json>`; events are JSON. */
