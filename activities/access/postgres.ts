@@ -1,6 +1,9 @@
 // The PostgreSQL provider: one login role per grant on the target server (ACCESS_POSTGRES_URL),
 // with a random password, VALID UNTIL the expiry and membership in the capability's read-only role.
 // VALID UNTIL is the backstop while no worker runs; revocation ends sessions and drops the role.
+// The login reaches the capability's databases and no other: where the server would let it into
+// another one (Postgres's default CONNECT for PUBLIC), nothing is issued and the refusal says what
+// to revoke.
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
@@ -68,8 +71,10 @@ export function createPostgresProvider(adminUrl: string | undefined): PostgresPr
         // Defence in depth: even a read role with a stray write grant cannot write in these sessions.
         await client.query(`ALTER ROLE ${ident(role)} SET default_transaction_read_only = on`);
         for (const t of targets) await client.query(`GRANT ${ident(t.readRole)} TO ${ident(role)}`);
+        await refuseOtherDatabases(client, role, targets);
         await client.query('COMMIT');
       } catch (err) {
+        // A refused grant leaves nothing: the role was created in this transaction.
         await client.query('ROLLBACK').catch(() => undefined);
         if ((err as { code?: string }).code === '42704') throw misconfigured(`The read role of a PostgreSQL capability does not exist on the target server: ${(err as Error).message}.`);
         throw err;
@@ -99,6 +104,40 @@ export function createPostgresProvider(adminUrl: string | undefined): PostgresPr
       await pool?.end();
     },
   };
+}
+
+/**
+ * The login must reach the capability's databases and no other. Asked of the server itself, inside
+ * the transaction that made the role and its memberships: `has_database_privilege` is the check
+ * the server runs when that role logs in (PUBLIC, every role it inherits from, a NULL datacl read
+ * as the defaults), so its answer is a guarantee at issue time. Reading `datacl` here instead would
+ * mean re-implementing membership and inheritance rules, and any gap would be a silent leak.
+ */
+async function refuseOtherDatabases(client: pg.PoolClient, role: string, targets: PostgresTarget[]): Promise<void> {
+  const allowed = [...new Set(targets.map((t) => t.database))];
+  const { rows } = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datallowconn AND NOT (datname = ANY($2::text[])) AND has_database_privilege($1, datname, 'CONNECT') ORDER BY datname`,
+    [role, allowed],
+  );
+  if (rows.length === 0) return;
+  // Who gives CONNECT there: PUBLIC, or a role the login is a member of (a capability's read role).
+  const { rows: grants } = await client.query<{ datname: string; grantee: string | null }>(
+    `SELECT d.datname, CASE WHEN a.grantee = 0 THEN NULL ELSE r.rolname END AS grantee
+       FROM pg_database d
+       CROSS JOIN LATERAL aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+       LEFT JOIN pg_roles r ON r.oid = a.grantee
+      WHERE d.datname = ANY($2::text[]) AND a.privilege_type = 'CONNECT' AND (a.grantee = 0 OR pg_has_role($1, a.grantee, 'USAGE'))
+      ORDER BY d.datname, a.grantee`,
+    [role, rows.map((r) => r.datname)],
+  );
+  const revokes = [...new Set(grants.map((g) => `REVOKE CONNECT ON DATABASE ${ident(g.datname)} FROM ${g.grantee === null ? 'PUBLIC' : ident(g.grantee)};`))];
+  const where = rows.map((r) => ident(r.datname)).join(', ');
+  const target = allowed.map(ident).join(', ');
+  throw misconfigured(
+    `a PostgreSQL login for ${target} would also connect to ${where} on the target server, so none was issued. ` +
+      `Run there: ${revokes.join(' ') || `REVOKE CONNECT ON DATABASE on each of ${where} from the roles that have it;`} ` +
+      `then GRANT CONNECT ON DATABASE <database> TO <role> for the roles that do use those databases, and ask again.`,
+  );
 }
 
 /** Ends the role's sessions and waits until the server has let them go, or the drop would fail. */

@@ -17,24 +17,43 @@ export const bob: Actor = { source: 'slack', id: 'U0BOB', name: 'bob' };
 export const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
 export const dave: Actor = { source: 'slack', id: 'U0DAVE', name: 'dave' };
 
-/** The target server: database `app` readable through `app_readonly`, and `other` nobody may enter. */
-export async function startAccessTarget(): Promise<PgCluster> {
+/**
+ * The target server: database `app` readable through `app_readonly`, and `other` beside it. It
+ * starts as a real server does, with Postgres's default privileges (CONNECT to PUBLIC on every
+ * database, `postgres` and `template1` included); unless `defaultPrivileges` is asked for, it is then
+ * configured as the README asks of operators, so that a grant's login can enter `app` alone.
+ */
+export async function startAccessTarget(options: { defaultPrivileges?: boolean } = {}): Promise<PgCluster> {
   const cluster = await startPgCluster();
-  await sql(cluster.adminUrl, [
-    'CREATE DATABASE app',
-    'CREATE DATABASE other',
-    'CREATE ROLE app_readonly NOLOGIN',
-    'REVOKE ALL ON DATABASE app FROM PUBLIC',
-    'REVOKE ALL ON DATABASE other FROM PUBLIC',
-    'GRANT CONNECT ON DATABASE app TO app_readonly',
-  ]);
+  await sql(cluster.adminUrl, ['CREATE DATABASE app', 'CREATE DATABASE other', 'CREATE ROLE app_readonly NOLOGIN', 'GRANT CONNECT ON DATABASE app TO app_readonly']);
   await sql(cluster.urlFor('app'), [
     'CREATE TABLE payments (id int PRIMARY KEY, status text)',
     "INSERT INTO payments VALUES (1, 'failed'), (2, 'ok')",
     'GRANT USAGE ON SCHEMA public TO app_readonly',
     'GRANT SELECT ON payments TO app_readonly',
   ]);
+  if (!options.defaultPrivileges) {
+    await sql(cluster.adminUrl, ['REVOKE ALL ON DATABASE app FROM PUBLIC']);
+    await revokePublicConnect(cluster);
+  }
   return cluster;
+}
+
+/** Every database that takes connections, as the server lists them. */
+export async function connectableDatabases(cluster: PgCluster): Promise<string[]> {
+  const client = new pg.Client({ connectionString: cluster.adminUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1')).rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}
+
+/** What the operator of a target server does: no database but the target lets PUBLIC connect. */
+export async function revokePublicConnect(cluster: PgCluster, target = 'app'): Promise<void> {
+  const others = (await connectableDatabases(cluster)).filter((d) => d !== target);
+  await sql(cluster.adminUrl, others.map((d) => `REVOKE CONNECT ON DATABASE ${pg.Client.prototype.escapeIdentifier(d)} FROM PUBLIC`));
 }
 
 export async function sql(url: string, statements: string[]): Promise<void> {

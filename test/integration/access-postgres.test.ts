@@ -6,7 +6,21 @@ import { inject } from 'vitest';
 import { auditLog, accessGrants, timelineEvents } from '../../db/schema/index.js';
 import * as access from '../../workflows/access/messages.js';
 import type { PgCluster } from '../helpers/pg-cluster.js';
-import { accessRecorder, alice, carol, credentialsFor, declare, grantUpdate, loginError, requestAccess, startAccessTarget } from '../helpers/access.js';
+import { createPostgresProvider, grantRoleName } from '../../activities/access/postgres.js';
+import type { EndedNotice } from '../../activities/access/notifier.js';
+import {
+  accessRecorder,
+  alice,
+  carol,
+  connectableDatabases,
+  credentialsFor,
+  declare,
+  grantUpdate,
+  loginError,
+  requestAccess,
+  revokePublicConnect,
+  startAccessTarget,
+} from '../helpers/access.js';
 import { WAIT_SCALE, eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let system: TestSystem;
@@ -14,7 +28,9 @@ let target: PgCluster;
 const recorder = accessRecorder();
 
 beforeAll(async () => {
-  target = await startAccessTarget();
+  // As a real server starts: CONNECT to PUBLIC on every database. The grants below are refused
+  // until the first describe block revokes it, as the README tells operators to.
+  target = await startAccessTarget({ defaultPrivileges: true });
   system = await startTestSystem({ accessNotifiers: [recorder], access: { postgresUrl: target.adminUrl } });
 });
 afterAll(async () => {
@@ -48,7 +64,88 @@ async function roleExists(role: string): Promise<boolean> {
   }
 }
 
+describe("PostgreSQL grants on a server with Postgres's default privileges", () => {
+  it('are refused with what to revoke, leave no login role, and the refusal reaches the requester', async () => {
+    const others = (await connectableDatabases(target)).filter((d) => d !== 'app');
+    expect(others).toEqual(expect.arrayContaining(['other', 'postgres', 'template1']));
+    const incident = await declare(system);
+    const { grant } = await requestAccess(system, incident, alice, ['db-readonly'], 30);
+    const view = await grantUpdate(system, grant, access.approveUpdate, { actor: carol });
+    expect(view.status).toBe('revoked');
+    expect(await roleExists(grantRoleName(grant))).toBe(false);
+    expect(credentialsFor(recorder.notices, grant, 'postgres')).toBeUndefined();
+
+    const ended = await eventually(async () => recorder.notices.find((n): n is EndedNotice => n.kind === 'ended' && n.grant === grant), 15_000, 'the ended notice');
+    for (const database of others) expect(ended.reason).toContain(`REVOKE CONNECT ON DATABASE "${database}" FROM PUBLIC;`);
+    expect(ended.reason).not.toContain('DATABASE "app" FROM');
+    expect(ended.view.requester).toEqual(alice);
+    const [row] = await system.database.db.select().from(accessGrants).where(eq(accessGrants.key, grant));
+    expect(row).toMatchObject({ status: 'revoked' });
+    expect(row!.endReason).toContain('REVOKE CONNECT ON DATABASE "other" FROM PUBLIC;');
+  });
+
+  it('are issued once PUBLIC may connect to no other database, and reach the target alone', async () => {
+    await revokePublicConnect(target);
+    const { grant, secret } = await approvedDbGrant(system, 30);
+    const session = await openSession(secret.url);
+    expect((await session.query('SELECT count(*)::int AS n FROM payments')).rows[0]).toEqual({ n: 2 });
+    await session.end();
+    const all = await query(target.adminUrl, 'SELECT datname FROM pg_database ORDER BY 1');
+    expect(all).toEqual(expect.arrayContaining(['app', 'other', 'postgres', 'template0', 'template1']));
+    for (const database of all.filter((d) => d !== 'app')) {
+      expect(await loginError(target.urlFor(database, secret.username, secret.password)), database).toMatch(
+        new RegExp(`permission denied for database "${database}"|database "${database}" is not currently accepting connections`),
+      );
+    }
+    await grantUpdate(system, grant, access.revokeUpdate, { actor: carol, reason: 'done' });
+    expect(await roleExists(secret.username)).toBe(false);
+  });
+});
+
+describe('the PostgreSQL provider', () => {
+  it('refuses a login whose read role may connect to another database, naming that role', async () => {
+    await revokePublicConnect(target);
+    await sqlOn(target.adminUrl, 'GRANT CONNECT ON DATABASE other TO app_readonly');
+    const provider = createPostgresProvider(target.adminUrl);
+    try {
+      const refused = await provider.activate('GR-PROVIDER-1', [{ database: 'app', readRole: 'app_readonly' }], new Date(Date.now() + 60_000)).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ type: 'AccessMisconfigured', nonRetryable: true });
+      expect((refused as Error).message).toContain('REVOKE CONNECT ON DATABASE "other" FROM "app_readonly";');
+      expect((refused as Error).message).not.toContain('FROM PUBLIC');
+      expect(await roleExists(grantRoleName('GR-PROVIDER-1'))).toBe(false);
+    } finally {
+      await sqlOn(target.adminUrl, 'REVOKE CONNECT ON DATABASE other FROM app_readonly');
+      await provider.close();
+    }
+  });
+});
+
+async function sqlOn(url: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function query(url: string, sql: string): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return (await admin.query<{ datname: string }>(sql)).rows.map((r) => r.datname);
+  } finally {
+    await admin.end();
+  }
+}
+
 describe('PostgreSQL grants on a password-authenticated server', () => {
+  // Configured as the README asks; idempotent if the block above already did it.
+  beforeAll(async () => {
+    await revokePublicConnect(target);
+  });
+
   it('can SELECT on the target database and nothing else, and revocation ends the session and the login', async () => {
     const { incident, grant, secret } = await approvedDbGrant(system, 30);
     const session = await openSession(secret.url);
