@@ -146,6 +146,11 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
   return value as T;
 }
 
+/** LOG_LEVEL alone, for a logger made before (or without) the rest of the environment. */
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
+  return readChoice({ LOG_LEVEL: value }, 'LOG_LEVEL', LOG_LEVELS, fallback);
+}
+
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
 function isHostPort(value: string): boolean {
@@ -384,7 +389,7 @@ export function parseEnv(env: Env): Config {
     publicUrl,
     policyPath: read(env, 'FIREBREAK_CONFIG') ?? 'firebreak.config.yaml',
     dataDir: read(env, 'FIREBREAK_DATA_DIR') ?? '.data',
-    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     temporal: readTemporal(env),
     slack: readSlack(env),
     github: readGitHub(env),

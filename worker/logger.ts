@@ -2,11 +2,13 @@
 // (DESIGN.md §5): message, merged fields, child bindings and serialized errors alike.
 
 import pino from 'pino';
+import { parseLogLevel } from '../domain/config.js';
 import { createRedactor, type Redactor } from '../domain/redact.js';
 
 export type Logger = pino.Logger;
 
 export interface CreateLoggerOptions {
+  /** One of LOG_LEVELS (any case); anything else is a ConfigError naming LOG_LEVEL, not a pino crash. */
   level?: string;
   redactor?: Redactor;
   destination?: pino.DestinationStream;
@@ -37,7 +39,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
 
   const config: pino.LoggerOptions = {
     name: options.name ?? 'firebreak',
-    level: options.level ?? 'info',
+    level: parseLogLevel(options.level),
     redact: { paths: SECRET_PATHS, censor: SECRET_CENSOR },
     serializers: {
       err: redactError,
@@ -84,5 +86,3 @@ function guardBindings(root: Logger, redactor: Redactor): void {
     setBindings.call(this, redactor.redactDeep(bindings));
   };
 }
-
-export const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });

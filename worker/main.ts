@@ -16,6 +16,7 @@ import { createRedactor } from '../domain/redact.js';
 import { configureRedactionTokens } from './redaction-key.js';
 import { startHttpServer } from '../bots/server.js';
 import { connectDatabase } from '../db/client.js';
+import { explainDatabaseFailure } from '../db/connection-problem.js';
 import { runMigrations } from '../db/migrate.js';
 import { ensureDatabaseExists } from '../scripts/create-database.js';
 import { createLogger, type Logger } from './logger.js';
@@ -65,11 +66,7 @@ async function main(): Promise<void> {
   logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
   installTemporalRuntime(logger, { metricsBind: config.telemetry.temporalMetricsBind });
-  if (developmentDatabase) {
-    logger.info(`DATABASE_URL is not set: using the development database ${DEVELOPMENT_DATABASE_URL}`);
-    await ensureDatabaseExists(config.databaseUrl, (line) => logger.info(line));
-  }
-  await runMigrations(config.databaseUrl);
+  await prepareDatabase(config.databaseUrl, developmentDatabase, logger);
   const database = connectDatabase(config.databaseUrl);
   const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);
   const stopDevServer = async () => temporal.devServer?.stop();
@@ -81,6 +78,19 @@ async function main(): Promise<void> {
     await database.close();
     await stopDevServer();
     logger.info('stopped');
+  }
+}
+
+/** The first contact with Postgres: a server that is down or refuses the login is one line naming DATABASE_URL. */
+async function prepareDatabase(databaseUrl: string, developmentDatabase: boolean, logger: Logger): Promise<void> {
+  try {
+    if (developmentDatabase) {
+      logger.info(`DATABASE_URL is not set: using the development database ${DEVELOPMENT_DATABASE_URL}`);
+      await ensureDatabaseExists(databaseUrl, (line) => logger.info(line));
+    }
+    await runMigrations(databaseUrl);
+  } catch (err) {
+    throw explainDatabaseFailure(err, databaseUrl);
   }
 }
 

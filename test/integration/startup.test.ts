@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../worker/free-port.js';
+import { startPgCluster } from '../helpers/pg-cluster.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,5 +44,33 @@ describe('starting Firebreak with bad settings', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(new RegExp(`^firebreak: ${file.replace(/[.]/g, '\\.')}: incidents\\.reopenWindow: `));
+  });
+
+  it('names LOG_LEVEL in one line instead of crashing in the logger', async () => {
+    expect(await start({ DATABASE_URL: 'postgres://x@127.0.0.1/x', LOG_LEVEL: 'verbose' })).toEqual({
+      code: 1,
+      stderr: 'firebreak: LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"\n',
+    });
+  });
+
+  it('names DATABASE_URL and the reason in one line when nothing listens on its port', async () => {
+    const port = await freePort();
+    expect(await start({ DATABASE_URL: `postgres://firebreak:hunter2-secret@127.0.0.1:${port}/firebreak` })).toEqual({
+      code: 1,
+      stderr: `firebreak: DATABASE_URL: cannot connect to 127.0.0.1:${port} (connection refused)\n`,
+    });
+  });
+
+  it('names DATABASE_URL in one line, without the password, when the server refuses the login or has no such database', async () => {
+    const cluster = await startPgCluster();
+    try {
+      const wrong = await start({ DATABASE_URL: cluster.urlFor('postgres', 'postgres', 'hunter2-wrong') });
+      expect(wrong).toEqual({ code: 1, stderr: `firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} refused the login of user "postgres" (wrong password)\n` });
+      const missing = await start({ DATABASE_URL: cluster.urlFor('no_such_database') });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(`firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} has no database "no_such_database"; create it, or fix the name\n`);
+    } finally {
+      await cluster.stop();
+    }
   });
 });

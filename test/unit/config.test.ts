@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, enabledIntegrations, parseEnv, secretValues } from '../../domain/config.js';
+import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../domain/config.js';
+import { explainDatabaseFailure } from '../../db/connection-problem.js';
 import { createRedactor } from '../../domain/redact.js';
+import { createLogger } from '../../worker/logger.js';
 import { configureRedactionTokens } from '../../worker/redaction-key.js';
 
 const DATABASE_URL = 'postgres://firebreak:s3cret%21@127.0.0.1:5432/firebreak';
@@ -228,5 +230,58 @@ describe('redaction token key', () => {
     expect(derived.token).toBe(derivedAgain.token);
     expect(new Set([own.token, derived.token, rotated.token]).size).toBe(3);
     expect(configureRedactionTokens(parseEnv({ DATABASE_URL }))).toBe('per-process');
+  });
+});
+
+describe('LOG_LEVEL before anything logs', () => {
+  const VERBOSE = 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"';
+
+  it('reads the level alone, in any case, with a fallback when unset or blank', () => {
+    expect(parseLogLevel('DEBUG')).toBe('debug');
+    expect(parseLogLevel(undefined)).toBe('info');
+    expect(parseLogLevel(' ', 'silent')).toBe('silent');
+    expect(() => parseLogLevel('verbose')).toThrow(new ConfigError(VERBOSE));
+  });
+
+  it('makes a logger refuse an unknown level with the one-line configuration error, not a pino stack', () => {
+    expect(() => createLogger({ level: 'verbose' })).toThrow(ConfigError);
+    expect(() => createLogger({ level: 'verbose' })).toThrow(VERBOSE);
+    expect(createLogger({ level: 'WARN' }).level).toBe('warn');
+  });
+});
+
+describe('explainDatabaseFailure: one line naming DATABASE_URL, never the password', () => {
+  const url = 'postgres://firebreak:s3cret%21@db.internal:6543/firebreak';
+  const sqlError = (code: string, message: string) => Object.assign(new Error(message), { code });
+  const explain = (err: unknown) => {
+    const result = explainDatabaseFailure(err, url);
+    expect(result).toBeInstanceOf(ConfigError);
+    const message = (result as Error).message;
+    expect(message).not.toMatch(/s3cret/);
+    expect(message.split('\n')).toHaveLength(1);
+    return message;
+  };
+
+  it('names the server and why it could not be reached', () => {
+    expect(explain(sqlError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:6543'))).toBe('DATABASE_URL: cannot connect to db.internal:6543 (connection refused)');
+    expect(explain(Object.assign(new AggregateError([sqlError('ECONNREFUSED', 'a'), sqlError('ECONNREFUSED', 'b')]), { errors: [sqlError('ECONNREFUSED', 'a')] }))).toBe(
+      'DATABASE_URL: cannot connect to db.internal:6543 (connection refused)',
+    );
+    expect(explain(sqlError('ENOTFOUND', 'getaddrinfo ENOTFOUND db.internal'))).toBe('DATABASE_URL: cannot connect to db.internal:6543 (no such host)');
+    expect(explain(new Error('timeout exceeded when trying to connect'))).toBe('DATABASE_URL: cannot connect to db.internal:6543 (timed out)');
+  });
+
+  it('says whether the login or the database was refused', () => {
+    expect(explain(sqlError('28P01', 'password authentication failed for user "firebreak"'))).toBe('DATABASE_URL: db.internal:6543 refused the login of user "firebreak" (wrong password)');
+    expect(explain(sqlError('3D000', 'database "firebreak" does not exist'))).toBe('DATABASE_URL: db.internal:6543 has no database "firebreak"; create it, or fix the name');
+    expect(explain(sqlError('28000', 'no pg_hba.conf entry for host "10.0.0.9", user "firebreak", password s3cret!'))).toBe(
+      'DATABASE_URL: db.internal:6543 refused the login of user "firebreak" (no pg_hba.conf entry for host "10.0.0.9", user "firebreak", password ***)',
+    );
+  });
+
+  it('leaves any other error alone, for the caller to report as it is', () => {
+    const other = sqlError('42P01', 'relation "incidents" does not exist');
+    expect(explainDatabaseFailure(other, url)).toBe(other);
+    expect(explainDatabaseFailure('not an error', url)).toBe('not an error');
   });
 });
