@@ -2,6 +2,7 @@ import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../worker/logger.js';
+import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';
 import { createIncidentActivities } from './incidents.js';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createIncidentActivities(deps),
     ...createPolicyActivities(deps),
+    ...createAuthorizationActivities(deps),
     ...createNotifyActivities({ db: deps.db, logger: deps.logger, notifiers: deps.notifiers ?? [] }),
     ...createTriageActivities({ redactor: deps.redactor, sources: [similarIncidentsSource(deps.db), ...(deps.triageSources ?? [])] }),
     ...createAccessActivities({ ...deps, notifiers: deps.accessNotifiers ?? [], settings: deps.access ?? {} }),

@@ -16,12 +16,14 @@ export const PERMISSIONS = [
   'emergencyBypass',
   'dashboard',
   'approvePostmortem',
+  'manageSandboxes',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-// Anyone in the channel can start, steer and reopen an incident: at 3 a.m. there may be nobody
-// else. Ending it, rolling back flags and bypassing approvals belong to the commander, and the
-// bypass is off until a policy names who may use it.
+// "anyone" is anyone in a team of the policy: people it does not know are guests, and only the
+// policy's `guests` section says what they may do. Any member can start, steer and reopen an
+// incident: at 3 a.m. there may be nobody else. Ending it, rolling back flags and bypassing
+// approvals belong to the commander, and the bypass is off until a policy names who may use it.
 export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal[]>> = {
   resolve: ['role:commander'],
   reopen: ['anyone'],
@@ -34,6 +36,8 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal
   dashboard: ['anyone'],
   // Whoever approves, it is never the postmortem's owner (checked by the postmortem workflow).
   approvePostmortem: ['anyone'],
+  // Besides a sandbox's requester and the incident commander, who may extend or destroy it.
+  manageSandboxes: [],
 };
 
 export interface PermissionContext {
@@ -61,13 +65,14 @@ function actionText(permission: Permission, incident: string): string {
     emergencyBypass: 'use the emergency bypass',
     dashboard: 'open the dashboard',
     approvePostmortem: `approve the postmortem of ${incident}`,
+    manageSandboxes: `extend or destroy other people's sandboxes in ${incident}`,
   };
   return texts[permission];
 }
 
 function principalText(p: Principal): string {
-  if (p === 'anyone') return 'anyone';
   const [kind, value] = p.split(':') as [string, string];
+  if (p === 'anyone') return 'someone in a team of the policy';
   if (kind === 'role') return ROLE_NAMES[value as Role];
   return kind === 'team' ? `a member of team ${value}` : value;
 }
@@ -77,12 +82,16 @@ function joinOr(parts: string[]): string {
 }
 
 function matches(policy: Policy, p: Principal, ctx: PermissionContext): boolean {
+  if (ctx.person === undefined || !isMember(policy, ctx.person)) return false;
   if (p === 'anyone') return true;
-  if (ctx.person === undefined) return false;
   const [kind, value] = p.split(':') as [string, string];
   if (kind === 'role') return (ROLES as readonly string[]).includes(value) && ctx.incidentRoles[value as Role] === ctx.person;
   if (kind === 'person') return value === ctx.person;
   return policy.teams[value]?.members.some((m) => m.name === ctx.person) ?? false;
+}
+
+function isMember(policy: Policy, person: string): boolean {
+  return Object.values(policy.teams).some((t) => t.members.some((m) => m.name === person));
 }
 
 export function isAllowed(policy: Policy, permission: Permission, ctx: PermissionContext): Decision {

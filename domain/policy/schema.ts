@@ -19,6 +19,8 @@ import {
   slackUserId,
 } from './values.js';
 import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking.js';
+import { limitsSection } from './limits.js';
+import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from '../authorization/actions.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
@@ -94,6 +96,10 @@ const permissionLists = Object.fromEntries(
 ) as { [P in Permission]: z.ZodDefault<z.ZodArray<typeof principal>> };
 const permissions = z.strictObject(permissionLists);
 
+// People in no team (DESIGN.md §5): what they may do. The list accepts only actions that grant,
+// approve, resolve, destroy and take a role nothing, so no policy can open those to strangers.
+const guests = z.strictObject({ may: z.array(z.enum(GUEST_GRANTABLE)).default(() => [...DEFAULT_GUEST_ACTIONS]) });
+
 const capability = z
   .strictObject({
     description: text,
@@ -163,12 +169,14 @@ export const policySchema = z.strictObject({
   services: z.record(name, service),
   teams: z.record(name, team),
   permissions: permissions.prefault({}),
+  guests: guests.prefault({}),
   capabilities: z.record(matching(capabilityName, 'a capability name like "read-logs"'), capability).prefault({}),
   access,
   sandboxes: sandboxes.optional(),
   postmortems,
   retention,
   redaction: redaction.prefault({}),
+  limits: limitsSection.prefault({}),
 });
 
 export type Policy = z.output<typeof policySchema>;
@@ -179,6 +187,7 @@ export type ServiceFlags = NonNullable<ServicePolicy['flags']>;
 export type TeamPolicy = Policy['teams'][string];
 export type Person = TeamPolicy['members'][number];
 export type PermissionsPolicy = Policy['permissions'];
+export type GuestsPolicy = Policy['guests'];
 export type CapabilityPolicy = Policy['capabilities'][string];
 export type AccessPolicy = Policy['access'];
 export type SandboxesPolicy = NonNullable<Policy['sandboxes']>;

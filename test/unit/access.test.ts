@@ -39,7 +39,7 @@ describe('who may approve', () => {
     expect(approvalProblem(policy, { ...check, approver: 'bob', commander: 'bob' })).toBeUndefined();
     // Sensitive capabilities never count the commander.
     expect(approvalProblem(policy, { ...check, capabilities: ['read-pii'], requester: 'dave', approver: 'carol', commander: 'carol' })).toBeUndefined();
-    expect(approvalProblem(policy, { ...check, capabilities: ['read-pii'], approver: 'slack:U0DAVE', commander: 'slack:U0DAVE' })).toMatch(/^Only a member of team sre or team payments may approve read-pii/);
+    expect(approvalProblem(policy, { ...check, capabilities: ['read-pii'], approver: 'slack:U0DAVE', commander: 'slack:U0DAVE' })).toMatch(/^Only someone in a team of the policy may approve access requests/);
     expect(approvalProblem(policy, { ...check, approver: 'carol', approvedBy: ['carol'] })).toMatch(/already approved/);
     expect(approvalProblem(policy, { ...check, approver: 'alice' }, 'deny')).toMatch(/cannot deny your own/);
   });

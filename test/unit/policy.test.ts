@@ -109,7 +109,7 @@ describe('parsePolicy: broken files give one exact line', () => {
       edited('statusUpdateEvery: 4s', 'statusUpdateEvry: 4s'),
       'policy.yaml: severities.SEV1.statusUpdateEvry: unknown key; did you mean "statusUpdateEvery"?',
     ],
-    ['unknown section', `${fixtureText}\nescalations: {}\n`, 'policy.yaml: escalations: unknown key; expected one of incidents, severities, services, teams, permissions, capabilities, access, sandboxes, postmortems, retention, redaction'],
+    ['unknown section', `${fixtureText}\nescalations: {}\n`, 'policy.yaml: escalations: unknown key; expected one of incidents, severities, services, teams, permissions, guests, capabilities, access, sandboxes, postmortems, retention, redaction, limits'],
     [
       'undefined owner team',
       edited('owners: [payments]', 'owners: [paymnts]'),
@@ -210,12 +210,18 @@ describe('isAllowed', () => {
   it.each([
     ['the commander resolves', 'resolve', 'alice'],
     ['a team member named in the permission resolves', 'resolve', 'carol'],
-    ['anyone declares, even someone the policy does not know', 'declare', undefined],
+    ['anyone in a team declares', 'declare', 'bob'],
     ['a named person uses the emergency bypass', 'emergencyBypass', 'carol'],
-    ['a commander from outside every team', 'resolve', 'dave'],
   ] as const)('allows: %s', (_name, permission, person) => {
-    const incidentRoles = person === 'dave' ? { commander: 'dave' } : roles;
-    expect(isAllowed(policy, permission, { person, incidentRoles })).toEqual({ allowed: true });
+    expect(isAllowed(policy, permission, { person, incidentRoles: roles })).toEqual({ allowed: true });
+  });
+
+  // "anyone" and roles mean people of the policy: guests are decided by the guests section alone.
+  it.each([
+    ['someone the policy does not know, under "anyone"', 'declare', undefined, roles],
+    ['a commander from outside every team', 'resolve', 'dave', { commander: 'dave' }],
+  ] as const)('refuses: %s', (_name, permission, person, incidentRoles) => {
+    expect(isAllowed(policy, permission, { person, incidentRoles }).allowed).toBe(false);
   });
 
   it('refuses with one sentence naming who may', () => {
@@ -245,7 +251,7 @@ describe('isAllowed', () => {
     const defaults = parsePolicy(withoutBlock(fixtureText, 'permissions:'), 'policy.yaml');
     expect(isAllowed(defaults, 'resolve', { person: 'carol', incidentRoles: roles }).allowed).toBe(false);
     expect(isAllowed(defaults, 'resolve', { person: 'alice', incidentRoles: roles }).allowed).toBe(true);
-    expect(isAllowed(defaults, 'severity', { incidentRoles: {} }).allowed).toBe(true);
+    expect(isAllowed(defaults, 'severity', { person: 'bob', incidentRoles: {} }).allowed).toBe(true);
     expect(isAllowed(defaults, 'emergencyBypass', { person: 'carol', incidentRoles: { commander: 'carol' } })).toEqual({
       allowed: false,
       reason: 'Nobody may use the emergency bypass: add people to permissions.emergencyBypass in the policy file to allow it.',
