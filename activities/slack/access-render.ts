@@ -9,7 +9,8 @@ import type { Redactor } from '../../domain/redact.js';
 import type { GrantView } from '../../workflows/access/messages.js';
 import type { CredentialsNotice, DecidedNotice } from '../access/notifier.js';
 import { approvalProgress, awaitsDecision, endedLine, policyVerdict } from '../access/describe.js';
-import { createRenderer, escapeText, type Block } from './render.js';
+import { escapeSlackText } from './escape.js';
+import { createRenderer, type Block } from './render.js';
 
 export const ACCESS_ACTION_IDS = {
   approve: 'grant_approve',
@@ -112,7 +113,7 @@ export function createAccessRenderer(redactor: Redactor, policy: () => Policy) {
   function credentials(notice: CredentialsNotice): SlackMessage {
     const secret = Object.entries(notice.secret ?? {}).filter(([key, value]) => !(key === 'urls' && value === notice.secret?.url));
     const { safe } = about(notice.incident);
-    const lines = secret.map(([key, value]) => `*${escapeText(key)}*: \`${escapeText(value)}\``);
+    const lines = secret.map(([key, value]) => `*${escapeSlackText(key)}*: \`${escapeSlackText(value)}\``);
     const head = `:closed_lock_with_key: *${notice.grant}* (${safe(notice.capabilities.join(', '))}, ${safe(notice.incident)}) until ${slackDate(notice.expiresAt)}\n${safe(notice.summary)}`;
     const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: head } }];
     if (lines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });

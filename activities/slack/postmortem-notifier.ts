@@ -9,7 +9,7 @@ import type { Logger } from '../../worker/logger.js';
 import type { PostmortemNotice, PostmortemNotifier } from '../postmortem/ports.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';
-import { escapeText } from './render.js';
+import { escapeSlackText } from './escape.js';
 import { createSteps } from './steps.js';
 
 export interface SlackPostmortemNotifierDeps {
@@ -26,7 +26,7 @@ export function createSlackPostmortemNotifier(deps: SlackPostmortemNotifierDeps)
 
   async function post(step: string, channel: string, text: string): Promise<void> {
     try {
-      await steps.once(step, () => api.call('chat.postMessage', { channel, text: escapeText(text), unfurl_links: false, unfurl_media: false }));
+      await steps.once(step, () => api.call('chat.postMessage', { channel, text: escapeSlackText(text), unfurl_links: false, unfurl_media: false }));
     } catch (err) {
       if (!isSlackError(err, ...UNREACHABLE)) throw err;
       logger.warn({ step, channel, error: err.error }, 'Slack postmortem message not delivered');

@@ -6,6 +6,7 @@ import { isActivePhase } from '../../domain/lifecycle.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
+import { escapeSlackText } from './escape.js';
 
 export type Block = Record<string, unknown>;
 
@@ -34,18 +35,13 @@ export function channelName(key: string, title: string, suffix?: number): string
   return `${prefix}${slug || 'incident'}${tail}`;
 }
 
-/** Slack's three control characters; user text must never become a mention or a link. */
-export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function createRenderer(redactor: Redactor, publicUrl?: string) {
-  const safe = (text: string) => escapeText(redactor.redact(text));
+  const safe = (text: string) => escapeSlackText(redactor.redact(text));
   // Text about one incident gets that incident's redaction tokens (domain/redact.ts).
   const safeIn = (incident: string | undefined) => {
     if (incident === undefined) return safe;
     const scoped = redactor.forIncident(incident);
-    return (text: string) => escapeText(scoped.redact(text));
+    return (text: string) => escapeSlackText(scoped.redact(text));
   };
 
   function who(actor: Actor | undefined, incident?: string): string {
@@ -94,8 +90,9 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
     return parts.join(' · ');
   }
 
+  /** The channel topic and the summary's fallback `text`: Slack renders both, so the title is escaped. */
   function summaryText(view: IncidentView): string {
-    return `${view.key} · ${view.severity} · ${view.phase}: ${redactor.forIncident(view.key).redact(view.title)}`;
+    return `${view.key} · ${view.severity} · ${view.phase}: ${safeIn(view.key)(view.title)}`;
   }
 
   /** The line an incident channel gets for one timeline event. */

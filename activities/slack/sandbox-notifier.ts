@@ -12,7 +12,8 @@ import type { Logger } from '../../worker/logger.js';
 import type { SandboxCredentialsNotice, SandboxNotice, SandboxNotifier, SandboxPlaybookNotice } from '../sandbox/notifier.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';
-import { escapeText, type Block } from './render.js';
+import { escapeSlackText } from './escape.js';
+import type { Block } from './render.js';
 import { createSteps } from './steps.js';
 
 export interface SlackSandboxNotifierDeps {
@@ -89,8 +90,8 @@ export function credentialsMessage(notice: SandboxCredentialsNotice): { text: st
     ['username', decodeURIComponent(url.username)],
     ['password', decodeURIComponent(url.password)],
     ['url', notice.url],
-  ].map(([key, value]) => `*${key}*: \`${escapeText(value!)}\``);
-  const head = `:test_tube: *${notice.sandbox}* (${escapeText(notice.incident)}) is ready until <!date^${Math.floor(Date.parse(notice.validUntil) / 1000)}^{date_short_pretty} {time}|${notice.validUntil}>`;
+  ].map(([key, value]) => `*${key}*: \`${escapeSlackText(value!)}\``);
+  const head = `:test_tube: *${notice.sandbox}* (${escapeSlackText(notice.incident)}) is ready until <!date^${Math.floor(Date.parse(notice.validUntil) / 1000)}^{date_short_pretty} {time}|${notice.validUntil}>`;
   return {
     text: `Your sandbox ${notice.sandbox} is ready`,
     blocks: [
@@ -106,7 +107,7 @@ export function toMrkdwn(markdown: string): string {
   const out: string[] = [];
   let table: string[] = [];
   const flush = () => {
-    if (table.length) out.push('```', ...table.filter((l) => !/^\|[-| ]+\|$/.test(l)).map(escapeText), '```');
+    if (table.length) out.push('```', ...table.filter((l) => !/^\|[-| ]+\|$/.test(l)).map(escapeSlackText), '```');
     table = [];
   };
   for (const line of markdown.split('\n')) {
@@ -117,7 +118,7 @@ export function toMrkdwn(markdown: string): string {
     flush();
     const heading = /^#{1,6}\s+(.*)$/.exec(line);
     const text = heading ? `*${heading[1]}*` : line.replace(/^- /, '• ');
-    out.push(escapeText(text).replace(/\*\*([^*]+)\*\*/g, '*$1*'));
+    out.push(escapeSlackText(text).replace(/\*\*([^*]+)\*\*/g, '*$1*'));
   }
   flush();
   return out.join('\n');

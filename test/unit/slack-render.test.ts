@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelName, createRenderer, escapeText } from '../../activities/slack/render.js';
+import { escapeSlackText } from '../../activities/slack/escape.js';
+import { channelName, createRenderer } from '../../activities/slack/render.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 
@@ -54,7 +55,7 @@ describe('Slack rendering', () => {
   });
 
   it('escapes user text in channel lines and announcements', () => {
-    expect(escapeText('a <b> & c')).toBe('a &lt;b&gt; &amp; c');
+    expect(escapeSlackText('a <b> & c')).toBe('a &lt;b&gt; &amp; c');
     expect(render.eventLine('status_update', 'all good <!here>', { source: 'slack', id: 'U0BOB' })).toBe(':mega: *Status update* — <@U0BOB>\nall good &lt;!here&gt;');
     expect(render.announcement(view(), 'C123')).toContain('join <#C123>');
   });

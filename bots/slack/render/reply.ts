@@ -1,5 +1,8 @@
 // Ephemeral replies to a person's command: the result, or one sentence saying what to do next.
+// Replies are plain text shared with GitHub and the CLI (titles, notes and refusals that quote what
+// was typed), so every reply is escaped for Slack here, in the one function that builds them all.
 
+import { escapeSlackText } from '../../../activities/slack/escape.js';
 import type { ParseResult } from '../../../domain/commands/types.js';
 import type { Reply } from '../../commands/dispatch.js';
 import { renderIncident, renderListing } from '../../render/text.js';
@@ -11,7 +14,7 @@ export interface Ephemeral {
 }
 
 export function ephemeral(text: string): Ephemeral {
-  return { response_type: 'ephemeral', text, replace_original: false };
+  return { response_type: 'ephemeral', text: escapeSlackText(text), replace_original: false };
 }
 
 export function usageReply(parsed: Extract<ParseResult, { ok: false }>): Ephemeral {
