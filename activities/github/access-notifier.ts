@@ -11,6 +11,7 @@ import type { AccessNotice, AccessNotifier, ApprovalRequestedNotice, DecidedNoti
 import { actorName, approvalProgress, endedLine, policyVerdict } from '../access/describe.js';
 import type { GitHubApi } from './client.js';
 import { commentOnIncidentIssueOnce } from './incident-comment.js';
+import { neutraliseGitHubText } from './neutralise.js';
 
 export interface GitHubAccessNotifierDeps {
   db: Database;
@@ -31,37 +32,41 @@ export function createGitHubAccessNotifier(deps: GitHubAccessNotifierDeps): Acce
         kind: 'github-access-comment',
         key: notice.key,
         marker: `access:${notice.key}`,
-        text: renderAccessComment(deps.policy(), notice),
+        text: renderAccessComment(deps.policy(), notice, (text) => neutraliseGitHubText(deps.redactor.forIncident(notice.incident).redact(text))),
       });
     },
   };
 }
 
 /** Approvers by GitHub login where the policy knows one, so they are notified by the mention. */
-function mention(policy: Policy, name: string): string {
+function mention(policy: Policy, name: string, safe: (text: string) => string): string {
   const login = findPersonByHandle(policy, name)?.github;
-  return login ? `@${login}` : name;
+  return login ? `@${login}` : safe(name);
 }
 
-export function renderAccessComment(policy: Policy, notice: Commented): string {
+/**
+ * The comment for one access event. `safe` makes text people wrote (reasons, names) inert for
+ * GitHub; the approvers' `@login` mentions are Firebreak's own and are meant to notify.
+ */
+export function renderAccessComment(policy: Policy, notice: Commented, safe: (text: string) => string = neutraliseGitHubText): string {
   const { view } = notice;
-  const what = `\`${view.capabilities.join(', ')}\``;
+  const what = `\`${safe(view.capabilities.join(', '))}\``;
   if (notice.kind === 'approval_requested') {
     const ext = view.pendingExtension;
     const asks = ext ? `to extend **${view.grant}** (${what}) by ${formatDuration(ext.seconds)}` : `for ${what} for ${formatDuration(view.durationSeconds)} as **${view.grant}**`;
     return [
-      `**Access request** — ${actorName(ext?.requestedBy ?? view.requester)} asks ${asks}${view.escalation > 0 ? ' (escalated)' : ''}`,
+      `**Access request** — ${safe(actorName(ext?.requestedBy ?? view.requester))} asks ${asks}${view.escalation > 0 ? ' (escalated)' : ''}`,
       '',
-      `> ${(ext?.reason ?? view.reason).replace(/\n/g, ' ')}`,
+      `> ${safe((ext?.reason ?? view.reason).replace(/\n/g, ' '))}`,
       '',
-      `Policy: ${policyVerdict(policy, view)}. Approvals so far: ${approvalProgress(view)}.`,
-      `Asked: ${notice.approvers.map((n) => mention(policy, n)).join(', ') || 'nobody'}. Reply \`/incident access approve ${view.grant}\` or \`/incident access deny ${view.grant} REASON\`.`,
+      `Policy: ${safe(policyVerdict(policy, view))}. Approvals so far: ${safe(approvalProgress(view))}.`,
+      `Asked: ${notice.approvers.map((n) => mention(policy, n, safe)).join(', ') || 'nobody'}. Reply \`/incident access approve ${view.grant}\` or \`/incident access deny ${view.grant} REASON\`.`,
     ].join('\n');
   }
   if (notice.kind === 'decided') {
     const verb = { approved: 'approved', denied: 'denied the extension of', extended: 'extended', extension_requested: 'asked to extend' }[notice.decision];
-    const progress = notice.decision === 'approved' ? ` (${approvalProgress(view)})` : '';
-    return `**${view.grant}** — ${actorName(notice.by)} ${verb} ${view.grant} (${what})${progress}.`;
+    const progress = notice.decision === 'approved' ? ` (${safe(approvalProgress(view))})` : '';
+    return `**${view.grant}** — ${safe(actorName(notice.by))} ${verb} ${view.grant} (${what})${progress}.`;
   }
-  return `**${view.grant}** — ${endedLine(view, notice.status, notice.reason)}.`;
+  return `**${view.grant}** — ${safe(endedLine(view, notice.status, notice.reason))}.`;
 }

@@ -22,6 +22,7 @@ export interface IncidentComment {
   key: string;
   /** Hidden marker suffix, e.g. `access:<key>`, so a person can tell which event a comment is. */
   marker: string;
+  /** Markdown whose text from people has already been neutralised (neutralise.ts) by the caller. */
   text: string;
 }
 

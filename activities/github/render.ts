@@ -1,9 +1,11 @@
 // What Firebreak writes into GitHub: one comment per incident event worth a comment, and a summary
-// block in the issue body that is rewritten in place. Everything passes the redactor first.
+// block in the issue body that is rewritten in place. Everything people wrote is redacted, then
+// neutralised (neutralise.ts), before it is composed with Firebreak's own markup and markers.
 
 import type { IncidentNotice } from '../notify.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
+import { neutraliseGitHubText } from './neutralise.js';
 import { eventMarker, incidentMarker, SUMMARY_END, SUMMARY_START } from './refs.js';
 
 /** Events that get a comment; notes, reminders and pins stay in Slack and the timeline. */
@@ -12,10 +14,17 @@ export const COMMENTED_KINDS: ReadonlySet<IncidentNotice['kind']> = new Set(['ph
 const ENDED = new Set(['resolved', 'postmortem', 'closed']);
 export const isEnded = (phase: string): boolean => ENDED.has(phase);
 
+/** Redacts with the incident's tokens, then makes the result inert for GitHub. */
+function userText(redactor: Redactor, incident: string): (text: string) => string {
+  const scoped = redactor.forIncident(incident);
+  return (text) => neutraliseGitHubText(scoped.redact(text));
+}
+
 export function renderComment(notice: IncidentNotice, redactor: Redactor): string {
   const { view } = notice;
+  const safe = userText(redactor, notice.incident);
   const who = view.timeline.at(-1)?.actor;
-  const by = who && who.source !== 'system' ? ` — ${who.name ?? who.id}` : '';
+  const by = who && who.source !== 'system' ? ` — ${safe(who.name ?? who.id)}` : '';
   const heading: Record<string, string> = {
     phase: `**${view.key} is ${view.phase}**`,
     severity: `**${view.key} severity ${view.severity}**`,
@@ -23,8 +32,8 @@ export function renderComment(notice: IncidentNotice, redactor: Redactor): strin
     context: `**Triage context for ${view.key}** (changes shortly before it was declared)`,
     role: `**${view.key} roles**`,
   };
-  const text = notice.kind === 'context' ? notice.text.split('\n').map((l) => `- ${l}`).join('\n') : notice.text;
-  return redactor.forIncident(notice.incident).redact(`${eventMarker(notice.incident, notice.eventKey)}\n${heading[notice.kind] ?? `**${view.key}**`}${by}\n\n${text}`);
+  const text = notice.kind === 'context' ? notice.text.split('\n').map((l) => `- ${safe(l)}`).join('\n') : safe(notice.text);
+  return `${eventMarker(notice.incident, notice.eventKey)}\n${heading[notice.kind] ?? `**${view.key}**`}${by}\n\n${text}`;
 }
 
 export interface SummaryExtras {
@@ -33,24 +42,23 @@ export interface SummaryExtras {
 }
 
 export function renderSummary(view: IncidentView, extras: SummaryExtras, redactor: Redactor): string {
+  const safe = userText(redactor, view.key);
   const person = (role: 'commander' | 'comms' | 'scribe') => view.roles[role]?.name ?? view.roles[role]?.id ?? '—';
   const lastStatus = [...view.timeline].reverse().find((e) => e.kind === 'status_update');
   const rows: [string, string][] = [
     ['Severity', view.severity],
     ['Phase', view.phase],
-    ['Services', view.services.join(', ') || '—'],
-    ['Commander', person('commander')],
-    ['Comms', person('comms')],
-    ['Declared', `${view.declaredAt} via ${view.source} by ${view.reporter.name ?? view.reporter.id}`],
-    ['Last status update', lastStatus ? `${lastStatus.at}: ${lastStatus.text}` : '—'],
+    ['Services', safe(view.services.join(', ')) || '—'],
+    ['Commander', safe(person('commander'))],
+    ['Comms', safe(person('comms'))],
+    ['Declared', `${view.declaredAt} via ${view.source} by ${safe(view.reporter.name ?? view.reporter.id)}`],
+    ['Last status update', lastStatus ? `${lastStatus.at}: ${safe(lastStatus.text)}` : '—'],
   ];
   if (extras.slack) rows.push(['Slack', extras.slack]);
   if (view.resolvedAt) rows.push(['Resolved', view.resolvedAt]);
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const table = rows.map(([k, v]) => `| ${k} | ${cell(v)} |`).join('\n');
-  return redactor.forIncident(view.key).redact(
-    [SUMMARY_START, `### 🔥 ${view.key}: ${cell(view.title)}`, '', '| | |', '|---|---|', table, '', '_Kept current by Firebreak; edits inside this block are overwritten._', SUMMARY_END].join('\n'),
-  );
+  return [SUMMARY_START, `### 🔥 ${view.key}: ${cell(safe(view.title))}`, '', '| | |', '|---|---|', table, '', '_Kept current by Firebreak; edits inside this block are overwritten._', SUMMARY_END].join('\n');
 }
 
 /** The body with its summary block replaced, or the block appended when there is none yet. */
@@ -62,9 +70,13 @@ export function withSummary(body: string | null | undefined, summary: string): s
   return text.trim() ? `${text.trimEnd()}\n\n${summary}` : summary;
 }
 
+export function trackingIssueTitle(view: IncidentView, redactor: Redactor): string {
+  return `${view.key}: ${userText(redactor, view.key)(view.title)}`;
+}
+
 export function trackingIssueBody(view: IncidentView, extras: SummaryExtras, redactor: Redactor): string {
   const origin = view.sourceRef ? `${view.source} (${view.sourceRef})` : view.source;
-  return `${incidentMarker(view.key)}\nTracking issue for ${view.key}, declared via ${redactor.forIncident(view.key).redact(origin)}. Discuss and act on it in Slack or with \`/incident …\` comments here.\n\n${renderSummary(view, extras, redactor)}`;
+  return `${incidentMarker(view.key)}\nTracking issue for ${view.key}, declared via ${userText(redactor, view.key)(origin)}. Discuss and act on it in Slack or with \`/incident …\` comments here.\n\n${renderSummary(view, extras, redactor)}`;
 }
 
 export function severityLabel(view: Pick<IncidentView, 'severity'>): string {

@@ -7,6 +7,7 @@ import type { Redactor } from '../../domain/redact.js';
 import type { SandboxNotice, SandboxNotifier } from '../sandbox/notifier.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
 import { commentOnIncidentIssueOnce } from './incident-comment.js';
+import { neutraliseGitHubText } from './neutralise.js';
 import { splitRepo } from './refs.js';
 
 export interface GitHubSandboxNotifierDeps {
@@ -25,7 +26,9 @@ export function createGitHubSandboxNotifier(deps: GitHubSandboxNotifierDeps): Sa
         kind: 'github-sandbox-comment',
         key: notice.key,
         marker: `sandbox:${notice.key}`,
-        text: notice.markdown,
+        // The playbook quotes the title, the hypothesis and the timeline (already redacted); its
+        // own Markdown (headings, table, code spans) has nothing the neutraliser changes.
+        text: neutraliseGitHubText(notice.markdown),
       });
     },
   };

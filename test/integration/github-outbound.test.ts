@@ -91,7 +91,9 @@ describe('GitHub tracking issues and triage context', () => {
     const [row] = await gh.system.database.db.select().from(timelineEvents).where(and(eq(timelineEvents.incidentKey, key), eq(timelineEvents.kind, 'context')));
     expect(row!.details).toMatchObject({ github: { repos: [{ repo: 'acme/payments', mergedPulls: [{ number: 812 }] }] } });
     const t = await trackingIssue(key);
-    await eventually(async () => t.comments().find((c) => c.includes(`Triage context for ${key}`) && c.includes('#812')), 15_000, 'triage comment');
+    // Pull request titles are text people wrote: the comment quotes `#812` without linking it.
+    const triage = await eventually(async () => t.comments().find((c) => c.includes(`Triage context for ${key}`) && c.includes('#\u200D812 Retry card declines')), 15_000, 'triage comment');
+    expect(triage).not.toMatch(/#812/);
   });
 
   it('waits out a secondary rate limit as GitHub asks, then comments exactly once', async () => {
