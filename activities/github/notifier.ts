@@ -2,17 +2,18 @@
 // incident a comment per significant event plus a summary block in the issue body. Runs inside the
 // publishIncidentUpdate activity, so every step is idempotent on its own.
 
+import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { ensureLink, findLink } from '../../db/queries/links.js';
+import { ensureLink, findLink, LinkTakenError } from '../../db/queries/links.js';
 import { processedRequests } from '../../db/schema/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentNotice, IncidentNotifier } from '../notify.js';
 import { github, type GitHubApi } from './client.js';
-import { COMMENTED_KINDS, isEnded, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, withSummary, type SummaryExtras } from './render.js';
-import { incidentMarker, issueRef, parseIssueRef, splitRepo, type IssueRef } from './refs.js';
+import { COMMENTED_KINDS, isEnded, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, trackingIssueTitle, withSummary, type SummaryExtras } from './render.js';
+import { issueRef, parseIssueRef, splitRepo, type IssueRef } from './refs.js';
 
 export interface GitHubNotifierDeps {
   db: Database;
@@ -45,7 +46,10 @@ async function summaryExtras(db: Database, incident: string): Promise<SummaryExt
   return { slack: url ?? `channel ${slack.externalId}` };
 }
 
-/** The issue that mirrors this incident: the one it came from, or its tracking issue (made once). */
+/**
+ * The issue that mirrors this incident: the one it came from, or its tracking issue (made once).
+ * Only the link row says which issue that is; issue text is never searched for it (see below).
+ */
 async function issueFor(deps: GitHubNotifierDeps, view: IncidentView, extras: SummaryExtras): Promise<Target | undefined> {
   const source = view.source === 'github' ? parseIssueRef(view.sourceRef) : undefined;
   if (source) return { ...source, tracking: false };
@@ -56,20 +60,17 @@ async function issueFor(deps: GitHubNotifierDeps, view: IncidentView, extras: Su
   const policy = deps.policy();
   const repo = view.services.map((s) => policy.services[s]?.repo).find((r): r is string => !!r);
   if (!repo) return undefined;
-  const number = (await findTrackingIssue(deps, repo, view.key)) ?? (await createTrackingIssue(deps, repo, view, extras));
-  await ensureLink(deps.db, { incidentKey: view.key, kind: 'github-issue', externalId: issueRef(repo, number), data: { tracking: true } });
+  // No look for an issue an earlier attempt may have opened: bodies are text people can write (a
+  // title once carried another incident's marker and the next incident adopted that issue). A
+  // crash between GitHub's answer and the link row costs a duplicate issue, never a wrong one.
+  const number = await createTrackingIssue(deps, repo, view, extras);
+  try {
+    await ensureLink(deps.db, { incidentKey: view.key, kind: 'github-issue', externalId: issueRef(repo, number), data: { tracking: true } });
+  } catch (err) {
+    if (!(err instanceof LinkTakenError)) throw err;
+    throw ApplicationFailure.create({ type: 'GitHubIssueTaken', message: err.message, nonRetryable: true });
+  }
   return { repo, number, tracking: true };
-}
-
-/** Look before creating: an earlier attempt may have opened the issue and failed before linking it. */
-async function findTrackingIssue(deps: GitHubNotifierDeps, repo: string, incident: string): Promise<number | undefined> {
-  const { owner, name } = splitRepo(repo);
-  const client = await deps.api.forRepo(repo);
-  const label = deps.policy().incidents.label;
-  const { data } = await github(`listing issues of ${repo}`, () =>
-    client.rest.issues.listForRepo({ owner, repo: name, labels: label, state: 'all', sort: 'created', direction: 'desc', per_page: 50 }),
-  );
-  return data.find((i) => i.body?.includes(incidentMarker(incident)))?.number;
 }
 
 async function createTrackingIssue(deps: GitHubNotifierDeps, repo: string, view: IncidentView, extras: SummaryExtras): Promise<number> {
@@ -79,7 +80,7 @@ async function createTrackingIssue(deps: GitHubNotifierDeps, repo: string, view:
     client.rest.issues.create({
       owner,
       repo: name,
-      title: deps.redactor.forIncident(view.key).redact(`${view.key}: ${view.title}`),
+      title: trackingIssueTitle(view, deps.redactor),
       body: trackingIssueBody(view, extras, deps.redactor),
       labels: [deps.policy().incidents.label, severityLabel(view)],
     }),

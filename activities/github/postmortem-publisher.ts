@@ -11,6 +11,7 @@ import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../worker/logger.js';
 import type { CreateActionIssueInput, PostmortemPublisher, PublishDocumentInput } from '../postmortem/ports.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
+import { neutraliseGitHubText } from './neutralise.js';
 import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
 
 export const ACTION_LABEL = 'postmortem-action';
@@ -98,22 +99,12 @@ async function createActionIssue(deps: GitHubPostmortemPublisherDeps, input: Cre
   const [known] = await deps.db.select({ result: processedRequests.result }).from(processedRequests).where(eq(processedRequests.key, key));
   if (known && typeof known.result.ref === 'string' && typeof known.result.url === 'string') return { ref: known.result.ref, url: known.result.url };
 
-  const created = (await findActionIssue(deps, input)) ?? (await openActionIssue(deps, input));
+  // Issue bodies are text people can write, so no issue is ever adopted by the marker in its body:
+  // an action item's text once could have named another item's marker. A crash between GitHub's
+  // answer and this row costs a duplicate issue, never someone else's.
+  const created = await openActionIssue(deps, input);
   await deps.db.insert(processedRequests).values({ key, kind: 'github.action-issue', result: created }).onConflictDoNothing();
   return created;
-}
-
-/** Look before creating: an earlier attempt may have opened the issue and failed before recording it. */
-async function findActionIssue(deps: GitHubPostmortemPublisherDeps, input: CreateActionIssueInput): Promise<{ ref: string; url: string } | undefined> {
-  const { owner, name } = splitRepo(input.repo);
-  const client = await deps.api.forRepo(input.repo);
-  const marker = actionMarker(input.incident, input.item);
-  // The newest hundred suffice: the issue we look for was opened by a recent attempt of this activity.
-  const { data } = await github(`listing ${ACTION_LABEL} issues of ${input.repo}`, () =>
-    client.rest.issues.listForRepo({ owner, repo: name, labels: ACTION_LABEL, state: 'all', sort: 'created', direction: 'desc', per_page: 100 }),
-  );
-  const found = data.find((i) => i.body?.includes(marker));
-  return found ? { ref: issueRef(canonicalRepo(found.repository_url, input.repo), found.number), url: found.html_url } : undefined;
 }
 
 async function openActionIssue(deps: GitHubPostmortemPublisherDeps, input: CreateActionIssueInput): Promise<{ ref: string; url: string }> {
@@ -121,12 +112,13 @@ async function openActionIssue(deps: GitHubPostmortemPublisherDeps, input: Creat
   const client = await deps.api.forRepo(input.repo);
   const incidentIssue = parseIssueRef((await findLink(deps.db, input.incident, 'github-issue'))?.externalId);
   const redactor = deps.redactor.forIncident(input.incident);
-  const parts = [redactor.redact(input.body).trimEnd()];
+  const safe = (text: string) => neutraliseGitHubText(redactor.redact(text));
+  const parts = [safe(input.body).trimEnd()];
   // `owner/repo#N` links across repositories and puts a cross-reference on the incident's issue.
   if (incidentIssue) parts.push(`Action item ${input.item} from the postmortem of ${input.incident} (${issueRef(incidentIssue.repo, incidentIssue.number)}).`);
   else parts.push(`Action item ${input.item} from the postmortem of ${input.incident}.`);
   parts.push(actionMarker(input.incident, input.item));
-  const issue = { owner, repo: name, title: redactor.redact(input.title), body: parts.join('\n\n'), labels: [ACTION_LABEL] };
+  const issue = { owner, repo: name, title: safe(input.title), body: parts.join('\n\n'), labels: [ACTION_LABEL] };
   const what = `opening the issue for ${input.item} in ${input.repo}`;
   const create = (assignees?: string[]) => client.rest.issues.create({ ...issue, ...(assignees ? { assignees } : {}) });
   const { data } = await github(what, () =>
@@ -155,7 +147,7 @@ async function setIssueState(deps: GitHubPostmortemPublisherDeps, input: { ref: 
   // The comment goes first, so it reads as the reason for the close; a retry after a failed
   // PATCH finds it as the issue's last comment and does not post it again.
   if (input.comment) {
-    const body = deps.redactor.redact(input.comment);
+    const body = neutraliseGitHubText(deps.redactor.redact(input.comment));
     if (!(await lastCommentIs(client, target.repo, target.number, issue.comments, body))) {
       await github(`commenting on ${input.ref}`, () => client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }));
     }

@@ -2,7 +2,7 @@
 // authorization Slack uses; the person is the policy member whose GitHub login wrote it.
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { FIREBREAK_MARKER, issueRef } from '../../activities/github/refs.js';
+import { issueRef } from '../../activities/github/refs.js';
 import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { parseCommand } from '../../domain/commands/index.js';
 import type { Actor } from '../../domain/incident.js';
@@ -19,8 +19,9 @@ export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload
   if (payload.action !== 'created') return ignored(`issue_comment.${payload.action}`);
   const repo = payload.repository.full_name;
   if (servicesOfRepo(fe.policy, repo).length === 0) return ignored(`${repo} is not a repository of the policy`);
+  // Firebreak's own comments are dropped by sender (webhook.ts) and start with a marker line, so
+  // they are never a command; the marker itself is text anyone can type and decides nothing here.
   const body = payload.comment.body ?? '';
-  if (body.includes(FIREBREAK_MARKER)) return ignored('a Firebreak comment');
   const line = body.split(/\r?\n/, 1)[0]?.trim() ?? '';
   if (!COMMAND.test(line)) return ignored('not a command');
 

@@ -18,6 +18,20 @@ export async function findIncidentByExternal(db: Database, kind: LinkKind, exter
   return row?.incidentKey;
 }
 
+/**
+ * The external object already belongs to another incident. No retry can change that, so callers
+ * treat it as final rather than let a notice retry for minutes.
+ */
+export class LinkTakenError extends Error {
+  constructor(
+    readonly link: { incidentKey: string; kind: LinkKind; externalId: string },
+    readonly owner: string | undefined,
+  ) {
+    super(`${link.kind} ${link.externalId} already belongs to ${owner ?? 'another incident'}, so ${link.incidentKey} cannot be linked to it`);
+    this.name = 'LinkTakenError';
+  }
+}
+
 /** Creates the link once; a second call (a retried activity) returns the first row unchanged. */
 export async function ensureLink(
   db: Database,
@@ -28,7 +42,7 @@ export async function ensureLink(
     .values({ ...link, data: link.data ?? {} })
     .onConflictDoNothing();
   const row = await findLink(db, link.incidentKey, link.kind);
-  if (!row) throw new Error(`link ${link.kind} ${link.externalId} for ${link.incidentKey} could not be stored`);
+  if (!row) throw new LinkTakenError(link, await findIncidentByExternal(db, link.kind, link.externalId));
   return row;
 }
 

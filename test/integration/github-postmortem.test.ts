@@ -4,14 +4,13 @@
 
 import { randomInt } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createGitHubApi } from '../../activities/github/client.js';
 import { createGitHubPostmortemPublisher } from '../../activities/github/postmortem-publisher.js';
 import type { PostmortemPublisher } from '../../activities/postmortem/ports.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
-import { incidentLinks, incidents, processedRequests } from '../../db/schema/index.js';
+import { incidentLinks, incidents } from '../../db/schema/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import { createLogger } from '../../worker/logger.js';
 import { secondaryRateLimit, startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
@@ -132,18 +131,24 @@ describe('createActionIssue', () => {
     expect(issue.body).not.toContain('ops@example.com');
   });
 
-  it('finds the issue an earlier attempt opened but did not record, by its marker', async () => {
+  it('never adopts an issue because its body carries the item\'s marker', async () => {
     const incident = await seedIncident();
     const item = uniqueItem();
-    const input = { incident, item, repo: REPO, title: `Retry budget for ${item}`, body: 'Cap retries.' };
+    // Anyone can write the marker into an issue; finding issues by it once cross-wired incidents.
+    const planted = uniqueIssueNumber();
+    standin.seedIssue(REPO, { number: planted, labels: ['postmortem-action'], body: `Looks official\n\n<!-- firebreak:${incident}:action:${item} -->`, user: 'mallory' });
+    const input = { incident, item, repo: REPO, title: `Retry budget for ${item}`, body: 'Cap retries. See @org/team and #12 ![x](http://evil.example/x.png)' };
     const first = await publisher.createActionIssue(input);
-    await database.db.delete(processedRequests).where(eq(processedRequests.key, `github-action-issue:${item}`));
+    expect(first.ref).not.toBe(`${REPO}#${planted}`);
     expect(await publisher.createActionIssue(input)).toEqual(first);
     expect(standin.callsTo('POST', new RegExp(`^/repos/${REPO}/issues$`)).filter((c) => c.body?.title === input.title)).toHaveLength(1);
+    expect(standin.callsTo('PATCH', new RegExp(`^/repos/${REPO}/issues/${planted}$`))).toEqual([]);
     // No incident issue: the body says where the item comes from without a link.
     const body = standin.issue(REPO, Number(first.ref.split('#')[1]))!.body!;
     expect(body).toContain(`Action item ${item} from the postmortem of ${incident}.`);
     expect(body).not.toMatch(/#\d+\)/);
+    // The item's text arrives as text: no team mention, no reference, no image.
+    expect(body).not.toMatch(/(^|\W)@org|#12|!\[/);
   });
 
   it('opens the issue unassigned when GitHub refuses the assignee', async () => {

@@ -137,7 +137,8 @@ describe('GitHub webhooks', () => {
     const { number } = await declareFromIssue();
     expect((await gh.deliver('issue_comment', comment(number, '/incident sev 9'))).body.status).toBe('refused: unreadable command');
     expect((await gh.deliver('issue_comment', comment(number, 'I think /incident sev 1 would be right'))).body.status).toBe('ignored: not a command');
-    expect((await gh.deliver('issue_comment', comment(number, '<!-- firebreak:reply -->\n/incident sev 1'))).body.status).toBe('ignored: a Firebreak comment');
+    // Firebreak's replies start with a marker line, so their first line is never a command.
+    expect((await gh.deliver('issue_comment', comment(number, '<!-- firebreak:reply -->\n/incident sev 1'))).body.status).toBe('ignored: not a command');
     const [reply] = await eventually(async () => (repliesTo(number).length ? repliesTo(number) : undefined), 10_000, 'usage reply');
     expect(reply!.body).toContain('sev N');
   });
