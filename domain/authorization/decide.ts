@@ -79,7 +79,8 @@ const requesterOrCommander =
   (policy, person, f) => {
     if (person === f.requester || person === f.roles?.commander) return undefined;
     if (extra && isAllowed(policy, extra, { person, incidentRoles: f.roles ?? {} }).allowed) return undefined;
-    return `Only the requester${f.requester ? ` (${f.requester})` : ''}, the incident commander${extra ? ' or someone the policy names' : ''} may ${what} ${subjectOf(f)}.`;
+    const who = [`the requester${f.requester ? ` (${f.requester})` : ''}`, 'the incident commander', ...(extra ? [`someone permissions.${extra} names`] : [])];
+    return `Only ${who.slice(0, -1).join(', ')} or ${who[who.length - 1]} may ${what} ${subjectOf(f)}.`;
   };
 
 const RULES: Record<Action, Rule> = {

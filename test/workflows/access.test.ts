@@ -78,9 +78,19 @@ describe('separation of duties', () => {
     expect(revoked).toMatchObject({ status: 'revoked', endReason: 'found it' });
     expect(await statusOf(grant)).toBe('revoked');
     const rows = await audits(grant);
-    expect(rows.map((a) => a.action)).toEqual(['access.request', 'access.approve', 'access.activate', 'access.revoke']);
-    expect(rows[1]!.actor).toMatchObject({ id: carol.id });
-    expect(rows[3]!.details).toMatchObject({ reason: 'found it', incident });
+    // Each refused approval or denial left an audit row of its own, with who tried and why not.
+    expect(rows.map((a) => a.action)).toEqual([
+      'access.request',
+      'authz.refused.approveAccess',
+      'authz.refused.approveAccess',
+      'authz.refused.denyAccess',
+      'access.approve',
+      'access.activate',
+      'access.revoke',
+    ]);
+    expect(rows[2]!).toMatchObject({ actor: { id: bob.id }, details: { reason: expect.stringMatching(/^Only a member of team sre/) } });
+    expect(rows[4]!.actor).toMatchObject({ id: carol.id });
+    expect(rows[6]!.details).toMatchObject({ reason: 'found it', incident });
   });
 
   it('lets the commander approve a non-sensitive capability, and a denial ends the request', async () => {
@@ -90,10 +100,34 @@ describe('separation of duties', () => {
     expect((await grantUpdate(system, grant, access.approveUpdate, { actor: bob })).status).toBe('active');
     await grantUpdate(system, grant, access.revokeUpdate, { actor: bob });
 
-    const second = await requestAccess(system, incident, dave, ['db-readonly'], 5);
+    const second = await requestAccess(system, incident, bob, ['db-readonly'], 5);
     const denied = await grantUpdate(system, second.grant, access.denyUpdate, { actor: carol, reason: 'use a sandbox' });
     expect(denied).toMatchObject({ status: 'denied', endReason: 'use a sandbox' });
     expect((await audits(second.grant)).map((a) => a.action)).toEqual(['access.request', 'access.deny']);
+  });
+
+  it('decides with today\'s commander: an ex-commander cannot approve, the new one can', async () => {
+    const incident = await declare(system);
+    await runIncidentUpdate(system, incident, msg.assignRoleUpdate, { actor: alice, role: 'commander', person: bob });
+    const { grant } = await requestAccess(system, incident, alice, ['db-readonly'], 5);
+    await runIncidentUpdate(system, incident, msg.assignRoleUpdate, { actor: alice, role: 'commander', person: alice });
+    expect(await refusal(grantUpdate(system, grant, access.approveUpdate, { actor: bob }))).toMatch(/^Only a member of team sre or the incident commander may approve db-readonly/);
+    expect(await statusOf(grant)).toBe('pending');
+    // alice commands now but asked for it herself; carol approves.
+    expect(await refusal(grantUpdate(system, grant, access.approveUpdate, { actor: alice }))).toMatch(/cannot approve your own/);
+    expect((await grantUpdate(system, grant, access.approveUpdate, { actor: carol })).status).toBe('active');
+    await grantUpdate(system, grant, access.revokeUpdate, { actor: alice });
+  });
+
+  it('a guest can neither request access nor approve it, and leaves no grant behind', async () => {
+    const incident = await declare(system);
+    expect(await refusal(requestAccess(system, incident, dave, ['read-logs'], 5))).toMatch(/^slack:U0DAVE is not in any team of the policy/);
+    const { grant } = await requestAccess(system, incident, alice, ['db-readonly'], 5);
+    expect(await refusal(grantUpdate(system, grant, access.approveUpdate, { actor: dave }))).toMatch(/^slack:U0DAVE is not in any team of the policy/);
+    expect(await statusOf(grant)).toBe('pending');
+    const view = await getIncidentView(system, incident);
+    expect(view.grants.map((g) => g.id)).toEqual([grant]);
+    await grantUpdate(system, grant, access.denyUpdate, { actor: carol });
   });
 
   it('needs a quorum of two distinct approvers for read-pii, and resolving the incident revokes every grant', async () => {
@@ -126,12 +160,12 @@ describe('policy limits', () => {
     const incident = await declare(system);
     const { grant } = await requestAccess(system, incident, alice, ['read-logs'], 30);
     expect(await refusal(grantUpdate(system, grant, access.extendUpdate, { actor: alice, seconds: 40 }))).toBe(`${grant} may last at most 1m in total; extend by 30s or less.`);
-    expect(await refusal(grantUpdate(system, grant, access.extendUpdate, { actor: carol, seconds: 10 }))).toMatch(/Only the requester or the incident commander may extend/);
+    expect(await refusal(grantUpdate(system, grant, access.extendUpdate, { actor: carol, seconds: 10 }))).toMatch(/Only the requester \(alice\) or the incident commander may extend/);
     const before = await grantState(system, grant);
     const extended = await grantUpdate(system, grant, access.extendUpdate, { actor: alice, seconds: 20 });
     expect(Date.parse(extended.expiresAt!) - Date.parse(before.expiresAt!)).toBe(20_000);
     expect(extended.credentials[0]!.ref).not.toBe(before.credentials[0]!.ref);
-    expect((await audits(grant)).map((a) => a.action)).toEqual(['access.request', 'access.activate', 'access.extend']);
+    expect((await audits(grant)).map((a) => a.action)).toEqual(['access.request', 'access.activate', 'authz.refused.extendAccess', 'access.extend']);
     await grantUpdate(system, grant, access.revokeUpdate, { actor: alice });
   });
 });
@@ -139,14 +173,14 @@ describe('policy limits', () => {
 describe('pending requests', () => {
   it('escalate to the next approver group, then time out', async () => {
     const incident = await declare(system);
-    const { grant, approvers } = await requestAccess(system, incident, dave, ['read-pii'], 10);
+    const { grant, approvers } = await requestAccess(system, incident, alice, ['read-pii'], 10);
     expect(approvers).toEqual(['carol']);
     const escalated = await eventually(
       async () => recorder.notices.find((n) => n.kind === 'approval_requested' && n.grant === grant && n.escalation === 1),
       12_000,
       'escalation',
     );
-    expect(escalated).toMatchObject({ approvers: ['alice', 'bob'] });
+    expect(escalated).toMatchObject({ approvers: ['bob'] });
     await eventually(async () => (await statusOf(grant)) === 'timed_out', 20_000, 'timeout');
     const rows = await audits(grant);
     expect(rows.map((a) => a.action)).toEqual(['access.request', 'access.escalate', 'access.timeout']);

@@ -22,6 +22,8 @@ export class Grant {
   /** Bumped on every change the main loop must look at (status, expiry, escalation). */
   version = 0;
   warnedFor?: string;
+  /** Today's incident commander: set at the request, then kept current by the incident's signal. */
+  commander?: Actor;
   private seq = 0;
   private loaded?: Policy;
   private queue: Promise<unknown>;
@@ -30,6 +32,7 @@ export class Grant {
 
   constructor(readonly input: AccessGrantInput, loadPolicy: () => Promise<Policy>) {
     this.loaded = input.policySnapshot;
+    this.commander = input.commander;
     this.queue = this.loaded ? Promise.resolve() : loadPolicy().then((p) => void (this.loaded = p));
     this.state = {
       grant: input.grant,
@@ -65,7 +68,7 @@ export class Grant {
   }
 
   commanderKey(): string | undefined {
-    return this.input.commander ? this.key(this.input.commander) : undefined;
+    return this.commander ? this.key(this.commander) : undefined;
   }
 
   stages(): string[][] {

@@ -2,11 +2,13 @@
 // handler re-runs its validator in the serial queue before it writes.
 
 import { setHandler } from '@temporalio/workflow';
-import { approvalProblem, extensionProblem, isLiveStatus, revokeProblem } from '../../domain/access.js';
+import { extensionProblem, isLiveStatus } from '../../domain/access.js';
+import type { Action } from '../../domain/authorization/index.js';
 import { formatDuration } from '../../domain/duration.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { teardownSignal } from '../incident/messages.js';
+import { check, enforce, type Decision } from '../authorization.js';
+import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
 import type { Grant } from './grant.js';
 import * as msg from './messages.js';
 import { grantProviders } from './activities.js';
@@ -14,25 +16,39 @@ import { grantProviders } from './activities.js';
 export function registerGrantHandlers(g: Grant): void {
   const { state } = g;
   const who = (a: Actor) => a.name ?? a.id;
-  const check = (actor: Actor) => ({
-    capabilities: state.capabilities,
-    requester: g.key(state.requester),
-    approver: g.key(actor),
-    commander: g.commanderKey(),
-    grant: state.grant,
-    incident: state.incident,
-  });
+  const refuseIf = (problem: string | undefined) => problem && g.refuse('InvalidInput', problem);
   const approvedBy = () => (state.pendingExtension?.approvals ?? state.approvals).map((a) => g.key(a.actor));
-  const refuseIf = (problem: string | undefined) => problem && g.refuse('NotAllowed', problem);
+  // Facts from the grant as it is now: today's commander, who asked for the extension waiting.
+  const decision = (action: Action): Decision => {
+    const commander = g.commanderKey();
+    const extension = state.pendingExtension;
+    return {
+      action,
+      facts: {
+        subject: state.grant,
+        incident: state.incident,
+        roles: commander ? { commander } : {},
+        requester: g.key(state.requester),
+        ...(extension ? { extensionRequester: g.key(extension.requestedBy) } : {}),
+        capabilities: state.capabilities,
+        approvedBy: approvedBy(),
+      },
+    };
+  };
 
-  function handle<I extends { actor: Actor }>(def: UpdateDefinition<msg.GrantView, [I]>, validate: (i: I) => void, apply: (i: I) => Promise<void>): void {
+  function handle<I extends { actor: Actor }>(def: UpdateDefinition<msg.GrantView, [I]>, action: Action, validate: (i: I) => void, apply: (i: I) => Promise<void>): void {
     // Before the policy is loaded only the handler (in the queue) can decide; the validator defers.
-    const validator = (i: I) => void (g.policyLoaded && i.actor.source !== 'system' && validate(i));
+    const validator = (i: I) => {
+      if (!g.policyLoaded || i.actor.source === 'system') return;
+      validate(i);
+      check(g.policy(), i.actor, decision(action));
+    };
     setHandler(
       def,
       (i: I) =>
         g.serially(async () => {
-          validator(i);
+          if (g.policyLoaded && i.actor.source !== 'system') validate(i);
+          await enforce(g.policy(), i.actor, decision(action), { subject: state.grant, incident: state.incident });
           await apply(i);
           return g.view();
         }),
@@ -48,10 +64,8 @@ export function registerGrantHandlers(g: Grant): void {
 
   handle(
     msg.approveUpdate,
-    (i) => {
-      decidable('approve');
-      refuseIf(approvalProblem(g.policy(), { ...check(i.actor), approvedBy: approvedBy() }, 'approve'));
-    },
+    'approveAccess',
+    () => decidable('approve'),
     async (i) => {
       const at = new Date().toISOString();
       const ext = state.pendingExtension;
@@ -69,10 +83,8 @@ export function registerGrantHandlers(g: Grant): void {
 
   handle(
     msg.denyUpdate,
-    (i) => {
-      decidable('deny');
-      refuseIf(approvalProblem(g.policy(), { ...check(i.actor), approvedBy: [] }, 'deny'));
-    },
+    'denyAccess',
+    () => decidable('deny'),
     async (i) => {
       const reason = i.reason?.trim() || `denied by ${who(i.actor)}`;
       if (state.status === 'pending') return g.end('denied', i.actor, reason);
@@ -84,20 +96,19 @@ export function registerGrantHandlers(g: Grant): void {
 
   handle(
     msg.revokeUpdate,
-    (i) => {
+    'revokeAccess',
+    () => {
       if (!isLiveStatus(state.status)) g.refuse('IllegalTransition', `${state.grant} has already ${state.status === 'timed_out' ? 'timed out' : `been ${state.status}`}.`);
-      refuseIf(revokeProblem(g.policy(), check(i.actor)));
     },
     (i) => g.end('revoked', i.actor, i.reason?.trim() || `revoked by ${who(i.actor)}`),
   );
 
   handle(
     msg.extendUpdate,
+    'extendAccess',
     (i) => {
       if (state.status !== 'active') g.refuse('IllegalTransition', `${state.grant} is ${state.status.replace('_', ' ')}; only an active grant can be extended.`);
       if (state.pendingExtension) g.refuse('IllegalTransition', `An extension of ${state.grant} is already waiting for approval.`);
-      const actor = g.key(i.actor);
-      if (actor !== g.key(state.requester) && actor !== g.commanderKey()) g.refuse('NotAllowed', `Only the requester or the incident commander may extend ${state.grant}.`);
       const granted = (Date.parse(state.expiresAt!) - Date.parse(state.activatedAt!)) / 1000;
       refuseIf(extensionProblem(g.policy(), state.capabilities, Math.round(granted), i.seconds, state.grant));
     },
@@ -109,6 +120,10 @@ export function registerGrantHandlers(g: Grant): void {
       g.askApprovers(0);
     },
   );
+
+  setHandler(commanderChangedSignal, ({ commander }) => {
+    g.commander = commander;
+  });
 
   setHandler(teardownSignal, ({ reason }) => {
     void g.serially(() => g.end('revoked', SYSTEM_ACTOR, reason));

@@ -62,5 +62,6 @@ export function registerAccessHandlers(rt: IncidentRuntime): void {
       const approvers = needsApproval ? (escalationStages(rt.policy(), capabilities, rt.personKey(i.actor))[0] ?? []) : [];
       return { grant, workflowId, status: (child()?.status ?? 'requested') as RequestAccessResult['status'], approvers };
     },
+    () => rt.decision('requestAccess'),
   );
 }

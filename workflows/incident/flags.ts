@@ -33,8 +33,6 @@ export function registerFlagHandlers(rt: IncidentRuntime): void {
     (i) => {
       if (!isActivePhase(state.phase)) rt.refuse('IllegalTransition', `${rt.name} is ${state.phase}; flags are rolled back only while an incident is active.`);
       if (i.flags.length === 0 || new Set(i.flags).size !== i.flags.length) rt.refuse('InvalidInput', 'Name each flag to roll back once.');
-      rt.authorize('rollbackFlag', i.actor);
-      if (emergencyOf(i)) rt.authorize('emergencyBypass', i.actor);
       if (rt.policyLoaded) plan(i.flags, i.environment);
     },
     async (i) => {
@@ -51,14 +49,12 @@ export function registerFlagHandlers(rt: IncidentRuntime): void {
       }
       return rollbackSaga(rt, flags, ctx);
     },
+    (i) => [rt.decision('rollbackFlag'), ...(emergencyOf(i) ? [rt.decision('emergencyBypass')] : [])],
   );
 
   rt.handle<flagMsg.FlagInput, flagMsg.FlagResult>(
     flagMsg.approveFlagRollbackUpdate,
-    (i) => {
-      rt.authorize('rollbackFlag', i.actor);
-      requireChild(i, ['awaiting approval'], 'rollback waiting for approval');
-    },
+    (i) => requireChild(i, ['awaiting approval'], 'rollback waiting for approval'),
     async (i) => {
       const p = plan([i.flag], i.environment)[0]!;
       const row = await flagSteps.getFlagRollback({ incident: state.key, flag: p.flag, environment: p.environment });
@@ -68,25 +64,24 @@ export function registerFlagHandlers(rt: IncidentRuntime): void {
       await rt.record('child', i.actor, `${rt.personKey(i.actor)} approved the rollback of ${p.flag} in ${p.environment}.`, { auditAction: 'flag.approve', details: { flag: refOf(p), requestedBy: row.requestedBy } });
       return rollbackSaga(rt, [p], { actor: row.requestedBy, reason: row.reason, emergency: false, approvedBy: i.actor });
     },
+    () => rt.decision('rollbackFlag'),
   );
 
   rt.handle<flagMsg.FlagInput, flagMsg.FlagResult>(
     flagMsg.restoreFlagUpdate,
-    (i) => {
-      rt.authorize('rollbackFlag', i.actor);
-      requireChild(i, ['rolled back', 'awaiting decision', 'kept'], 'rollback to restore');
-    },
+    (i) => requireChild(i, ['rolled back', 'awaiting decision', 'kept'], 'rollback to restore'),
     (i) => restore(rt, plan([i.flag], i.environment)[0]!, i.actor, 'flag.restore'),
+    () => rt.decision('restoreFlag'),
   );
 
   rt.handle<flagMsg.DecideFlagInput, flagMsg.FlagResult>(
     flagMsg.decideFlagUpdate,
     (i) => {
-      rt.authorize('rollbackFlag', i.actor);
       if (i.decision !== 'keep' && i.decision !== 'restore') rt.refuse('InvalidInput', 'Decide `keep` or `restore`.');
       requireChild(i, ['awaiting decision', 'rolled back'], 'rollback to decide on');
     },
     (i) => (i.decision === 'restore' ? restore(rt, plan([i.flag], i.environment)[0]!, i.actor, 'flag.restore') : keep(rt, plan([i.flag], i.environment)[0]!, i.actor)),
+    (i) => rt.decision(i.decision === 'restore' ? 'restoreFlag' : 'keepFlag'),
   );
 
   // A read, not a change: it skips the serial queue so a slow rollback does not hold up `flag list`.

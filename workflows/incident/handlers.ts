@@ -3,10 +3,14 @@
 
 import { getExternalWorkflowHandle, log, patched, setHandler } from '@temporalio/workflow';
 import { grantWorkflowId, sandboxWorkflowId } from '../../domain/ids.js';
+import { resolveActor, type ResolvedActor } from '../../domain/authorization/index.js';
 import type { Actor } from '../../domain/incident.js';
+import { findPersonByHandle } from '../../domain/policy/index.js';
+import { auditOnly, DECISION_POINT_PATCH } from '../authorization.js';
 import type { IncidentChanges } from '../../domain/timeline.js';
 import { persistence } from './activities.js';
 import * as msg from './messages.js';
+import { COMMANDER_TO_CHILDREN_PATCH } from './messages.js';
 import { startPostmortem } from './postmortem.js';
 import type { IncidentRuntime } from './runtime.js';
 import { describeSeverityChange } from './state.js';
@@ -37,13 +41,13 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
       if (i.services !== undefined) changes.services = [...new Set(i.services)];
       await rt.record('details', i.actor, 'Details edited', { changes, auditAction: 'incident.details' });
     },
+    () => rt.decision('editDetails'),
   );
 
   rt.handle(
     msg.setSeverityUpdate,
     (i) => {
       rt.requireEditable();
-      rt.authorize('severity', i.actor);
       if (i.severity === state.severity) rt.refuse('InvalidInput', `${rt.name} is already ${i.severity}.`);
     },
     async (i) => {
@@ -53,22 +57,24 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
         auditAction: 'incident.severity',
       });
     },
+    () => rt.decision('severity'),
   );
 
   rt.handle(
     msg.assignRoleUpdate,
-    (i) => {
-      rt.requireEditable();
-      rt.authorize('assignRole', i.actor);
-    },
+    () => rt.requireEditable(),
     async (i) => {
       await rt.record('role', i.actor, `${i.person.name ?? i.person.id} is now ${i.role}`, {
         changes: { roles: { ...state.roles, [i.role]: i.person } },
         details: { role: i.role, person: i.person },
         auditAction: 'incident.role',
       });
-      if (i.role === 'commander') await acknowledge(i.actor);
+      if (i.role === 'commander') {
+        await acknowledge(i.actor);
+        await tellChildrenTheCommander(rt);
+      }
     },
+    (i) => rt.decision('assignRole', { assignee: assigneeOf(rt, i.person) }),
   );
 
   rt.handle(
@@ -83,7 +89,9 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
         });
       }
       await acknowledge(i.actor);
+      await tellChildrenTheCommander(rt);
     },
+    () => rt.decision('acknowledge'),
   );
 
   rt.handle(
@@ -93,6 +101,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
       rt.requireText(i.text, 'note');
     },
     async (i) => void (await rt.record('note', i.actor, i.text.trim())),
+    () => rt.decision('note'),
   );
 
   rt.handle(
@@ -106,34 +115,32 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
       state.lastStatusUpdateAt = await rt.record('status_update', i.actor, i.text.trim());
       state.lastStatusReminderAt = undefined;
     },
+    () => rt.decision('statusUpdate'),
   );
 
   rt.handle(
     msg.markMitigatedUpdate,
     () => rt.requireTransition('mitigated'),
     (i) => rt.transition('mitigated', i.actor, i.text?.trim() || 'Marked mitigated; monitoring', { mitigatedAt: new Date().toISOString() }),
+    () => rt.decision('mitigate'),
   );
 
   rt.handle(
     msg.resolveUpdate,
-    (i) => {
-      rt.requireTransition('resolve');
-      rt.authorize('resolve', i.actor);
-    },
+    () => rt.requireTransition('resolve'),
     async (i) => {
       await rt.transition('resolve', i.actor, i.text?.trim() || 'Resolved', { resolvedAt: new Date().toISOString() });
       await tearDown(rt, i.actor);
       if (patched('postmortem-on-resolve')) await startPostmortem(rt);
     },
+    () => rt.decision('resolve'),
   );
 
   rt.handle(
     msg.reopenUpdate,
-    (i) => {
-      rt.requireTransition('reopen');
-      rt.authorize('reopen', i.actor);
-    },
+    () => rt.requireTransition('reopen'),
     (i) => rt.transition('reopen', i.actor, i.text?.trim() || 'Reopened', { resolvedAt: null }),
+    () => rt.decision('reopen'),
   );
 
   registerTimelineHandlers(rt);
@@ -168,17 +175,60 @@ function registerTimelineHandlers(rt: IncidentRuntime): void {
       if (rt.state.timeline.some((e) => e.ref === i.ref)) return;
       await rt.record('pinned', i.actor, i.text.trim(), { details: { ref: i.ref, messageAt: i.at }, ref: i.ref });
     },
+    () => rt.decision('pin'),
   );
 
   rt.handle(
     msg.unpinMessageUpdate,
     () => rt.requireEditable(),
     async (i) => {
+      const entry = rt.state.timeline.find((e) => e.ref === i.ref);
       await persistence.removePinnedEntry({ incident: rt.state.key, ref: i.ref });
       rt.state.timeline = rt.state.timeline.filter((e) => e.ref !== i.ref);
       rt.version++;
+      // Taking something off the timeline is a change of record like any other.
+      if (patched(DECISION_POINT_PATCH)) {
+        await auditOnly({
+          subject: rt.name,
+          incident: rt.name,
+          actor: i.actor,
+          action: 'incident.unpin',
+          details: { ref: i.ref, pinnedBy: entry?.actor ?? null },
+          at: new Date().toISOString(),
+          idempotencyKey: `${rt.name}:unpin:${i.ref}:${rt.state.nextEventSeq}`,
+        });
+      }
+    },
+    (i) => {
+      const author = rt.state.timeline.find((e) => e.ref === i.ref)?.actor;
+      return rt.decision('unpin', author ? { pinAuthor: rt.personKey(author) } : {});
     },
   );
+}
+
+/** The person a role goes to, as the policy knows them (a handle typed in a command included). */
+function assigneeOf(rt: IncidentRuntime, person: Actor): ResolvedActor {
+  const resolved = resolveActor(rt.policy(), person);
+  if (resolved.kind !== 'guest') return resolved;
+  const byHandle = findPersonByHandle(rt.policy(), person.name ?? person.id);
+  return byHandle ? { kind: 'member', key: byHandle.name, person: byHandle } : resolved;
+}
+
+/**
+ * Grants and sandboxes decide with today's commander, so the incident tells its live children
+ * whenever the commander changes.
+ */
+async function tellChildrenTheCommander(rt: IncidentRuntime): Promise<void> {
+  if (!patched(COMMANDER_TO_CHILDREN_PATCH)) return;
+  const commander = rt.state.roles.commander;
+  for (const child of rt.state.children.filter((c) => c.needsTeardown && (c.kind === 'grant' || c.kind === 'sandbox'))) {
+    const workflowId = child.kind === 'grant' ? grantWorkflowId(child.id) : sandboxWorkflowId(child.id);
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(msg.commanderChangedSignal, { ...(commander ? { commander } : {}) });
+    } catch (err) {
+      log.warn('commander change not delivered', { workflowId, error: String(err) });
+    }
+  }
 }
 
 /** Resolve guarantees teardown: every child that still holds something is told to let go. */

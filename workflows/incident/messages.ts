@@ -111,5 +111,8 @@ export const unpinMessageUpdate = defineUpdate<IncidentView, [UnpinInput]>('unpi
 export const childStatusSignal = defineSignal<[ChildSummary]>('childStatus');
 /** Sent by the postmortem workflow when every action item is done, so the incident can close. */
 export const postmortemClosedSignal = defineSignal<[ActorInput]>('postmortemClosed');
+/** The incident tells its live grants and sandboxes who commands it now (decisions use today's commander). */
+export const commanderChangedSignal = defineSignal<[{ commander?: Actor }]>('commanderChanged');
+export const COMMANDER_TO_CHILDREN_PATCH = 'commander-to-children';
 /** The incident asks each child that still needs it to tear itself down (on resolve). */
 export const teardownSignal = defineSignal<[{ incident: string; reason: string }]>('teardown');

@@ -6,7 +6,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, allHandlersFinished, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Actor, Role } from '../../domain/incident.js';
 import { checkEditable, checkTransition, type LifecycleEvent } from '../../domain/lifecycle.js';
-import { findPersonByActor, isAllowed, severityPolicy, type Permission, type Policy } from '../../domain/policy/index.js';
+import type { Facts } from '../../domain/authorization/index.js';
+import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/index.js';
+import { check, enforce, type Decision } from '../authorization.js';
 import type { IncidentChanges, IncidentEvent, TimelineKind } from '../../domain/timeline.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../search-attributes.js';
 import { notifications, persistence } from './activities.js';
@@ -158,13 +160,16 @@ export class IncidentRuntime {
     return findPersonByActor(this.policy(), actor)?.name ?? `${actor.source}:${actor.id}`;
   }
 
-  /** Before the policy is loaded only the handler (in the queue) can decide; the validator defers. */
-  authorize(permission: Permission, actor: Actor): void {
-    if (actor.source === 'system' || !this.loadedPolicy) return;
-    const incidentRoles: Partial<Record<Role, string>> = {};
-    for (const [role, holder] of Object.entries(this.state.roles)) incidentRoles[role as Role] = this.personKey(holder);
-    const verdict = isAllowed(this.loadedPolicy, permission, { person: this.personKey(actor), incidentRoles, incident: this.name });
-    if (!verdict.allowed) this.refuse('NotAllowed', verdict.reason);
+  /** Who holds each role now, by person key: decisions look at today's holders, never a snapshot. */
+  roleKeys(): Partial<Record<Role, string>> {
+    const roles: Partial<Record<Role, string>> = {};
+    for (const [role, holder] of Object.entries(this.state.roles)) roles[role as Role] = this.personKey(holder);
+    return roles;
+  }
+
+  /** The facts every incident decision starts from, with the action's own on top. */
+  decision(action: Decision['action'], facts: Facts = {}): Decision {
+    return { action, facts: { incident: this.name, roles: this.roleKeys(), ...facts } };
   }
 
   refuse(type: string, message: string): never {
@@ -186,21 +191,35 @@ export class IncidentRuntime {
     if (text.length > 4000) this.refuse('InvalidInput', `A ${what} may be at most 4000 characters.`);
   }
 
-  /** Registers an update whose validator also re-runs inside the serial queue before it writes. */
+  /**
+   * Registers an update whose validator also re-runs inside the serial queue before it writes.
+   * `authorization` names what the update does; the policy decision point decides it in the
+   * validator (before the policy is loaded only the handler can) and again in the queue.
+   */
   handle<I extends ActorInput, R = IncidentView>(
     definition: UpdateDefinition<R, [I]>,
     validate: (input: I) => void,
     apply: (input: I) => Promise<R | void>,
+    authorization?: (input: I) => Decision | Decision[],
   ): void {
+    const validator = (input: I) => {
+      validate(input);
+      if (authorization && this.loadedPolicy && input.actor.source !== 'system') {
+        for (const decision of [authorization(input)].flat()) check(this.loadedPolicy, input.actor, decision);
+      }
+    };
     setHandler(
       definition,
       (input: I) =>
         this.serially(async () => {
           validate(input);
+          for (const decision of authorization ? [authorization(input)].flat() : []) {
+            await enforce(this.policy(), input.actor, decision, { subject: this.name, incident: this.name });
+          }
           const result = await apply(input);
           return (result ?? this.view()) as R;
         }),
-      { validator: validate },
+      { validator },
     );
   }
 }

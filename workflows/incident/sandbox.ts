@@ -69,6 +69,7 @@ export function registerSandboxHandlers(rt: IncidentRuntime): void {
           args: [{
             sandbox, incident: state.key, incidentTitle: state.title, requester: i.actor, requesterName: rt.personKey(i.actor), source, seed, ttlSeconds,
             maxTtlSeconds: policy.maxTtlSeconds, warnBeforeSeconds: warnBefore(ttlSeconds), timeline: [...state.timeline],
+            policySnapshot: rt.policy(), ...(state.roles.commander ? { commander: state.roles.commander } : {}),
             ...(release ? { release: { ref: release } } : {}),
             ...(i.recreate ? { recreatedFrom: { sandbox: i.recreate, ...(original?.contentHash ? { contentHash: original.contentHash } : {}) } } : {}),
           }],
@@ -83,5 +84,6 @@ export function registerSandboxHandlers(rt: IncidentRuntime): void {
       }
       return { sandbox, workflowId: sandboxWorkflowId(sandbox), source, seed, ttlSeconds };
     },
+    () => rt.decision('createSandbox'),
   );
 }

@@ -42,6 +42,8 @@ export interface PostmortemState {
   metrics: PostmortemMetrics;
   documentUrl?: string;
   items: ActionItemState[];
+  /** Everyone who owned the postmortem while it was in review: none of them may approve it. */
+  reviewOwners?: string[];
   overdueNoticeFor?: string;
   escalatedFor?: string;
   /** Next idempotency sequence of persisted events. */

@@ -2,7 +2,9 @@ import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, getE
 import type { UpdateDefinition } from '@temporalio/common';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { findPersonByActor, findPersonByHandle, isAllowed, type Person, type Policy } from '../../domain/policy/index.js';
+import type { Action } from '../../domain/authorization/index.js';
+import { findPersonByActor, findPersonByHandle, type Person, type Policy } from '../../domain/policy/index.js';
+import { check, enforce, type Decision } from '../authorization.js';
 import { formatElapsed, isValidDueDate, nextPostmortemDue, type PostmortemDue } from '../../domain/postmortem.js';
 import type { PostmortemNotice } from '../../activities/postmortem/ports.js';
 import type { StoredPostmortemEvent } from '../../db/queries/postmortems.js';
@@ -231,14 +233,27 @@ class Postmortem {
     this.notifyIncident('closed', `Postmortem of ${this.incident} is closed: every action item is done.`);
   }
 
-  /** Registers an update whose validator re-runs in the queue, after the draft exists. */
-  handle<I extends PostmortemActorInput, R>(definition: UpdateDefinition<R, [I]>, validate: (input: I) => void, apply: (input: I) => Promise<R>): void {
+  /** The facts the policy decision point needs about this postmortem, as it is now. */
+  decision(action: Action): Decision {
+    const s = this.state;
+    const manager = this.manager(s.team);
+    return { action, facts: { subject: this.incident, incident: this.incident, owner: s.owner, reviewOwners: s.reviewOwners ?? [], ...(manager ? { ownerManager: manager } : {}) } };
+  }
+
+  /**
+   * Registers an update whose validator re-runs in the queue, after the draft exists; `action`
+   * is what the policy decision point decides, in the validator and again in the queue.
+   */
+  handle<I extends PostmortemActorInput, R>(definition: UpdateDefinition<R, [I]>, validate: (input: I) => void, apply: (input: I) => Promise<R>, action?: Action): void {
     setHandler(definition, (input: I) => this.serially(async () => {
       validate(input);
+      if (action) await enforce(this.policy(), input.actor, this.decision(action), { subject: `postmortem:${this.incident}`, incident: this.incident });
       return apply(input);
     }), {
       validator: (input: I) => {
-        if (this.ready) validate(input);
+        if (!this.ready) return;
+        validate(input);
+        if (action) check(this.policy(), input.actor, this.decision(action));
       },
     });
   }
@@ -314,29 +329,32 @@ function registerHandlers(pm: Postmortem): void {
       });
       pm.state.owner = owner.name;
       pm.state.team = owner.team;
+      // Handing the postmortem on never makes its earlier owners eligible to approve it.
+      if (pm.state.status === 'in_review') pm.state.reviewOwners = [...new Set([...(pm.state.reviewOwners ?? []), owner.name])];
       pm.notifyPerson('owner', owner.name, `You now own the postmortem of ${pm.incident}, due ${pm.state.dueAt.slice(0, 10)}.`);
       return pm.view();
     },
+    'setPostmortemOwner',
   );
 
   pm.handle(
     submitPostmortemUpdate,
     (i) => {
       if (pm.state.status !== 'draft') pm.refuse('IllegalTransition', `The postmortem of ${pm.incident} is ${pm.state.status.replace('_', ' ')}; only a draft is submitted for review.`);
-      const who = pm.person(i.actor).name;
-      const manager = pm.manager(pm.state.team);
-      if (who !== pm.state.owner && who !== manager) pm.refuse('NotAllowed', `Only the owner (${pm.state.owner})${manager ? ` or their manager (${manager})` : ''} may submit the postmortem of ${pm.incident}.`);
+      pm.person(i.actor);
     },
     async (i) => {
       await pm.record(i.actor, 'postmortem.submit', `Postmortem of ${pm.incident} submitted for review by ${pm.person(i.actor).name}`, {
         postmortem: { changes: { status: 'in_review', submittedAt: new Date().toISOString() } },
       });
       pm.state.status = 'in_review';
+      pm.state.reviewOwners = [pm.state.owner];
       const url = await pm.publishDocument(`${pm.incident}: postmortem in review`);
       if (url) await pm.record(SYSTEM_ACTOR, 'postmortem.document', `Postmortem document of ${pm.incident}: ${url}`, { postmortem: { changes: { documentUrl: url } } });
       pm.notifyIncident('submitted', `Postmortem of ${pm.incident} is in review${url ? `: ${url}` : ''}. Someone other than ${pm.state.owner} approves it with \`postmortem approve\`.`);
       return pm.view();
     },
+    'submitPostmortem',
   );
 
   pm.handle(
@@ -347,10 +365,7 @@ function registerHandlers(pm: Postmortem): void {
           ? `The postmortem of ${pm.incident} is still a draft; the owner submits it with \`postmortem publish\` first.`
           : `The postmortem of ${pm.incident} is already ${pm.state.status}.`);
       }
-      const who = pm.person(i.actor).name;
-      if (who === pm.state.owner) pm.refuse('NotAllowed', `${who} owns the postmortem of ${pm.incident} and cannot approve it; someone else must.`);
-      const verdict = isAllowed(pm.policy(), 'approvePostmortem', { person: who, incidentRoles: {}, incident: pm.incident });
-      if (!verdict.allowed) pm.refuse('NotAllowed', verdict.reason);
+      pm.person(i.actor);
     },
     async (i) => {
       const approver = pm.person(i.actor).name;
@@ -366,6 +381,7 @@ function registerHandlers(pm: Postmortem): void {
       await pm.closeIfDone(SYSTEM_ACTOR);
       return pm.view();
     },
+    'approvePostmortem',
   );
 
   pm.handle(
@@ -399,6 +415,7 @@ function registerHandlers(pm: Postmortem): void {
       if (owner.name !== pm.person(i.actor).name) pm.notifyPerson(`${key}:assigned`, owner.name, `You own ${key} from the postmortem of ${pm.incident}: ${text}, due ${i.due}.`);
       return item;
     },
+    'addActionItem',
   );
 
   pm.handle(
@@ -422,6 +439,8 @@ function registerHandlers(pm: Postmortem): void {
       await pm.closeIfDone(i.actor);
       return item;
     },
+    // Closing the item's GitHub issue counts only when its author is someone the policy knows.
+    'updateActionItem',
   );
 
   pm.handle(
@@ -443,5 +462,6 @@ function registerHandlers(pm: Postmortem): void {
       pm.notifyPerson(`${item.key}:assigned:${owner.name}`, owner.name, `You now own ${item.key} from the postmortem of ${pm.incident}: ${item.text}, due ${item.due}.`);
       return item;
     },
+    'updateActionItem',
   );
 }

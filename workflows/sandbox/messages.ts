@@ -3,6 +3,7 @@
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
 import type { TimelineEntry } from '../../domain/timeline.js';
 
@@ -27,6 +28,10 @@ export interface SandboxInput {
   recreatedFrom?: { sandbox: string; contentHash?: string };
   /** The incident's timeline when the sandbox was asked for, for the playbook. */
   timeline: TimelineEntry[];
+  /** The policy the incident acts on, for decisions on extend and destroy (older sandboxes load it). */
+  policySnapshot?: Policy;
+  /** The commander at creation; the incident's signal keeps it current. */
+  commander?: Actor;
 }
 
 export interface SandboxView {

@@ -5,6 +5,7 @@ import { ApplicationFailure, getExternalWorkflowHandle, log } from '@temporalio/
 import { formatDuration } from '../../domain/duration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
 import { describeProvenance } from '../../domain/sandbox/provenance.js';
 import type { SandboxChanges } from '../../db/queries/sandboxes.js';
 import { childStatusSignal } from '../incident/messages.js';
@@ -18,9 +19,14 @@ export class Sandbox {
   /** Bumped on every change the main loop must look at (expiry, teardown). */
   version = 0;
   teardownReason?: { actor: Actor; reason: string };
+  /** The policy decisions use: the incident's snapshot, or loaded once for sandboxes started before it. */
+  policy?: Policy;
+  /** Today's incident commander, kept current by the incident's signal. */
+  commander?: Actor;
   private seq = 0;
 
   constructor(readonly input: SandboxInput) {
+    this.commander = input.commander;
     this.state = {
       sandbox: input.sandbox,
       incident: input.incident,

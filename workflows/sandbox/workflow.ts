@@ -1,10 +1,13 @@
-import { ApplicationFailure, CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/duration.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { renderPlaybook, type SandboxProvenance } from '../../domain/sandbox/provenance.js';
 import type { CloneResult } from '../../activities/sandbox/clone.js';
-import { teardownSignal } from '../incident/messages.js';
-import { notifications, provisioning, sandboxServer } from './activities.js';
+import { actorKey, resolveActor } from '../../domain/authorization/index.js';
+import type { Actor } from '../../domain/incident.js';
+import { DECISION_POINT_PATCH, enforce } from '../authorization.js';
+import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
+import { notifications, persistence, provisioning, sandboxServer } from './activities.js';
 import { destroySandboxUpdate, extendSandboxUpdate, stateQuery, type SandboxActorInput, type SandboxInput, type SandboxView } from './messages.js';
 import { Sandbox } from './sandbox.js';
 
@@ -108,13 +111,31 @@ async function tearDown(sb: Sandbox): Promise<void> {
   else await sb.report();
 }
 
+/** The policy decision point on this sandbox, from its requester and today's commander. */
+async function authorize(sb: Sandbox, actor: Actor, action: 'extendSandbox' | 'destroySandbox'): Promise<void> {
+  if (actor.source === 'system' || !patched(DECISION_POINT_PATCH)) return;
+  const policy = (sb.policy ??= sb.input.policySnapshot ?? (await persistence.loadPolicy()));
+  const commander = sb.commander ? resolveActor(policy, sb.commander) : undefined;
+  const facts = {
+    subject: sb.input.sandbox,
+    incident: sb.input.incident,
+    requester: actorKey(resolveActor(policy, sb.input.requester)),
+    roles: commander && commander.kind !== 'system' ? { commander: actorKey(commander) } : {},
+  };
+  await enforce(policy, actor, { action, facts }, { subject: sb.input.sandbox, incident: sb.input.incident });
+}
+
 function registerHandlers(sb: Sandbox): void {
   const { state, input } = sb;
   setHandler(stateQuery, () => sb.view());
   setHandler(teardownSignal, ({ reason }) => sb.requestTeardown(SYSTEM_ACTOR, reason));
+  setHandler(commanderChangedSignal, ({ commander }) => {
+    sb.commander = commander;
+  });
   setHandler(
     destroySandboxUpdate,
     async (i) => {
+      await authorize(sb, i.actor, 'destroySandbox');
       sb.requestTeardown(i.actor, i.reason?.trim() || 'destroyed on request');
       await condition(() => !sb.live && state.status !== 'tearing_down');
       return sb.view();
@@ -128,6 +149,7 @@ function registerHandlers(sb: Sandbox): void {
   setHandler(
     extendSandboxUpdate,
     async (i) => {
+      await authorize(sb, i.actor, 'extendSandbox');
       const expiresAt = new Date(Date.parse(state.expiresAt!) + i.seconds * 1000).toISOString();
       await sandboxServer.extendSandboxCredentials({ sandbox: input.sandbox, validUntil: expiresAt });
       await sb.record('sandbox.extend', i.actor, `${input.sandbox} extended by ${formatDuration(i.seconds)} until ${expiresAt}`, { expiresAt });
