@@ -13,6 +13,8 @@ interface DriverError {
   code?: string;
   message?: string;
   errors?: DriverError[];
+  /** drizzle wraps the driver's error in a "Failed query" error of its own. */
+  cause?: unknown;
 }
 
 const NETWORK: Record<string, string> = {
@@ -78,6 +80,18 @@ export function explainDatabaseFailure(err: unknown, databaseUrl: string, variab
   } catch {
     return err;
   }
-  const why = reason(err as DriverError, url);
-  return why === undefined ? err : new DatabaseUnavailableError(`${variable}: ${why}`);
+  for (const layer of causes(err)) {
+    const why = reason(layer, url);
+    if (why !== undefined) return new DatabaseUnavailableError(`${variable}: ${why}`);
+  }
+  return err;
+}
+
+/** The error and the errors it wraps, outermost first. */
+function* causes(err: unknown): Generator<DriverError> {
+  let layer = err;
+  for (let depth = 0; depth < 4 && layer !== null && typeof layer === 'object'; depth += 1) {
+    yield layer as DriverError;
+    layer = (layer as DriverError).cause;
+  }
 }

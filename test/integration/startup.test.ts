@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../worker/free-port.js';
 import { startPgCluster } from '../helpers/pg-cluster.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -72,5 +73,11 @@ describe('starting Firebreak with bad settings', () => {
     } finally {
       await cluster.stop();
     }
+  });
+
+  it('has the CLI name DATABASE_URL in one line too, where it reads the database', async () => {
+    const port = await freePort();
+    const result = await runCli(['audit', 'verify'], { DATABASE_URL: `postgres://firebreak:hunter2-secret@127.0.0.1:${port}/firebreak` });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `DATABASE_URL: cannot connect to 127.0.0.1:${port} (connection refused)\n` });
   });
 });
