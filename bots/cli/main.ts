@@ -15,6 +15,7 @@ import { renderIncident, renderListing } from '../render/text.js';
 import { auditVerify } from './audit.js';
 import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
+import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../domain/config.js';
 import { configureRedactionTokens } from '../../worker/redaction-key.js';
@@ -186,8 +187,12 @@ function print(reply: Reply, json: boolean): number {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+  (failure: unknown) => {
+    // audit verify and the action-item commands read Postgres: a server that is down or refuses the
+    // login is one line naming DATABASE_URL, not the driver's dump.
+    const url = process.env.DATABASE_URL;
+    const err = url ? explainDatabaseFailure(failure, url) : failure;
+    if (err instanceof UsageError || err instanceof DatabaseUnavailableError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(redact(err.message));
       process.exit(1);
     }
