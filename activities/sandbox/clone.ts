@@ -5,15 +5,16 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { canonicalJson } from '../../domain/sandbox/canonical.js';
+import { columnContentCheck, SensitiveContentError } from '../../domain/sandbox/content-check.js';
 import { TEXT_TYPES, sensitiveByName } from '../../domain/sandbox/detect.js';
 import { describeRule, maskingPathOf, planMasking, policyEntry, type MaskingPlan } from '../../domain/sandbox/plan.js';
 import { quoteIdent, tableIdent, type SandboxRules, type SchemaInfo } from '../../domain/sandbox/types.js';
 import type { Redactor } from '../../domain/redact.js';
-import { contentHash, fillSandbox } from './fill.js';
+import { contentHash, fillSandbox, type FillContext } from './fill.js';
 import { introspectSchema } from './introspect.js';
 import { createMasker, deriveMaskingKey } from './masker.js';
 import { prepareKeyTables, selectRows } from './subset.js';
-import { ensureDatabase, sandboxName, urlFor, withClient } from './target.js';
+import { destroySandboxDatabase, ensureDatabase, sandboxName, urlFor, withClient } from './target.js';
 
 export interface CloneRequest {
   sandboxId: string;
@@ -65,7 +66,7 @@ const BEGIN_SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** A few values of each unruled text column, for the content detector. */
+/** A few values of each unruled text column, for the early content verdict (the copy checks every value). */
 async function sampleText(source: pg.ClientBase, schema: SchemaInfo, rules: SandboxRules): Promise<Record<string, Record<string, string[]>>> {
   const samples: Record<string, Record<string, string[]>> = {};
   for (const t of schema.tables) {
@@ -148,16 +149,18 @@ export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
       const { rows } = await source.query<{ at: Date; db: string; server: string }>(
         `SELECT now() AS at, current_database() AS db, coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local') AS server`,
       );
-      const plan = planMasking({ schema, rules: req.rules, maskingPath: maskingPathOf(req.source), samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
+      const maskingPath = maskingPathOf(req.source);
+      const plan = planMasking({ schema, rules: req.rules, maskingPath, samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
       const selection = await selectRows(source, schema, req.rules, keys);
       await ensureDatabase(req.sandboxAdminUrl, database);
       const schemaHash = sha256(canonicalJson(schema));
       const masker = createMasker(deriveMaskingKey(req.secret, req.seed));
+      const contentCheck: FillContext['contentCheck'] = (t, c, p) => columnContentCheck(t, c, p, req.redactor, maskingPath);
       const targetUrl = urlFor(req.sandboxAdminUrl, database);
       const filled = await withClient(targetUrl, async (target) => {
         for (const sql of SESSION) await target.query(sql);
         return withLane(req.sourceUrl, targetUrl, snapshot, (lane) =>
-          fillSandbox({ source, target, lanes: lane ? [lane] : [], schema, schemaHash, plan, masker, selection, signal: req.signal, onProgress: req.onProgress }),
+          fillSandbox({ source, target, lanes: lane ? [lane] : [], schema, schemaHash, plan, masker, contentCheck, selection, signal: req.signal, onProgress: req.onProgress }),
         );
       });
       await source.query('COMMIT');
@@ -175,6 +178,9 @@ export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
       };
     } catch (error) {
       await source.query('ROLLBACK').catch(() => undefined);
+      // Sensitive values were found mid-copy: what was written may already hold some, so the whole
+      // sandbox (database and any role) goes now, not at some later teardown.
+      if (error instanceof SensitiveContentError) await destroySandboxDatabase(req.sandboxAdminUrl, req.sandboxId);
       throw error;
     }
   });

@@ -7,6 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { FieldCheck } from '../../domain/sandbox/content-check.js';
 import { COPY_NULL } from '../../domain/sandbox/copy-text.js';
 import { CopyOutStream } from './copy-out.js';
 import type { FieldMasker } from './masker.js';
@@ -19,6 +20,11 @@ const PROGRESS_EVERY = 10_000;
 export interface RowTransformOptions {
   /** Masker per column position; undefined keeps the field as it is. */
   maskers: (FieldMasker | undefined)[];
+  /**
+   * Content check per column position, for fields copied as they are: sees every non-NULL value
+   * and throws to abort the copy. Never set where a masker is.
+   */
+  checks?: (FieldCheck | undefined)[];
   /** Positions of the primary key (all columns without one): noise is keyed by them. */
   keyIndexes: number[];
   onRows?: (rows: number) => void;
@@ -29,12 +35,14 @@ export class MaskingTransform extends Transform {
   private readonly hash = createHash('sha256');
   private rest: Buffer | undefined;
   private readonly masked: [number, FieldMasker][];
+  private readonly checked: [number, FieldCheck][];
   /** Field start offsets of the row being masked, reused for every row. */
   private readonly starts: Int32Array;
 
   constructor(private readonly options: RowTransformOptions) {
     super({ highWaterMark: 1 << 16 });
     this.masked = options.maskers.flatMap((m, i) => (m ? [[i, m] as [number, FieldMasker]] : []));
+    this.checked = (options.checks ?? []).flatMap((c, i) => (c && !options.maskers[i] ? [[i, c] as [number, FieldCheck]] : []));
     this.starts = new Int32Array(options.maskers.length + 1);
   }
 
@@ -45,7 +53,7 @@ export class MaskingTransform extends Transform {
       this.rest = end === data.length - 1 ? undefined : Buffer.from(data.subarray(end + 1));
       if (end < 0) return done();
       const before = this.rows;
-      const out = this.masked.length === 0 ? this.passThrough(data.subarray(0, end + 1)) : this.maskLines(data, end);
+      const out = this.masked.length === 0 && this.checked.length === 0 ? this.passThrough(data.subarray(0, end + 1)) : this.maskLines(data, end);
       this.hash.update(out);
       if (Math.floor(before / PROGRESS_EVERY) !== Math.floor(this.rows / PROGRESS_EVERY)) this.options.onRows?.(this.rows);
       done(null, out);
@@ -54,7 +62,7 @@ export class MaskingTransform extends Transform {
     }
   }
 
-  /** Tables without rules go through as bytes: only rows are counted. */
+  /** Tables without rules or checks go through as bytes: only rows are counted. */
   private passThrough(rows: Buffer): Buffer {
     for (let at = rows.indexOf(NEWLINE); at >= 0; at = rows.indexOf(NEWLINE, at + 1)) this.rows++;
     return rows;
@@ -94,7 +102,12 @@ export class MaskingTransform extends Transform {
         continue;
       }
       starts[width] = next;
-      const rowKey = this.rowKey(data);
+      for (const [i, check] of this.checked) {
+        const from = starts[i]!;
+        const to = starts[i + 1]! - 1;
+        if (!(to - from === 2 && data[from] === BACKSLASH && data[from + 1] === 0x4e)) check(ascii(data, from, to), this.rows);
+      }
+      const rowKey = this.masked.length > 0 ? this.rowKey(data) : '';
       let copyFrom = line;
       for (const [i, mask] of this.masked) {
         const from = starts[i]!;
@@ -135,8 +148,13 @@ export class MaskingTransform extends Transform {
   }
 
   private maskLine(line: string): string {
-    if (this.masked.length === 0) return line;
+    if (this.masked.length === 0 && this.checked.length === 0) return line;
     const fields = line.split('\t');
+    for (const [i, check] of this.checked) {
+      const field = fields[i];
+      if (field !== undefined && field !== COPY_NULL) check(field, this.rows);
+    }
+    if (this.masked.length === 0) return line;
     const keys = this.options.keyIndexes;
     const rowKey = keys.length === 1 ? fields[keys[0]!]! : keys.map((i) => fields[i]).join('\t');
     for (const [i, mask] of this.masked) {

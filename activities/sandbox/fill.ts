@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { copiedColumns, finalStatements, preDataStatements, tableKeyStatements } from '../../domain/sandbox/ddl.js';
-import type { MaskingPlan } from '../../domain/sandbox/plan.js';
-import { quoteIdent, tableIdent, type SchemaInfo, type TableInfo } from '../../domain/sandbox/types.js';
+import type { FieldCheck } from '../../domain/sandbox/content-check.js';
+import type { ColumnPlan, MaskingPlan } from '../../domain/sandbox/plan.js';
+import { quoteIdent, tableIdent, type ColumnInfo, type SchemaInfo, type TableInfo } from '../../domain/sandbox/types.js';
 import { copyTable } from './copy.js';
 import type { Masker } from './masker.js';
 import type { Selection } from './subset.js';
@@ -20,6 +21,8 @@ export interface FillContext {
   schemaHash: string;
   plan: MaskingPlan;
   masker: Masker;
+  /** The content check of a column copied as it is (undefined: none); see domain/sandbox/content-check.ts. */
+  contentCheck?: (table: TableInfo, column: ColumnInfo, plan: ColumnPlan) => FieldCheck | undefined;
   selection: Selection;
   /**
    * More (source, target) connection pairs to copy tables on at the same time. Each source must
@@ -91,12 +94,13 @@ async function copyOne(ctx: FillContext, t: TableInfo, tablesDone: number): Prom
   const columns = copiedColumns(t);
   const rules = ctx.plan[t.qualified]!;
   const maskers = columns.map((c) => ctx.masker.forColumn(t.qualified, c, rules[c.name]!.rule));
+  const checks = columns.map((c, i) => (maskers[i] ? undefined : ctx.contentCheck?.(t, c, rules[c.name]!)));
   const keyNames = t.primaryKey.length > 0 ? t.primaryKey : columns.map((c) => c.name);
   const keyIndexes = keyNames.map((k) => columns.findIndex((c) => c.name === k));
   const report = (rows: number) => ctx.onProgress?.({ table: t.qualified, rows, tablesDone, tables: ctx.schema.tables.length });
   return inTransaction(ctx.target, async () => {
     await ctx.target.query(`TRUNCATE ${tableIdent(t)}`);
-    const copied = await copyTable({ source: ctx.source, target: ctx.target, ...copyStatements(t, ctx.selection), maskers, keyIndexes, onRows: report, signal: ctx.signal });
+    const copied = await copyTable({ source: ctx.source, target: ctx.target, ...copyStatements(t, ctx.selection), maskers, checks, keyIndexes, onRows: report, signal: ctx.signal });
     // Built here rather than after the last table: the server sorts this table's keys while the
     // other lane is masking, instead of every index waiting for the end.
     for (const sql of tableKeyStatements(t)) await ctx.target.query(sql);

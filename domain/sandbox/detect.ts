@@ -1,6 +1,8 @@
 // Fail closed: a column that looks like it holds personal data and has no masking rule stops
-// provisioning. Two detectors, either is enough: the column's name or type, and a sample of its
-// content run through the same redactor that guards Slack and GitHub.
+// provisioning. Two detectors, either is enough: the column's name or type, and its content run
+// through the same redactor that guards Slack and GitHub. Content is judged twice: a sample before
+// anything is created (so most refusals come early and all at once), then every value the copy
+// writes unmasked, as it streams (content-check.ts), so a value past the sample cannot slip through.
 
 import type { Redactor } from '../redact.js';
 import type { ColumnInfo } from './types.js';
