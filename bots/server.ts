@@ -132,7 +132,7 @@ async function readiness(res: ServerResponse, checks: ReadinessCheck[]): Promise
 /** Closing the connection stops the rest of a refused body from being read (and drained). */
 function refuseBody(res: ServerResponse, err: BodyRefused): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...(err.status === 503 ? { 'retry-after': '1' } : {}) });
   res.end(JSON.stringify({ error: err.status === 413 ? 'payload too large' : err.message }));
 }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_PATH } from '../../bots/github/integration.js';
 import { startHttpServer, type RunningServer } from '../../bots/server.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
+import { PROCESS_BODY_BUDGET } from '../../platform/http/read-body.js';
 import { incidents, processedRequests } from '../../db/schema/index.js';
 import { createLogger } from '../../worker/logger.js';
 import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, WEBHOOK_SECRET, type GitHubSystem } from '../helpers/github-system.js';
@@ -131,6 +132,25 @@ describe('request bodies are capped before they are read', () => {
     const body = Buffer.from(command.body);
     const answer = await sendRaw({ url: slack.server.url, path: '/slack/events', headers: { ...signedHeaders(command), 'content-length': String(body.length) }, body: [body] });
     expect(answer.status).toBe(413);
+    const { response } = await slack.command('help');
+    expect(response.status).toBe(200);
+    expect(await slack.system.database.db.select().from(incidents).where(eq(incidents.title, title))).toEqual([]);
+  });
+
+  it('refuses new bodies with 503 while reads in progress hold the process budget, and starts nothing', async () => {
+    // Stands for many concurrent bodies, each under its cap, that have not finished arriving.
+    const held = PROCESS_BODY_BUDGET.limitBytes - PROCESS_BODY_BUDGET.inUse;
+    expect(PROCESS_BODY_BUDGET.take(held)).toBe(true);
+    const title = `Budget ${randomUUID()}`;
+    let busy: Response;
+    try {
+      busy = await slack.post(slashCommand({ text: `declare ${title}` }));
+      expect((await fetch(`${slack.server.url}/healthz`)).status).toBe(200);
+    } finally {
+      PROCESS_BODY_BUDGET.release(held);
+    }
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
     const { response } = await slack.command('help');
     expect(response.status).toBe(200);
     expect(await slack.system.database.db.select().from(incidents).where(eq(incidents.title, title))).toEqual([]);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BodyRefused, readBody, readText } from '../../platform/http/read-body.js';
+import { BodyBudget, BodyRefused, readBody, readText } from '../../platform/http/read-body.js';
 
 /** A request stream with the given headers; the test writes its body. */
 function request(headers: Record<string, string> = {}): PassThrough & IncomingMessage {
@@ -56,5 +56,33 @@ describe('readBody', () => {
     req.write('abc');
     req.destroy();
     expect((await refusal(reading)).status).toBe(400);
+  });
+});
+
+describe('the process-wide body budget', () => {
+  it('refuses 503 once reads in progress hold the budget, and gives the bytes back when a read ends', async () => {
+    const budget = new BodyBudget(10);
+    const slow = request();
+    const holding = readBody(slow, 100, budget);
+    slow.write('12345678');
+    await new Promise((r) => setImmediate(r));
+    expect(budget.inUse).toBe(8);
+
+    const other = request();
+    const refused = readBody(other, 100, budget);
+    other.write('abc');
+    expect((await refusal(refused)).status).toBe(503);
+    expect(budget.inUse).toBe(8);
+
+    slow.end('9');
+    expect((await holding).toString()).toBe('123456789');
+    expect(budget.inUse).toBe(0);
+
+    const tooLong = request();
+    const cut = readBody(tooLong, 4, budget);
+    tooLong.write('1234');
+    tooLong.write('5');
+    expect((await refusal(cut)).status).toBe(413);
+    expect(budget.inUse).toBe(0);
   });
 });
