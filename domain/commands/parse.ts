@@ -8,6 +8,7 @@ import { tokenize, type Token } from './tokenize.js';
 import type { ParseResult } from './types.js';
 import { ALIASES, helpText, SUBCOMMANDS, subcommandOf, USAGE, type Subcommand } from './usage.js';
 import { ParseError, show } from './values.js';
+import { normaliseInput } from '../text-input.js';
 
 export { formatCommand } from './format.js';
 
@@ -45,6 +46,8 @@ export function parseCommand(text: string): ParseResult {
 
 function parseText(text: string): ParseResult {
   if (typeof text !== 'string') return failure('A command must be text; try `help`.');
+  // Control characters and lone surrogates never reach a workflow or Postgres (domain/text-input.ts).
+  text = normaliseInput(text, { multiline: true });
   if (text.length > MAX_COMMAND_LENGTH) {
     return failure(`That command is ${text.length} characters long; the limit is ${MAX_COMMAND_LENGTH}, so shorten it.`);
   }
