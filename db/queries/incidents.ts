@@ -4,6 +4,7 @@ import { incidentKey } from '../../domain/ids.js';
 import type { IncidentChanges, IncidentEvent } from '../../domain/timeline.js';
 import { appendAudit } from '../audit.js';
 import type { Database, Transaction } from '../client.js';
+import { markIncidentNumberUsed, takeIncidentNumber } from './numbers.js';
 import { incidents, processedRequests, timelineEvents, type IncidentRow } from '../schema/index.js';
 
 export interface NewIncident extends IncidentDeclaration {
@@ -24,7 +25,12 @@ export interface AllocatedIncident {
  * `scrub` rewrites free text once the incident's key is known, so the caller can redact it with
  * that incident's tokens; the stored title and description are what it returns.
  */
-export async function allocateIncident(db: Database, input: NewIncident, scrub: (key: string, text: string) => string = (_key, text) => text): Promise<AllocatedIncident> {
+export async function allocateIncident(
+  db: Database,
+  input: NewIncident,
+  scrub: (key: string, text: string) => string = (_key, text) => text,
+  isTaken?: (number: number) => Promise<boolean>,
+): Promise<AllocatedIncident> {
   const requestKey = `declare:${input.idempotencyKey}`;
   return db.transaction(async (tx) => {
     const claimed = await tx
@@ -36,8 +42,8 @@ export async function allocateIncident(db: Database, input: NewIncident, scrub: 
       const [previous] = await tx.select().from(processedRequests).where(eq(processedRequests.key, requestKey));
       return { key: String(previous?.result.incident), created: false };
     }
-    const { rows } = await tx.execute<{ number: number }>(sql`SELECT nextval('incident_number_seq')::int AS number`);
-    const number = rows[0]!.number;
+    // Taken in this transaction, so a declaration that fails gives its number back (numbers.ts).
+    const { number } = await takeIncidentNumber(tx, isTaken);
     const key = incidentKey(number);
     const title = scrub(key, input.title);
     await tx.insert(incidents).values({
@@ -64,6 +70,7 @@ export async function allocateIncident(db: Database, input: NewIncident, scrub: 
       auditAction: 'incident.declare',
     });
     await tx.update(processedRequests).set({ result: { incident: key } }).where(eq(processedRequests.key, requestKey));
+    await markIncidentNumberUsed(tx, number);
     return { key, created: true };
   });
 }

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ApplicationFailure, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
@@ -11,6 +11,9 @@ const { allocateIncident, loadPolicy } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
 });
+
+/** Histories recorded before it attached to any existing `incident:INC-N`; they replay that way. */
+const REFUSE_FOREIGN_INCIDENT_WORKFLOW = 'declare-refuses-foreign-incident-workflow';
 
 /**
  * Gives a declaration its `INC-N` exactly once and starts the long-lived incident workflow, which
@@ -52,6 +55,18 @@ export async function declareIncidentWorkflow(input: DeclareIncidentInput): Prom
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // A number this declaration has just taken is new to this database, so a workflow already under
+    // its ID was started by another database (this one before a restore, or a second Firebreak on
+    // the namespace): attaching would send this incident's updates to that one. The allocation
+    // passes over such numbers, so only a race gets here. A repeated declaration (created: false)
+    // does find its own incident there, as before.
+    if (created && patched(REFUSE_FOREIGN_INCIDENT_WORKFLOW)) {
+      throw ApplicationFailure.create({
+        type: 'IncidentWorkflowTaken',
+        message: `${workflowId} already exists in this Temporal namespace for another declaration, so ${key} was not declared; declare again, and see "Restoring the database" in the README if it happens twice.`,
+        nonRetryable: true,
+      });
+    }
   }
   return { key, workflowId, created };
 }
