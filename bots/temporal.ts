@@ -9,8 +9,9 @@ import {
   WorkflowUpdateFailedError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
 import { declarationWorkflowId, incidentWorkflowId } from '../domain/ids.js';
+import { normaliseInput } from '../domain/text-input.js';
 import type { declareIncidentWorkflow } from '../workflows/declare/workflow.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from '../workflows/declare/messages.js';
 import { stateQuery, type IncidentView } from '../workflows/incident/messages.js';
@@ -25,7 +26,16 @@ export class CommandRefused extends Error {
   override name = 'CommandRefused';
 }
 
-export async function declareIncident(ctx: TemporalContext, input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+/**
+ * Every declaration, from every front-end, starts here. Its free text is cleaned first: a NUL that
+ * reached the allocation would fail its insert on every retry.
+ */
+export async function declareIncident(ctx: TemporalContext, declared: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+  const input: DeclareIncidentInput = {
+    ...declared,
+    title: normaliseInput(declared.title),
+    ...(declared.description === undefined ? {} : { description: normaliseInput(declared.description, { multiline: true }) }),
+  };
   const workflowId = declarationWorkflowId(input.idempotencyKey);
   try {
     return await ctx.client.workflow.execute<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
@@ -49,14 +59,29 @@ export function incidentHandle(ctx: TemporalContext, key: string) {
   return ctx.client.workflow.getHandle(incidentWorkflowId(key));
 }
 
-/** Runs one incident update and returns the incident as it is after it. */
+/**
+ * The update ID of one request's update. Temporal runs an update ID once per workflow run and
+ * answers a repeat with the first outcome, so a replayed Slack request or a redelivered webhook has
+ * one effect. The update's name is part of it: one request may send different updates to one
+ * workflow, and two updates sharing an ID would get each other's answer.
+ */
+export function requestUpdateId(requestKey: string, definition: { name: string }): string {
+  return `${requestKey}:${definition.name}`;
+}
+
+/**
+ * Runs one incident update and returns the incident as it is after it. `requestKey` names the
+ * request that asked (Slack trigger or event ID, GitHub delivery, CLI key); every front-end passes
+ * one. Only tests, scripts and benchmarks, which send each update once, leave it out.
+ */
 export async function runIncidentUpdate<I>(
   ctx: TemporalContext,
   key: string,
   definition: UpdateDefinition<IncidentView, [I]>,
   input: I,
+  requestKey?: string,
 ): Promise<IncidentView> {
-  return incidentHandle(ctx, key).executeUpdate(definition, { args: [input] });
+  return incidentHandle(ctx, key).executeUpdate(definition, { args: [input], ...(requestKey ? { updateId: requestUpdateId(requestKey, definition) } : {}) });
 }
 
 /**
@@ -84,6 +109,9 @@ export async function getIncidentView(ctx: TemporalContext, key: string): Promis
   }
 }
 
+/** Activity failures of a declaration that say what to do next (activities/incidents.ts). */
+const DECLARATION_REFUSALS = new Set(['InvalidDeclaration', 'IncidentNumbersTaken']);
+
 /** Turns workflow refusals (validator rejections, unknown incidents) into one sentence for people. */
 export function toRefusal(err: unknown, key?: string): CommandRefused | undefined {
   if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5)) {
@@ -92,6 +120,9 @@ export function toRefusal(err: unknown, key?: string): CommandRefused | undefine
   if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.message) return new CommandRefused(cause.message);
+    // A declaration's allocation refused for a reason the person (or an operator) must act on.
+    const inner = cause instanceof ActivityFailure ? cause.cause : undefined;
+    if (inner instanceof ApplicationFailure && inner.message && DECLARATION_REFUSALS.has(inner.type ?? '')) return new CommandRefused(inner.message);
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { grantWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import * as access from '../../workflows/access/messages.js';
-import { CommandRefused, incidentHandle, toRefusal, type TemporalContext } from '../temporal.js';
+import { CommandRefused, incidentHandle, requestUpdateId, toRefusal, type TemporalContext } from '../temporal.js';
 
 export type AccessCommand = Extract<Command, { kind: `access-${string}` }>;
 
@@ -65,7 +65,7 @@ async function requestAccess(ctx: AccessCommandContext, command: Extract<AccessC
 async function decide<I>(ctx: AccessCommandContext, grant: string, definition: UpdateDefinition<access.GrantView, [I]>, input: I): Promise<AccessReply> {
   let view: access.GrantView;
   try {
-    view = await ctx.client.workflow.getHandle(grantWorkflowId(grant)).executeUpdate(definition, { args: [input] });
+    view = await ctx.client.workflow.getHandle(grantWorkflowId(grant)).executeUpdate(definition, { args: [input], updateId: requestUpdateId(ctx.idempotencyKey, definition) });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5)) {
       throw new CommandRefused(`${grant} does not exist; the incident's status lists its grants.`);

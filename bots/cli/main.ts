@@ -29,7 +29,8 @@ const USAGE = `Usage:
   firebreak audit verify
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
 TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
-FIREBREAK_USER (who you are; default $USER).`;
+FIREBREAK_USER (who you are; default $USER), FIREBREAK_IDEMPOTENCY_KEY (as --idempotency-key: a retry
+with the same key has no second effect).`;
 
 const OPTIONS = {
   sev: { type: 'string' },
@@ -72,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
           actor: cliActor(),
           source: 'cli',
           incident,
-          idempotencyKey: `cli:${values['idempotency-key'] ?? randomUUID()}`,
+          idempotencyKey: cliRequestKey(values['idempotency-key']),
           ...(local ? { db: local.handle.db } : {}),
           ...(policy ? { policy } : {}),
         },
@@ -83,6 +84,17 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await local?.handle.close();
   }
+}
+
+/**
+ * One invocation is one request: its key names the declaration and every update it sends, so a
+ * script that retries after a timeout passes the same key (flag or FIREBREAK_IDEMPOTENCY_KEY) and
+ * gets the first answer instead of a second effect.
+ */
+function cliRequestKey(flag: string | undefined): string {
+  const given = flag ?? process.env.FIREBREAK_IDEMPOTENCY_KEY;
+  if (given !== undefined && !/^[\w.:-]{1,100}$/.test(given)) throw new UsageError('--idempotency-key must be 1 to 100 letters, digits, ".", ":", "_" or "-".');
+  return `cli:${given || randomUUID()}`;
 }
 
 function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {

@@ -14,16 +14,21 @@ import { runPostmortemCommand } from '../postmortem/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { createRedactor, type Redactor } from '../../domain/redact.js';
-import { CommandRefused, declareIncident, getIncidentView, incidentHandle, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
+import { CommandRefused, declareIncident, getIncidentView, incidentHandle, requestUpdateId, runIncidentUpdate, toRefusal, type TemporalContext } from '../temporal.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
+import { admitRequest } from './limits.js';
+import type { DeclareIncidentInput, DeclareIncidentResult } from '../../workflows/declare/messages.js';
 
 export interface CommandContext extends TemporalContext {
   actor: Actor;
   source: IncidentSource;
   /** The incident the text named, or the one the channel/issue implies. */
   incident?: string;
-  /** Makes a declaration idempotent (Slack trigger, GitHub delivery, CLI token). */
+  /**
+   * The request, as its front-end identifies it (Slack trigger_id, GitHub comment or delivery, CLI
+   * key): the declaration's key and every update's ID derive from it, so a replay has one effect.
+   */
   idempotencyKey: string;
   sourceRef?: string;
   defaultSeverity?: Severity;
@@ -43,6 +48,10 @@ export async function runCommand(ctx: CommandContext, command: Command): Promise
   // incident the reply is about.
   const base = redactorFor(ctx.policy);
   const about = (incident: string | undefined) => (incident ? base.forIncident(incident) : base);
+  // Every front-end's commands pass here, so the per-person and service-wide limits are counted
+  // here (declarations from the Slack form and GitHub issues go through declareAsPerson below).
+  const refused = command.kind === 'help' ? undefined : admitRequest(ctx.policy, ctx.actor, command.kind === 'declare' ? 'declaration' : 'command');
+  if (refused) return { ok: false, text: refused };
   try {
     const reply = await execute(ctx, command);
     if (!reply.ok) return { ...reply, text: about(ctx.incident).redact(reply.text) };
@@ -132,8 +141,8 @@ async function sandbox(ctx: CommandContext, command: Extract<Command, { kind: `s
   try {
     const view =
       command.kind === 'sandbox-extend'
-        ? await handle.executeUpdate(sandboxes.extendSandboxUpdate, { args: [{ actor: ctx.actor, seconds: command.durationSeconds }] })
-        : await handle.executeUpdate(sandboxes.destroySandboxUpdate, { args: [{ actor: ctx.actor }] });
+        ? await handle.executeUpdate(sandboxes.extendSandboxUpdate, { args: [{ actor: ctx.actor, seconds: command.durationSeconds }], updateId: requestUpdateId(ctx.idempotencyKey, sandboxes.extendSandboxUpdate) })
+        : await handle.executeUpdate(sandboxes.destroySandboxUpdate, { args: [{ actor: ctx.actor }], updateId: requestUpdateId(ctx.idempotencyKey, sandboxes.destroySandboxUpdate) });
     // A ready sandbox's reply carries its provenance in short: what it was built from and its content hash.
     const hash = view.provenance ? `, content ${view.provenance.contentHash.slice(0, 12)}` : '';
     const ready = `${view.sandbox} is ready until ${view.expiresAt} (${view.source}, seed ${view.seed}${hash}).`;
@@ -145,6 +154,7 @@ async function sandbox(ctx: CommandContext, command: Extract<Command, { kind: `s
 
 async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'declare' }>): Promise<Reply> {
   if (!command.title) return { ok: false, text: 'A declaration needs a title, e.g. `declare Checkout returns 502 sev:2 service:payments`.' };
+  // Counted against the limits by runCommand already.
   const result = await declareIncident(ctx, {
     idempotencyKey: ctx.idempotencyKey,
     title: command.title,
@@ -158,8 +168,18 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
   return { ok: true, text: result.created ? `${result.key} declared` : `${result.key} was already declared`, incident: result.key, view };
 }
 
+/**
+ * A declaration that arrives without a command (the Slack form, a labelled GitHub issue): the
+ * same limits as `declare`, then the same start. A refusal is a CommandRefused with the sentence.
+ */
+export async function declareAsPerson(ctx: TemporalContext & { policy?: Policy }, input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+  const refused = admitRequest(ctx.policy, input.reporter, 'declaration');
+  if (refused) throw new CommandRefused(refused);
+  return declareIncident(ctx, input);
+}
+
 async function update<I>(ctx: CommandContext, definition: UpdateDefinition<msg.IncidentView, [I]>, input: I): Promise<Reply> {
-  return withView(ctx, await runIncidentUpdate(ctx, requireIncident(ctx), definition, input));
+  return withView(ctx, await runIncidentUpdate(ctx, requireIncident(ctx), definition, input, ctx.idempotencyKey));
 }
 
 function withView(ctx: CommandContext, view: msg.IncidentView): Reply {

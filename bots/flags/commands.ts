@@ -51,7 +51,7 @@ export async function runFlagCommand(ctx: FlagCommandContext, command: FlagComma
       return { ok: result.ok, text: result.text, incident };
     }
     case 'flag-list':
-      return { ok: true, text: renderFlagList(await handle.executeUpdate(flags.listFlagsUpdate, { args: [{ actor: ctx.actor }] })), incident };
+      return { ok: true, text: renderFlagList(await handle.executeUpdate(flags.listFlagsUpdate, { args: [{ actor: ctx.actor }], updateId: `flag-list:${ctx.idempotencyKey}` })), incident };
   }
 }
 

@@ -8,7 +8,8 @@ import { FIREBREAK_MARKER, issueRef } from '../../activities/github/refs.js';
 import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
-import { declareIncident, getIncidentView, runIncidentUpdate, toRefusal } from '../temporal.js';
+import { declareAsPerson } from '../commands/dispatch.js';
+import { CommandRefused, getIncidentView, runIncidentUpdate, toRefusal } from '../temporal.js';
 import { onActionIssueState } from './action-issues.js';
 import { ignored, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
 import { replyText } from './replies.js';
@@ -56,16 +57,24 @@ async function onTrigger(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Ou
   const existing = await findIncidentByExternal(fe.db, 'github-issue', ref);
   if (existing) return { result: `already ${existing}` };
   const login = payload.sender.login;
-  const declared = await declareIncident(fe, {
-    idempotencyKey: `github:${ref}`,
-    title: payload.issue.title,
-    description: payload.issue.body ?? undefined,
-    severity: severityOfLabels(labelNames(payload)),
-    services: servicesOfRepo(fe.policy, repo),
-    source: 'github',
-    sourceRef: ref,
-    reporter: { source: 'github', id: login, name: login },
-  });
+  let declared;
+  try {
+    declared = await declareAsPerson(fe, {
+      idempotencyKey: `github:${ref}`,
+      title: payload.issue.title,
+      description: payload.issue.body ?? undefined,
+      severity: severityOfLabels(labelNames(payload)),
+      services: servicesOfRepo(fe.policy, repo),
+      source: 'github',
+      sourceRef: ref,
+      reporter: { source: 'github', id: login, name: login },
+    });
+  } catch (err) {
+    // Past the limits, or a title the workflow refuses: said on the issue, and the delivery is done.
+    const refusal = err instanceof CommandRefused ? err : toRefusal(err);
+    if (!refusal) throw err;
+    return { result: 'refused declaration', reply: { repo, number: payload.issue.number, body: replyText(login, refusal.message) } };
+  }
   await ensureLink(fe.db, { incidentKey: declared.key, kind: 'github-issue', externalId: ref, data: { tracking: false } });
   return { result: declared.created ? `declared ${declared.key}` : `already ${declared.key}` };
 }
@@ -83,7 +92,8 @@ async function onStateChange(fe: GitHubFrontEnd, payload: IssuesPayload, change:
   try {
     const definition = change === 'resolve' ? msg.resolveUpdate : msg.reopenUpdate;
     const verb = change === 'resolve' ? 'closed' : 'reopened';
-    await runIncidentUpdate(fe, key, definition, { actor, text: `${login} ${verb} ${ref}` });
+    // A redelivery of this event carries the same issue timestamp; the next close or reopen does not.
+    await runIncidentUpdate(fe, key, definition, { actor, text: `${login} ${verb} ${ref}` }, `github:${ref}:${payload.action}:${payload.issue.updated_at}`);
     return { result: `${change === 'resolve' ? 'resolved' : 'reopened'} ${key}` };
   } catch (err) {
     const refusal = toRefusal(err, key);

@@ -8,6 +8,6 @@ export function flagKeep(deps: SlackDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     const target = parseDecisionValue(buttonValue(args));
-    await runButtonUpdate(deps, args, target?.incident, (actor) => decideFlag(deps.temporal, actor, target!, 'keep'));
+    await runButtonUpdate(deps, args, target?.incident, (actor, _incident, requestKey) => decideFlag(deps.temporal, actor, target!, 'keep', requestKey));
   };
 }

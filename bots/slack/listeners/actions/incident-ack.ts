@@ -8,8 +8,8 @@ import { buttonValue, runButtonUpdate, type ButtonArgs } from './run-update.js';
 export function incidentAck(deps: SlackDeps) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
-    await runButtonUpdate(deps, args, buttonValue(args), (actor, incident) =>
-      runIncidentUpdate(deps.temporal, incident, msg.acknowledgeUpdate, { actor }),
+    await runButtonUpdate(deps, args, buttonValue(args), (actor, incident, requestKey) =>
+      runIncidentUpdate(deps.temporal, incident, msg.acknowledgeUpdate, { actor }, requestKey),
     );
   };
 }

@@ -12,8 +12,8 @@ export function incidentSeverity(deps: SlackDeps) {
     const value = args.action.type === 'static_select' ? args.action.selected_option.value : '';
     const [incident, severity] = value.split('|');
     if (!isSeverity(severity)) return;
-    await runButtonUpdate(deps, args, incident, (actor, key) =>
-      runIncidentUpdate(deps.temporal, key, msg.setSeverityUpdate, { actor, severity, reason: 'changed from the Slack summary' }),
+    await runButtonUpdate(deps, args, incident, (actor, key, requestKey) =>
+      runIncidentUpdate(deps.temporal, key, msg.setSeverityUpdate, { actor, severity, reason: 'changed from the Slack summary' }, requestKey),
     );
   };
 }

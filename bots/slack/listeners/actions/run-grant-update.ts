@@ -7,7 +7,7 @@ import { parseGrantKey } from '../../../../domain/ids.js';
 import { CommandRefused } from '../../../temporal.js';
 import { slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
 import { ephemeral } from '../../render/reply.js';
-import { buttonValue, type ButtonArgs } from './run-update.js';
+import { buttonRequestKey, buttonValue, type ButtonArgs } from './run-update.js';
 
 export async function runGrantButton(deps: SlackDeps, args: ButtonArgs, command: (grant: string) => Promise<AccessCommand> | AccessCommand): Promise<void> {
   const { body, respond } = args;
@@ -15,7 +15,7 @@ export async function runGrantButton(deps: SlackDeps, args: ButtonArgs, command:
   if (!grant) return void (await respond(ephemeral('That button has lost its grant; use `/incident status` in the incident channel.')));
   try {
     const reply = await runAccessCommand(
-      { ...deps.temporal, actor: slackActor({ id: body.user.id, name: body.user.name ?? body.user.username }), idempotencyKey: `slack:${body.trigger_id}` },
+      { ...deps.temporal, actor: slackActor({ id: body.user.id, name: body.user.name ?? body.user.username }), idempotencyKey: buttonRequestKey(body) },
       await command(grant),
     );
     await respond(ephemeral(reply.text));

@@ -12,6 +12,8 @@ export interface PinTarget {
   channel: string;
   ts: string;
   ref: string;
+  /** The Events API delivery: its event_id, the same on Slack's retries and on a replay. */
+  requestKey: string;
 }
 
 export async function pinTarget(deps: SlackDeps, { event, body }: Pick<ReactionArgs, 'event' | 'body'>): Promise<PinTarget | undefined> {
@@ -19,7 +21,7 @@ export async function pinTarget(deps: SlackDeps, { event, body }: Pick<ReactionA
   const incident = await incidentOfChannel(deps, event.item.channel);
   if (!incident) return undefined;
   if (!(await firstDelivery(deps, body.event_id))) return undefined;
-  return { incident, channel: event.item.channel, ts: event.item.ts, ref: `slack:${event.item.channel}/${event.item.ts}` };
+  return { incident, channel: event.item.channel, ts: event.item.ts, ref: `slack:${event.item.channel}/${event.item.ts}`, requestKey: `slack-event:${body.event_id}` };
 }
 
 /** Slack redelivers an event it thinks we missed (`X-Slack-Retry-Num`); the event ID stays the same. */

@@ -7,6 +7,7 @@ import { findPersonByActor } from '../../../../domain/policy/index.js';
 import { runIncidentUpdate, toRefusal } from '../../../temporal.js';
 import { slackActor, type SlackDeps } from '../../deps.js';
 import { decodeSlackText } from '../../text.js';
+import { normaliseInput } from '../../../../domain/text-input.js';
 import { pinTarget, tsToIso, type PinTarget, type ReactionArgs } from './pin-reaction.js';
 
 interface SlackMessage {
@@ -28,9 +29,9 @@ export function reactionAdded(deps: SlackDeps) {
       await runIncidentUpdate(deps.temporal, target.incident, msg.pinMessageUpdate, {
         actor: slackActor({ id: args.event.user }),
         ref: target.ref,
-        text: `${author}: ${decodeSlackText(message.text)}`,
+        text: normaliseInput(`${author}: ${decodeSlackText(message.text)}`, { multiline: true }),
         at: tsToIso(target.ts),
-      });
+      }, target.requestKey);
     } catch (err) {
       const refusal = toRefusal(err, target.incident);
       deps.logger[refusal ? 'info' : 'error']({ err, ref: target.ref }, 'pinned message not added to the timeline');

@@ -10,7 +10,7 @@ export function reactionRemoved(deps: SlackDeps) {
     const target = await pinTarget(deps, args);
     if (!target) return;
     try {
-      await runIncidentUpdate(deps.temporal, target.incident, msg.unpinMessageUpdate, { actor: slackActor({ id: args.event.user }), ref: target.ref });
+      await runIncidentUpdate(deps.temporal, target.incident, msg.unpinMessageUpdate, { actor: slackActor({ id: args.event.user }), ref: target.ref }, target.requestKey);
     } catch (err) {
       const refusal = toRefusal(err, target.incident);
       deps.logger[refusal ? 'info' : 'error']({ err, ref: target.ref }, 'pinned message not removed from the timeline');

@@ -4,7 +4,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { declareIncident } from '../../../temporal.js';
 import { slackActor, type SlackDeps } from '../../deps.js';
-import { declareFormErrors, readDeclareForm } from '../../render/declare-modal.js';
+import { BLOCKS, declareFormErrors, readDeclareForm } from '../../render/declare-modal.js';
+import { admitRequest } from '../../../commands/limits.js';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
@@ -13,8 +14,11 @@ export function declareSubmission(deps: SlackDeps) {
     const form = readDeclareForm(view);
     const errors = declareFormErrors(form, deps.policy);
     if (errors) return ack({ response_action: 'errors', errors });
-    await ack();
     const user = slackActor({ id: body.user.id, name: body.user.name });
+    // Past the declaration limits the form stays open and says why, under its title.
+    const refused = admitRequest(deps.policy, user, 'declaration');
+    if (refused) return ack({ response_action: 'errors', errors: { [BLOCKS.title]: refused } });
+    await ack();
     try {
       const result = await declareIncident(deps.temporal, {
         idempotencyKey: `slack:view:${view.id}`,
