@@ -101,7 +101,7 @@ export function createChannels(deps: { api: SlackApi; db: Database; policy: () =
       }
     }
     if (!channel.data.summaryTs) {
-      const posted = await api.call<{ ts: string }>('chat.postMessage', message);
+      const posted = await api.call<{ ts: string }>('chat.postMessage', { ...message, unfurl_links: false, unfurl_media: false });
       await save(channel, { summaryTs: posted.ts, pinned: false });
     }
     if (!channel.data.pinned) {

@@ -73,6 +73,9 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
         api.call('chat.postMessage', {
           channel: channel.id,
           text: render.eventLine(notice.kind, notice.text, actor, view.key),
+          // A URL someone typed stays a plain link: Slack fetches no preview (or image) for it.
+          unfurl_links: false,
+          unfurl_media: false,
           // The resolve question carries a Keep and a Restore button per rolled-back flag.
           ...(notice.kind === 'child' && notice.text.startsWith(FLAG_QUESTION) ? { blocks: render.flagQuestionBlocks(view, notice.text) } : {}),
         }),
@@ -90,7 +93,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
       : [`slack-announce:${notice.eventKey}`, render.announcement(notice.view, channel.id, notice.text)];
     if (!created && !worthIt) return;
     try {
-      await steps.once(key, () => api.call('chat.postMessage', { channel: target, text, unfurl_links: false }));
+      await steps.once(key, () => api.call('chat.postMessage', { channel: target, text, unfurl_links: false, unfurl_media: false }));
     } catch (err) {
       if (!isSlackError(err, ...GONE, 'not_in_channel')) throw err;
       await steps.recordProblem(notice.incident, {

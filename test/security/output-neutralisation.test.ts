@@ -92,6 +92,9 @@ describe('mentions and images in a title and a note', () => {
     for (const live of ['<!channel>', '<!here>', '<!everyone>', '<@U0EVIL>', '<#C0EVIL>', '<!subteam^S0EVIL>', '<https://evil.example']) {
       expect(slackText, live).not.toContain(live);
     }
+    // A URL in the text stays visible as typed; Slack is asked not to fetch a preview or image for it.
+    const posts = s.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel || JSON.stringify(c.args).includes(key));
+    expect(posts.filter((c) => String(c.args.unfurl_links) !== 'false' || String(c.args.unfurl_media) !== 'false').map((c) => String(c.args.text).slice(0, 60))).toEqual([]);
     const topic = s.slack.callsTo('conversations.setTopic').find((c) => c.args.channel === channel)!.args.topic as string;
     expect(topic).toContain('&lt;!channel&gt;');
 
