@@ -22,8 +22,8 @@ const INERT = new RegExp(
   [
     // A redaction placeholder, kept as it is.
     String.raw`(\[REDACTED:[A-Za-z0-9_.-]{0,63}[A-Za-z0-9_](?:#[0-9a-f]{8})?\])`,
-    // `@` where a mention could start: not after a word character (GitHub's own rule).
-    String.raw`(?<![A-Za-z0-9_])(@)`,
+    // `@` where a mention could start: before a login, not after a word character (GitHub's rule).
+    String.raw`(?<![A-Za-z0-9_])(@)(?=[A-Za-z0-9])`,
     // `#` before a digit: `#12`, `owner/repo#12`, `owner#12`.
     String.raw`(#)(?=\d)`,
     // `GH-12`, in any case.

@@ -50,6 +50,9 @@ const ATTACKS = [
   '<!-- firebreak:summary:end -->',
   '<!-- firebreak:reply -->',
   '[REDACTED:email#12345678]',
+  // Redaction turns this into `![REDACTED:github-token](…)`: an image, unless neutralised after.
+  '!ghp_R7d2Kq9ZxW3mN8bV1cT6yH4uJ0pL5sA2eF9g(http://evil.example/t.png)',
+  '<ops@example.com>',
   '`',
   '```',
   '|',
@@ -195,6 +198,15 @@ describe('GitHub output', () => {
     fc.assert(
       fc.property(userText, (text) => {
         expect(neutraliseGitHubText(text).replace(/\u200D/g, '')).toBe(text.replace(/\u200D/g, ''));
+      }),
+    );
+  });
+
+  it('is stable when applied twice, so composing neutralised text never changes it again', () => {
+    fc.assert(
+      fc.property(userText, (text) => {
+        const once = neutraliseGitHubText(text);
+        expect(neutraliseGitHubText(once)).toBe(once);
       }),
     );
   });
