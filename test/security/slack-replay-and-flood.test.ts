@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../activities/slack/render.js';
 import { incidents, timelineEvents } from '../../db/schema/index.js';
 import { declarationWorkflowId } from '../../domain/ids.js';
-import { blockAction, slashCommand } from '../helpers/slack-requests.js';
+import { blockAction, slashCommand, viewSubmission } from '../helpers/slack-requests.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-system.js';
 import { eventually, loadTestPolicy } from '../helpers/system.js';
 
@@ -121,5 +121,22 @@ describe('a flood of declarations from one person', () => {
       }
     }
     expect(workflows).toBe(DECLARATIONS_PER_PERSON);
+
+    // The declaration form is held to the same limit: it stays open and says why.
+    const viewId = `V${run}FLOOD`;
+    const form = await h.post(
+      viewSubmission({
+        viewId,
+        user: 'U0CAROL',
+        values: {
+          title: { title: { type: 'plain_text_input', value: `${title} from the form` } },
+          severity: { severity: { type: 'static_select', selected_option: { value: 'SEV3' } } },
+          services: { services: { type: 'multi_static_select', selected_options: [{ value: 'search' }] } },
+          description: { description: { type: 'plain_text_input', value: 'more of the flood' } },
+        },
+      }),
+    );
+    expect(await form.json()).toMatchObject({ response_action: 'errors', errors: { title: expect.stringContaining('the most one person may') } });
+    expect(await h.system.database.db.select().from(incidents).where(like(incidents.title, `${title} from the form`))).toEqual([]);
   }, 120_000);
 });
