@@ -162,6 +162,19 @@ describe('postmortem workflow', () => {
     expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('approved by carol'), expect.stringContaining('every action item is done')]));
   });
 
+  it('an owner who hands the postmortem on during its review still cannot approve it', async () => {
+    const key = await resolvedIncident();
+    await eventually(async () => (await system.database.db.select().from(postmortems).where(eq(postmortems.incidentKey, key)))[0]);
+    expect(await command(key, bob, 'postmortem publish')).toMatchObject({ ok: true, text: expect.stringContaining('in review') });
+    // The walk-around: bob gives the postmortem to carol while it is in review, then approves.
+    expect(await command(key, bob, 'postmortem owner:@carol')).toMatchObject({ ok: true });
+    expect(await command(key, bob, 'postmortem approve')).toMatchObject({ ok: false, text: expect.stringContaining('bob owned the postmortem') });
+    expect(await command(key, carol, 'postmortem approve')).toMatchObject({ ok: false, text: expect.stringContaining('carol owns the postmortem') });
+    const [row] = await system.database.db.select().from(postmortems).where(eq(postmortems.incidentKey, key));
+    expect(row).toMatchObject({ status: 'in_review', owner: 'carol' });
+    expect(await command(key, alice, 'postmortem approve')).toMatchObject({ ok: true });
+  });
+
   it('reminds the owner of an overdue item, then escalates to the team manager', async () => {
     const key = await resolvedIncident();
     await eventually(async () => {

@@ -14,7 +14,7 @@ import { sandboxWorkflowId } from '../../domain/ids.js';
 import { createRedactor } from '../../domain/redact.js';
 import * as msg from '../../workflows/incident/messages.js';
 import * as sbx from '../../workflows/sandbox/messages.js';
-import { alice, carol, declare } from '../helpers/access.js';
+import { alice, bob, carol, dave, declare } from '../helpers/access.js';
 import { query, sandboxPolicy, startSandboxClusters, type SandboxClusters } from '../helpers/sandbox-clusters.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
@@ -44,10 +44,10 @@ afterAll(async () => {
   await clusters?.stop();
 });
 
-async function run(incident: string, text: string) {
+async function run(incident: string, text: string, actor = alice) {
   const parsed = parseCommand(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  const ctx: CommandContext = { client: system.client, taskQueue: system.taskQueue, actor: alice, source: 'slack', incident, idempotencyKey: `test:${randomUUID()}` };
+  const ctx: CommandContext = { client: system.client, taskQueue: system.taskQueue, actor, source: 'slack', incident, idempotencyKey: `test:${randomUUID()}` };
   return runCommand(ctx, parsed.command);
 }
 const sandboxState = (sandbox: string) => system.client.workflow.getHandle(sandboxWorkflowId(sandbox)).query(sbx.stateQuery);
@@ -132,6 +132,20 @@ describe('a sandbox in an incident', () => {
     await eventually(async () => (await sandboxState(sandbox)).status === 'destroyed', 20_000, 'teardown on resolve');
     expect((await sandboxState(sandbox)).endReason).toMatch(new RegExp(`${other} resolved`));
     expect(await exists(sandbox)).toEqual({ database: false, role: false });
+  });
+
+  it("refuses to extend or destroy someone else's sandbox; the incident's commander of today may", async () => {
+    const incident = await declare(system);
+    const sandbox = await create(incident, 'sandbox create seed:5 ttl:40s');
+    expect(await run(incident, `sandbox destroy ${sandbox}`, bob)).toMatchObject({ ok: false, text: expect.stringMatching(/^Only the requester \(alice\), the incident commander or someone permissions\.manageSandboxes names may destroy SBX-/) });
+    expect(await run(incident, `sandbox extend ${sandbox} 5s`, bob)).toMatchObject({ ok: false, text: expect.stringMatching(/may extend/) });
+    expect(await run(incident, `sandbox destroy ${sandbox}`, dave)).toMatchObject({ ok: false, text: expect.stringMatching(/not in any team of the policy/) });
+    expect((await sandboxState(sandbox)).status).toBe('ready');
+    expect(await exists(sandbox)).toEqual({ database: true, role: true });
+    // bob becomes commander: the sandbox hears of it and now lets him.
+    await run(incident, 'role commander @bob');
+    expect(await run(incident, `sandbox destroy ${sandbox}`, bob)).toMatchObject({ ok: true });
+    await eventually(async () => (await sandboxState(sandbox)).status === 'destroyed', 30_000, 'destroyed');
   });
 
   it('recreates a sandbox from its record with the same content', async () => {

@@ -5,7 +5,7 @@ import { getExternalWorkflowHandle, log, patched, setHandler } from '@temporalio
 import { grantWorkflowId, sandboxWorkflowId } from '../../domain/ids.js';
 import { resolveActor, type ResolvedActor } from '../../domain/authorization/index.js';
 import type { Actor } from '../../domain/incident.js';
-import { findPersonByHandle } from '../../domain/policy/index.js';
+import { findPersonByActor, findPersonByHandle } from '../../domain/policy/index.js';
 import { auditOnly, DECISION_POINT_PATCH } from '../authorization.js';
 import type { IncidentChanges } from '../../domain/timeline.js';
 import { persistence } from './activities.js';
@@ -64,9 +64,12 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
     msg.assignRoleUpdate,
     () => rt.requireEditable(),
     async (i) => {
-      await rt.record('role', i.actor, `${i.person.name ?? i.person.id} is now ${i.role}`, {
-        changes: { roles: { ...state.roles, [i.role]: i.person } },
-        details: { role: i.role, person: i.person },
+      // A holder named by handle (`@bob` from GitHub or the CLI) is kept as the person the policy
+      // knows, so later decisions recognise today's commander whichever front-end they come from.
+      const holder = patched(DECISION_POINT_PATCH) ? canonicalHolder(rt, i.person) : i.person;
+      await rt.record('role', i.actor, `${holder.name ?? holder.id} is now ${i.role}`, {
+        changes: { roles: { ...state.roles, [i.role]: holder } },
+        details: { role: i.role, person: holder },
         auditAction: 'incident.role',
       });
       if (i.role === 'commander') {
@@ -212,6 +215,12 @@ function assigneeOf(rt: IncidentRuntime, person: Actor): ResolvedActor {
   if (resolved.kind !== 'guest') return resolved;
   const byHandle = findPersonByHandle(rt.policy(), person.name ?? person.id);
   return byHandle ? { kind: 'member', key: byHandle.name, person: byHandle } : resolved;
+}
+
+function canonicalHolder(rt: IncidentRuntime, person: Actor): Actor {
+  const assignee = assigneeOf(rt, person);
+  if (assignee.kind !== 'member' || findPersonByActor(rt.policy(), person)) return person;
+  return { source: 'slack', id: assignee.person.slack, name: assignee.person.name };
 }
 
 /**
