@@ -11,7 +11,7 @@ import { createLogger } from '../../worker/logger.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { historyText } from '../helpers/access-secrets.js';
 import { TEST_ENCRYPTION_KEY } from '../helpers/encryption.js';
-import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 // The Temporal server must hold no plaintext incident data: histories are read here straight from
 // the server by a client without the codec, as anyone with access to the cluster could.
@@ -31,7 +31,16 @@ let server: RunningServer;
 let histories: temporal.api.history.v1.IHistory[];
 
 beforeAll(async () => {
-  system = await startTestSystem();
+  // Both people are members (only members may hold a role), with names unique to this run.
+  const policy = loadTestPolicy();
+  policy.teams.codec = {
+    manager: zelda.name,
+    members: [
+      { name: zelda.name, slack: zelda.id, github: `zelda-${marker}` },
+      { name: ygritte.name, slack: ygritte.id, github: `ygritte-${marker}` },
+    ],
+  };
+  system = await startTestSystem({ policy });
   const ctx = { client: system.client, taskQueue: system.taskQueue };
   const { key, workflowId } = await declareIncident(ctx, {
     idempotencyKey: `encrypted:${randomUUID()}`,
