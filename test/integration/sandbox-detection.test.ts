@@ -2,14 +2,19 @@
 // column with no rule whose first thousands of rows are harmless and whose 5,000th holds a customer
 // e-mail stops the clone, and nothing of the sandbox is left on the sandbox server.
 
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneSandbox } from '../../activities/sandbox/clone.js';
+import { cloneSandbox, type CloneResult } from '../../activities/sandbox/clone.js';
+import { createSandboxActivities } from '../../activities/sandbox/index.js';
 import { destroySandboxDatabase } from '../../activities/sandbox/target.js';
+import type { Policy } from '../../domain/policy/index.js';
+import type { MaskingRules } from '../../domain/policy/masking.js';
 import { SandboxPlanError } from '../../domain/sandbox/plan.js';
 import type { SandboxRules } from '../../domain/sandbox/types.js';
 import { createRedactor } from '../../domain/redact.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
-import { query } from '../helpers/sandbox-clusters.js';
+import { query, sandboxPolicy } from '../helpers/sandbox-clusters.js';
 
 let source: PgCluster;
 let sandbox: PgCluster;
@@ -79,5 +84,38 @@ describe('content detection during the copy', () => {
     const result = await clone('SBX-42', { tickets: { summary: 'keep' } });
     expect(result.rowCounts['public.tickets']).toBe(6000);
     await destroySandboxDatabase(sandbox.adminUrl, 'SBX-42');
+  });
+});
+
+describe('the provisioning activity', () => {
+  // Two sources, each with a table named tickets: only the source being cloned has its rules read.
+  const policyWith = (supportRules: MaskingRules): Policy => {
+    const base = sandboxPolicy('SBX_DETECT_SUPPORT_URL');
+    const sources = { support: { urlEnv: 'SBX_DETECT_SUPPORT_URL', masking: supportRules }, archive: { urlEnv: 'SBX_DETECT_ARCHIVE_URL', masking: { tickets: { summary: 'tokenize' as const } } } };
+    return { ...base, sandboxes: { ...base.sandboxes!, subset: {}, sources } };
+  };
+  const provision = (adminUrl: string, supportRules: MaskingRules): Promise<CloneResult> =>
+    new MockActivityEnvironment().run(
+      createSandboxActivities({
+        db: undefined as never,
+        policy: () => policyWith(supportRules),
+        redactor: createRedactor(),
+        notifiers: [],
+        settings: { adminUrl, secret: 'sandbox-detection-test-secret', env: { SBX_DETECT_SUPPORT_URL: source.urlFor('support') } },
+      }).provisionSandbox,
+      { sandbox: 'SBX-43', source: 'support', seed: 1 },
+    );
+
+  it("fails non-retryably with the refusal a person reads, and another source's rules do not count", async () => {
+    const refused = await provision(sandbox.adminUrl, {}).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ type: 'SandboxRefused', nonRetryable: true });
+    expect((refused as Error).message).toContain('Column public.tickets.summary looks sensitive (its values look like email');
+    expect((refused as Error).message).toContain('add sandboxes.sources.support.masking.tickets.summary');
+    expect(await leftOnSandboxServer('sandbox_sbx_43')).toEqual({ databases: [], roles: [] });
+
+    const built = await provision(sandbox.adminUrl, { tickets: { summary: { constant: '[masked]' } } });
+    expect(built.rowCounts['public.tickets']).toBe(6000);
+    await destroySandboxDatabase(sandbox.adminUrl, 'SBX-43');
   });
 });
