@@ -132,7 +132,8 @@ describe('just-in-time access from Slack', () => {
     for (const history of histories) expect(history.includes(password), 'workflow history').toBe(false);
 
     const story = await db.select().from(auditLog).where(eq(auditLog.subject, grant!)).orderBy(auditLog.seq);
-    expect(story.map((r) => r.action)).toEqual(['access.request', 'access.approve', 'access.activate', 'access.expire']);
+    // alice's refused self-approval is part of the story too.
+    expect(story.map((r) => r.action)).toEqual(['access.request', 'authz.refused.approveAccess', 'access.approve', 'access.activate', 'access.expire']);
     expect(story[1]!.actor).toMatchObject({ source: 'slack', id: 'U0CAROL' });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
