@@ -92,8 +92,11 @@ async function onStateChange(fe: GitHubFrontEnd, payload: IssuesPayload, change:
   try {
     const definition = change === 'resolve' ? msg.resolveUpdate : msg.reopenUpdate;
     const verb = change === 'resolve' ? 'closed' : 'reopened';
-    // A redelivery of this event carries the same issue timestamp; the next close or reopen does not.
-    await runIncidentUpdate(fe, key, definition, { actor, text: `${login} ${verb} ${ref}` }, `github:${ref}:${payload.action}:${payload.issue.updated_at}`);
+    // A redelivery of this event carries the same issue timestamp and sender; the next close or
+    // reopen does not. The sender is part of it because Temporal answers a repeated ID with the
+    // first outcome, a refusal included: one person's refused close must not refuse the next.
+    const requestKey = `github:${ref}:${payload.action}:${payload.issue.updated_at}:${login}`;
+    await runIncidentUpdate(fe, key, definition, { actor, text: `${login} ${verb} ${ref}` }, requestKey);
     return { result: `${change === 'resolve' ? 'resolved' : 'reopened'} ${key}` };
   } catch (err) {
     const refusal = toRefusal(err, key);
