@@ -1,6 +1,7 @@
 // One Octokit per credential for every GitHub call Firebreak makes. The client itself retries
-// almost nothing: a rate limit becomes an ApplicationFailure carrying GitHub's own wait, so the
-// Temporal activity retry waits it out instead of a request loop inside the activity.
+// almost nothing and never waits: a rate limit, or Firebreak's own write pacing (activities/pacing.ts),
+// becomes an ApplicationFailure carrying the wait, so the Temporal activity retry waits it out on
+// the server instead of a request loop (or a queue) inside the activity holding a worker slot.
 
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
@@ -9,9 +10,12 @@ import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { GitHubConfig } from '../../domain/config.js';
 import type { Logger } from '../../worker/logger.js';
+import { activityCaller, activitySignal, waitFailure, WritePacer } from '../pacing.js';
 import { splitRepo } from './refs.js';
 
-const GitHubOctokit = Octokit.plugin(throttling, retry);
+// The throttling plugin is not installed: its pacing queues requests inside the calling activity.
+// Only its list of routes that notify people is used, to pace those writes as GitHub asks.
+const GitHubOctokit = Octokit.plugin(retry);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubApi {
@@ -24,30 +28,44 @@ export interface GitHubApi {
   botLogin(): Promise<string | undefined>;
 }
 
+export interface WritePacing {
+  /** Between any two content writes (GitHub: at least one second). */
+  writeIntervalMs: number;
+  /** Between writes that notify people: issues, comments (GitHub: about three seconds). */
+  notifyingWriteIntervalMs: number;
+}
+
+export const GITHUB_WRITE_PACING: WritePacing = { writeIntervalMs: 1000, notifyingWriteIntervalMs: 3000 };
+
 export interface GitHubApiOptions {
   logger: Logger;
   /**
-   * Pace content writes as GitHub asks (one write a second, three seconds between writes that
-   * notify people). Tests against the stand-in turn it off to stay fast.
+   * Pace content writes as GitHub asks (GITHUB_WRITE_PACING unless other intervals are given).
+   * Tests against the stand-in turn it off to stay fast.
    */
-  paceWrites?: boolean;
+  paceWrites?: boolean | WritePacing;
+  /** Per request, so a hung connection cannot hold an activity slot for the whole activity timeout. */
+  requestTimeoutMs?: number;
 }
 
 export function createGitHubApi(config: GitHubConfig, options: GitHubApiOptions): GitHubApi {
-  const make = (auth: Record<string, unknown> | string | undefined) =>
-    new GitHubOctokit({
+  const pacing = options.paceWrites === false ? undefined : options.paceWrites === true || options.paceWrites === undefined ? GITHUB_WRITE_PACING : options.paceWrites;
+  // One budget for every client of this credential: GitHub counts a token's (or an App's) writes.
+  const guard = requestGuard(pacing, options.requestTimeoutMs ?? 10_000);
+  const make = (auth: Record<string, unknown> | string | undefined) => {
+    const octokit = new GitHubOctokit({
       baseUrl: config.apiUrl.replace(/\/+$/, ''),
       userAgent: 'firebreak',
       ...(typeof auth === 'string' || auth === undefined ? { auth } : { authStrategy: createAppAuth, auth }),
       log: { debug: () => {}, info: () => {}, warn: (m: string) => options.logger.warn(m), error: (m: string) => options.logger.error(m) },
-      // One quick retry for a dropped connection or a 5xx; 429 is left to Temporal with its delay.
+      // One quick retry for a dropped connection or a 5xx; 403 and 429 are left to Temporal with their delay.
       retry: { retries: 1, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-      throttle: {
-        enabled: options.paceWrites ?? true,
-        onRateLimit: () => false,
-        onSecondaryRateLimit: () => false,
-      },
     });
+    // Registered after the retry plugin, so these run outside it: a paced write is never retried here.
+    octokit.hook.before('request', guard.before);
+    octokit.hook.error('request', guard.error);
+    return octokit;
+  };
 
   if (config.auth.kind === 'token') {
     const client = make(config.auth.token);
@@ -79,6 +97,57 @@ export function createGitHubApi(config: GitHubConfig, options: GitHubApiOptions)
     asApp: () => app,
     botLogin: () => (slug ??= app.rest.apps.getAuthenticated().then((r) => (r.data?.slug ? `${r.data.slug}[bot]` : undefined), () => (slug = undefined))),
   };
+}
+
+interface RequestOptionsLike {
+  method: string;
+  url: string;
+  request?: { signal?: AbortSignal };
+}
+
+/**
+ * What every request passes through: write pacing (a turn, or a failure saying how long until it),
+ * a timeout and the activity's cancellation on the request, and a sink-imposed wait (403 secondary
+ * rate limit, 429) remembered so that no write is sent again before GitHub's Retry-After.
+ */
+function requestGuard(pacing: WritePacing | undefined, timeoutMs: number) {
+  const writes = pacing && new WritePacer(pacing.writeIntervalMs);
+  const notifying = pacing && new WritePacer(pacing.notifyingWriteIntervalMs);
+  return {
+    before(options: RequestOptionsLike): void {
+      const signals = [AbortSignal.timeout(timeoutMs), activitySignal(), options.request?.signal].filter((s): s is AbortSignal => s !== undefined);
+      options.request = { ...options.request, signal: AbortSignal.any(signals) };
+      if (!writes || !notifying) return;
+      const { method } = options;
+      const path = decodeURI(new URL(options.url, 'http://github.test').pathname);
+      if (method === 'GET' || method === 'HEAD' || isAuthRequest(method, path)) return;
+      const pacers = throttling.triggersNotification(path) ? [writes, notifying] : [writes];
+      const caller = activityCaller();
+      if (caller === undefined) {
+        for (const pacer of pacers) pacer.record();
+        return;
+      }
+      // The caller keeps its turn in each pacer it must wait for; the longest wait decides.
+      const wait = Math.max(...pacers.map((pacer) => pacer.wait(`${caller} ${method} ${path}`)));
+      if (wait > 0) throw waitFailure('GitHubPaced', `GitHub writes are paced; ${method} ${path} waits ${Math.ceil(wait / 1000)}s`, wait);
+    },
+    error(err: unknown): never {
+      const wait = rateLimitWaitSeconds(err);
+      if (wait !== undefined && writes && notifying) {
+        writes.block(Date.now() + wait * 1000);
+        notifying.block(Date.now() + wait * 1000);
+      }
+      throw err;
+    },
+  };
+}
+
+/** Installation tokens and OAuth exchanges: credentials, not content, so never paced. */
+function isAuthRequest(method: string, path: string): boolean {
+  return (
+    (method === 'PATCH' && /^\/applications\/[^/]+\/token\/scoped$/.test(path)) ||
+    (method === 'POST' && (/^\/applications\/[^/]+\/token$/.test(path) || /^\/app\/installations\/[^/]+\/access_tokens$/.test(path) || path === '/login/oauth/access_token'))
+  );
 }
 
 interface HttpErrorLike {
