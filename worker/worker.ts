@@ -14,6 +14,9 @@ export interface FirebreakWorkerOptions {
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  shutdownForceTime?: WorkerOptions['shutdownForceTime'];
+  /** Activity slots of this worker (the SDK's default unless set; tests use a few). */
+  maxConcurrentActivityTaskExecutions?: number;
   /** Tracing (worker/tracing.ts): activity interceptors, and workflow modules when bundling from source. */
   interceptors?: WorkerOptions['interceptors'];
   /** Tracing: the sink workflow spans are exported through. */
@@ -29,7 +32,13 @@ export async function createFirebreakWorker(options: FirebreakWorkerOptions): Pr
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // Activities never wait for a sink (activities/pacing.ts) and every Slack and GitHub request has
+    // a timeout (GitHub's also end on cancellation), so the grace time is enough to finish them.
+    // The force time bounds a shutdown anyway: an activity that ignores cancellation must not keep
+    // a process that was told to stop alive (run() then rejects and the process exits).
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    shutdownForceTime: options.shutdownForceTime ?? '1m',
+    ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
