@@ -1,9 +1,13 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { eq } from 'drizzle-orm';
 import type { TimelineKind } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
 import { processedRequests } from '../db/schema/index.js';
 import type { Logger } from '../worker/logger.js';
 import type { IncidentView } from '../workflows/incident/messages.js';
+import { isWaitFailure } from './pacing.js';
 
 export interface IncidentNotice {
   incident: string;
@@ -32,13 +36,56 @@ export function createNotifyActivities({ db, logger, notifiers }: { db: Database
      */
     async publishIncidentUpdate(notice: IncidentNotice): Promise<void> {
       logger.info({ incident: notice.incident, kind: notice.kind, phase: notice.view.phase }, notice.text);
+      // One integration failing (a GitHub mirror that cannot be written) must not keep the notice
+      // from the others: each is tried, then a failure is thrown, a retryable one if there is one,
+      // so a final refusal from one integration does not cancel the retry another still needs.
+      const failures: unknown[] = [];
       for (const notifier of notifiers) {
         const key = `notify:${notifier.name}:${notice.eventKey}`;
         const [done] = await db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
         if (done) continue;
-        await notifier.notify(notice);
+        try {
+          await notifier.notify(notice);
+        } catch (err) {
+          logger.warn({ err, incident: notice.incident, notifier: notifier.name }, 'incident notice not delivered');
+          failures.push(err);
+          continue;
+        }
         await db.insert(processedRequests).values({ key, kind: `notify.${notifier.name}` }).onConflictDoNothing();
       }
+      if (failures.length) throw deliveryFailure(failures);
     },
   };
+}
+
+// A wait a sink asked for (a rate limit, Firebreak's own pacing) is retried for as long as the
+// activity's schedule-to-close timeout allows: losing a write to a busy sink is not an option.
+// Any other failure is worth this many attempts; then the notice is given up for that integration
+// instead of holding the incident's later notices behind it.
+const ATTEMPTS_FOR_OTHER_FAILURES = 8;
+
+function deliveryFailure(failures: unknown[]): unknown {
+  const retryable = failures.filter((err) => !(err instanceof ApplicationFailure && err.nonRetryable));
+  if (retryable.length === 0) return failures[0];
+  const other = retryable.find((err) => !isWaitFailure(err));
+  if (other === undefined) return retryable.filter(isWaitFailure).reduce((a, b) => (delayMs(b) < delayMs(a) ? b : a));
+  if (currentAttempt() < ATTEMPTS_FOR_OTHER_FAILURES) return other;
+  return ApplicationFailure.create({
+    type: 'IncidentNoticeGaveUp',
+    message: `Gave up delivering the notice after ${ATTEMPTS_FOR_OTHER_FAILURES} attempts: ${other instanceof Error ? other.message : String(other)}`,
+    nonRetryable: true,
+    ...(other instanceof Error ? { cause: other } : {}),
+  });
+}
+
+function delayMs(err: ApplicationFailure): number {
+  return err.nextRetryDelay === undefined || err.nextRetryDelay === null ? Number.POSITIVE_INFINITY : msToNumber(err.nextRetryDelay);
+}
+
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
 }

@@ -1,6 +1,6 @@
 // A GitHub REST API stand-in (DESIGN.md §4): an HTTP server that records every call and answers the
-// endpoints Firebreak uses the way GitHub does, errors included (401, 404, 422, and a 403 secondary
-// rate limit with `retry-after` injected by a test).
+// endpoints Firebreak uses the way GitHub does, errors included (401, 404, 422, a 403 secondary rate
+// limit or a 429 with `retry-after` injected by a test, once or for every write until it recovers).
 
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +14,8 @@ export interface RecordedCall {
   status: number;
   /** The Authorization header as sent (`token …` for installation tokens, `bearer <JWT>` for the App). */
   authorization?: string;
+  /** When it arrived (Date.now()), to order it against other stand-ins' calls. */
+  at: number;
 }
 
 export interface StandInIssue {
@@ -81,6 +83,13 @@ export const secondaryRateLimit = (retryAfterSeconds: number): Omit<Fault, 'meth
   body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOCS, status: '403' },
 });
 
+/** A 429 as GitHub sends it when a client keeps writing too fast. */
+export const tooManyRequests = (retryAfterSeconds: number): Omit<Fault, 'method' | 'path' | 'times'> => ({
+  status: 429,
+  headers: { 'retry-after': String(retryAfterSeconds) },
+  body: { message: 'API rate limit exceeded. Please wait before you try again.', documentation_url: DOCS, status: '429' },
+});
+
 export class GitHubStandIn {
   readonly calls: RecordedCall[] = [];
   readonly issues = new Map<string, Map<number, StandInIssue>>();
@@ -99,6 +108,8 @@ export class GitHubStandIn {
   readonly redeliveryRequests: { hook: string; deliveryId: number }[] = [];
   readonly faults: Fault[] = [];
   private readonly interjections: { method: string; path: RegExp; run: () => void }[] = [];
+  /** While set, every write is refused with these answers in turn (see refuseWrites). */
+  private refusals?: { answers: Omit<Fault, 'method' | 'path' | 'times'>[]; next: number };
   /** `owner/repo` → path → file, for the contents API. */
   readonly files = new Map<string, Map<string, StandInFile>>();
   /** When set, issue creation refuses assignees outside it with 422, as GitHub does for non-collaborators. */
@@ -178,6 +189,20 @@ export class GitHubStandIn {
     this.faults.push({ method, path, times, when, ...answer });
   }
 
+  /**
+   * Every write (any method but GET and HEAD) is refused with `answers` in turn, as GitHub refuses a
+   * client that floods it, until `recover()`; reads still answer. Refused calls are recorded.
+   */
+  refuseWrites(...answers: Omit<Fault, 'method' | 'path' | 'times'>[]): { recover(): void } {
+    const refusals = { answers, next: 0 };
+    this.refusals = refusals;
+    return {
+      recover: () => {
+        if (this.refusals === refusals) this.refusals = undefined;
+      },
+    };
+  }
+
   /** Runs `run` just before the next call matching method and path is answered: someone else's write racing ours. */
   beforeNext(method: string, path: RegExp, run: () => void): void {
     this.interjections.push({ method, path, run });
@@ -194,7 +219,7 @@ export class GitHubStandIn {
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     const query = Object.fromEntries(url.searchParams);
-    const call: RecordedCall = { method: req.method ?? 'GET', path: url.pathname, query, body, status: 0, authorization: req.headers.authorization };
+    const call: RecordedCall = { method: req.method ?? 'GET', path: url.pathname, query, body, status: 0, authorization: req.headers.authorization, at: Date.now() };
     this.calls.push(call);
     const [status, json, headers] = this.answer(call, req.headers.authorization);
     call.status = status;
@@ -206,6 +231,10 @@ export class GitHubStandIn {
     if (!authorization) return [401, { message: 'Requires authentication', documentation_url: DOCS, status: '401' }];
     const interjection = this.interjections.findIndex((i) => i.method === call.method && i.path.test(call.path));
     if (interjection >= 0) this.interjections.splice(interjection, 1)[0]!.run();
+    if (this.refusals && call.method !== 'GET' && call.method !== 'HEAD') {
+      const refusal = this.refusals.answers[this.refusals.next++ % this.refusals.answers.length]!;
+      return [refusal.status, refusal.body, refusal.headers];
+    }
     const fault = this.faults.find((f) => f.times > 0 && f.method === call.method && f.path.test(call.path) && (f.when?.(call.body) ?? true));
     if (fault) {
       fault.times--;

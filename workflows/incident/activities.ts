@@ -7,10 +7,13 @@ export const persistence = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
 });
 
-// Notifications are worth a few tries, not an incident stuck behind a chat outage.
+// Notifications wait out a busy sink (rate limits, pacing: retries carrying the sink's delay) for
+// up to an hour, so no write is lost to a flood; other failures get eight tries, counted by the
+// activity itself (activities/notify.ts), not an incident stuck behind a chat outage.
 export const notifications = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 8 },
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '2s', maximumInterval: '1m' },
 });
 
 // Context is a nice-to-have: a few tries, then the incident goes on without it.
