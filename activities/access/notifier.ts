@@ -2,6 +2,7 @@
 // the provider activities hand credentials to them directly, so a secret never passes through the
 // workflow, its history, the database, a channel or a log.
 
+import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { processedRequests } from '../../db/schema/index.js';
@@ -44,6 +45,8 @@ export type PublicAccessNotice = Exclude<AccessNotice, CredentialsNotice>;
 export interface AccessNotifier {
   name: string;
   notify(notice: AccessNotice): Promise<void>;
+  /** Whether this notifier can hand the requester a secret privately (a Slack DM); absent = never. */
+  canReachPrivately?(requester: Actor): boolean;
 }
 
 /** Keeps notices in memory and writes nothing anywhere: for tests and for the CLI's own session. */
@@ -52,6 +55,7 @@ export function createRecordingAccessNotifier(name = 'recorder'): AccessNotifier
   return {
     name,
     notices,
+    canReachPrivately: () => true,
     async notify(notice) {
       notices.push(notice);
     },
@@ -71,6 +75,20 @@ export function createAccessNotifyActivities({ db, notifiers }: { db: Database; 
       }
     },
   };
+}
+
+/**
+ * Refuses before anything is created when no notifier can give the requester a secret privately:
+ * a grant whose password would go nowhere must not start its clock.
+ */
+export function requireCredentialPath(notifiers: AccessNotifier[], requester: Actor, what: string): void {
+  if (notifiers.some((n) => n.canReachPrivately?.(requester))) return;
+  const who = requester.name ?? requester.id;
+  throw ApplicationFailure.create({
+    type: 'CredentialsUndeliverable',
+    message: `${what} cannot be granted to ${who}: Firebreak has no private way to hand them credentials (configure Slack and give them a Slack ID in the policy).`,
+    nonRetryable: true,
+  });
 }
 
 /** Credentials go to every notifier; each decides whether it can reach the requester privately. */

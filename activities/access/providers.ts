@@ -8,7 +8,7 @@ import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
 import { personKey } from '../../domain/access.js';
 import type { CredentialRef } from '../../workflows/access/messages.js';
 import type { GitHubTeamProvider, GitHubTeamTarget } from './github-team.js';
-import { deliverCredentials, type AccessNotifier, type CredentialsNotice } from './notifier.js';
+import { deliverCredentials, requireCredentialPath, type AccessNotifier, type CredentialsNotice } from './notifier.js';
 import type { PostgresProvider, PostgresTarget } from './postgres.js';
 import { issueAccessToken } from './token.js';
 
@@ -69,6 +69,8 @@ export function createProviderActivities(deps: ProviderDeps) {
   return {
     /** Creates what the grant gives and delivers the credentials; returns references only. */
     async activateGrant(input: GrantTargetInput & { expiresAt: string }): Promise<CredentialRef[]> {
+      const secrets = input.targets.filter((t) => t.provider !== 'github-team').map((t) => t.name);
+      if (secrets.length > 0) requireCredentialPath(deps.notifiers, input.requester, secrets.join(', '));
       const refs: CredentialRef[] = [];
       const pgTargets = byProvider(input, 'postgres').flatMap((t) => (t.postgres ? [t.postgres] : []));
       if (pgTargets.length > 0) {

@@ -147,6 +147,7 @@ export function createSlackAccessNotifier(deps: SlackAccessNotifierDeps): Access
 
   return {
     name: 'slack',
+    canReachPrivately: (requester) => slackIdOf(requester) !== undefined,
     async notify(notice: AccessNotice): Promise<void> {
       const step = `slack-access:${notice.key}`;
       switch (notice.kind) {

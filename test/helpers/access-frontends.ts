@@ -55,7 +55,11 @@ export async function startAccessFrontends(options: FrontendOptions = {}): Promi
   const system = await startTestSystem({
     policy,
     notifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).notifiers[0]!.notify(n) })),
-    accessNotifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).accessNotifiers![0]!.notify(n) })),
+    accessNotifiers: ['slack', 'github'].map((name) => ({
+      name,
+      notify: (n) => late(name).accessNotifiers![0]!.notify(n),
+      canReachPrivately: (requester) => late(name).accessNotifiers![0]!.canReachPrivately?.(requester) ?? false,
+    })),
     access: { postgresUrl: target.adminUrl },
     sandboxNotifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).sandboxNotifiers![0]!.notify(n) })),
     ...(options.sandbox ? { sandbox: { ...options.sandbox, resolveRelease: (repo, ref) => late('github').resolveRelease!(repo, ref) } } : {}),

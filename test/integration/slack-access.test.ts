@@ -135,7 +135,8 @@ describe('just-in-time access from Slack', () => {
     const story = await db.select().from(auditLog).where(eq(auditLog.subject, grant!)).orderBy(auditLog.seq);
     // alice's refused self-approval is part of the story too.
     expect(story.map((r) => r.action)).toEqual(['access.request', 'authz.refused.approveAccess', 'access.approve', 'access.activate', 'access.expire']);
-    expect(story[1]!.actor).toMatchObject({ source: 'slack', id: 'U0CAROL' });
+    expect(story[1]!.actor).toMatchObject({ source: 'slack', id: 'U0ALICE' });
+    expect(story[2]!.actor).toMatchObject({ source: 'slack', id: 'U0CAROL' });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 });
