@@ -3,7 +3,7 @@
 // reopens an incident.
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { WorkflowNotFoundError, WorkflowUpdateStage, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { issueRef } from '../../activities/github/refs.js';
 import { findActionItemByIssue } from '../../db/queries/action-items.js';
 import { postmortemWorkflowId } from '../../domain/ids.js';
@@ -48,13 +48,12 @@ export async function onActionIssueState(fe: GitHubFrontEnd, payload: IssuesPayl
 
   const actor: Actor = { source: 'github', id: login, name: login };
   try {
-    // Accepted is enough to answer GitHub: the validator has agreed, and the workflow records the
-    // change and tells the incident's channel on its own time.
-    await handle.startUpdate(setActionStatusUpdate, {
+    // Completed, not merely accepted: the policy decision point decides who may move the item in
+    // the workflow's queue, so only the outcome says whether the close counted.
+    await handle.executeUpdate(setActionStatusUpdate, {
       args: [{ actor, item, status, via: 'github' }],
-      // A redelivery of this event carries the same issue timestamp; the next close or reopen does not.
-      updateId: `github:${ref}:${payload.action}:${payload.issue.updated_at}`,
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
+      // A redelivery of this event carries the same issue timestamp and sender; the next close or reopen does not.
+      updateId: `github:${ref}:${payload.action}:${payload.issue.updated_at}:${login}`,
     });
     return { result: `${item} ${status === 'done' ? 'done' : 'reopened'}` };
   } catch (err) {

@@ -115,6 +115,11 @@ describe('GitHub issues of postmortem action items', () => {
     const phase = (await getIncidentView(system, key)).phase;
     const patches = () => standin.callsTo('PATCH', new RegExp(`^/repos/${REPO}/issues/${ref.split('#')[1]}$`));
 
+    // A login in no team of the policy closing the issue moves nothing: the item stays open.
+    expect(await deliver(stateChange(ref, 'closed', 'mallory-gh'))).toEqual({ status: 200, result: `refused ${added.key} done` });
+    expect((await item(added.key)).status).toBe('open');
+    expect((await handle.query(pm.postmortemStateQuery)).items.find((i) => i.key === added.key)?.status).toBe('open');
+
     const closed = stateChange(ref, 'closed', 'alice-gh');
     const id = randomUUID();
     expect(await deliver(closed, id)).toEqual({ status: 200, result: `${added.key} done` });
