@@ -48,6 +48,12 @@ const RULES: SandboxRules = {
   },
 };
 
+// The example policy's (firebreak.config.yaml), which the content check runs on every unmasked value.
+const REDACTION_PATTERNS = [
+  { name: 'acme-api-key', pattern: 'acme_(live|test)_[A-Za-z0-9]{24}' },
+  { name: 'internal-customer-id', pattern: 'CUST-[0-9]{8}', flags: 'i' },
+];
+
 /** Peak RSS over a phase, sampled every 20 ms, also per quarter of the rows once `quarter` is set. */
 function rssSampler() {
   let peak = process.memoryUsage().rss;
@@ -111,6 +117,8 @@ async function main(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     const result = await cloneSandbox({
       sandboxId: 'SBX-BENCH', sourceUrl: source.urlFor('app'), sandboxAdminUrl: sandbox.adminUrl, seed: 1, secret: 'bench-secret', rules: RULES, redactor: createRedactor(),
+      // As the provisioning activity passes them: the example policy's redaction patterns.
+      redactionPatterns: REDACTION_PATTERNS,
       onProgress: (p) => {
         doneRows[p.table] = p.rows;
         const sofar = Object.values(doneRows).reduce((a, b) => a + b, 0);

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { canonicalJson } from '../../domain/sandbox/canonical.js';
-import { columnContentCheck, SensitiveContentError } from '../../domain/sandbox/content-check.js';
+import { columnContentCheck, joinable, SensitiveContentError } from '../../domain/sandbox/content-check.js';
 import { TEXT_TYPES, sensitiveByName } from '../../domain/sandbox/detect.js';
 import { describeRule, maskingPathOf, planMasking, policyEntry, type MaskingPlan } from '../../domain/sandbox/plan.js';
 import { quoteIdent, tableIdent, type SandboxRules, type SchemaInfo } from '../../domain/sandbox/types.js';
-import type { Redactor } from '../../domain/redact.js';
+import { createRedactor, type RedactionPattern, type Redactor } from '../../domain/redact.js';
 import { contentHash, fillSandbox, type FillContext } from './fill.js';
 import { introspectSchema } from './introspect.js';
 import { createMasker, deriveMaskingKey } from './masker.js';
@@ -26,7 +26,13 @@ export interface CloneRequest {
   rules: SandboxRules;
   /** The policy's name for the source, so refusals name the key to fix. */
   source?: string;
+  /** Judges content (the sample, and every value copied unmasked). */
   redactor: Redactor;
+  /**
+   * The policy's redaction patterns. Given, content is judged by a redactor built here from them
+   * (the built-in detectors plus these), which may judge values in batches (see joinable).
+   */
+  redactionPatterns?: readonly RedactionPattern[];
   signal?: AbortSignal;
   onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
 }
@@ -137,6 +143,9 @@ async function withLane<T>(sourceUrl: string, targetUrl: string, snapshot: strin
 
 export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
   const database = sandboxName(req.sandboxId);
+  const detector = req.redactionPatterns
+    ? { redactor: createRedactor({ extraPatterns: req.redactionPatterns }), joined: joinable(req.redactionPatterns) }
+    : { redactor: req.redactor, joined: false };
   return withClient(req.sourceUrl, async (source) => {
     for (const sql of SESSION) await source.query(sql);
     const schema = await introspectSchema(source);
@@ -150,12 +159,12 @@ export async function cloneSandbox(req: CloneRequest): Promise<CloneResult> {
         `SELECT now() AS at, current_database() AS db, coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local') AS server`,
       );
       const maskingPath = maskingPathOf(req.source);
-      const plan = planMasking({ schema, rules: req.rules, maskingPath, samples: await sampleText(source, schema, req.rules), redactor: req.redactor });
+      const plan = planMasking({ schema, rules: req.rules, maskingPath, samples: await sampleText(source, schema, req.rules), redactor: detector.redactor });
       const selection = await selectRows(source, schema, req.rules, keys);
       await ensureDatabase(req.sandboxAdminUrl, database);
       const schemaHash = sha256(canonicalJson(schema));
       const masker = createMasker(deriveMaskingKey(req.secret, req.seed));
-      const contentCheck: FillContext['contentCheck'] = (t, c, p) => columnContentCheck(t, c, p, req.redactor, maskingPath);
+      const contentCheck: FillContext['contentCheck'] = (t, c, p) => columnContentCheck(t, c, p, { ...detector, maskingPath });
       const targetUrl = urlFor(req.sandboxAdminUrl, database);
       const filled = await withClient(targetUrl, async (target) => {
         for (const sql of SESSION) await target.query(sql);

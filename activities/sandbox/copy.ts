@@ -7,7 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { FieldCheck } from '../../domain/sandbox/content-check.js';
+import type { ColumnCheck } from '../../domain/sandbox/content-check.js';
 import { COPY_NULL } from '../../domain/sandbox/copy-text.js';
 import { CopyOutStream } from './copy-out.js';
 import type { FieldMasker } from './masker.js';
@@ -21,10 +21,11 @@ export interface RowTransformOptions {
   /** Masker per column position; undefined keeps the field as it is. */
   maskers: (FieldMasker | undefined)[];
   /**
-   * Content check per column position, for fields copied as they are: sees every non-NULL value
-   * and throws to abort the copy. Never set where a masker is.
+   * Content check per column position, for fields copied as they are: sees every non-NULL value,
+   * judged before the chunk holding it is passed on, and throws to abort the copy. Never set where
+   * a masker is.
    */
-  checks?: (FieldCheck | undefined)[];
+  checks?: (ColumnCheck | undefined)[];
   /** Positions of the primary key (all columns without one): noise is keyed by them. */
   keyIndexes: number[];
   onRows?: (rows: number) => void;
@@ -35,14 +36,14 @@ export class MaskingTransform extends Transform {
   private readonly hash = createHash('sha256');
   private rest: Buffer | undefined;
   private readonly masked: [number, FieldMasker][];
-  private readonly checked: [number, FieldCheck][];
+  private readonly checked: [number, ColumnCheck][];
   /** Field start offsets of the row being masked, reused for every row. */
   private readonly starts: Int32Array;
 
   constructor(private readonly options: RowTransformOptions) {
     super({ highWaterMark: 1 << 16 });
     this.masked = options.maskers.flatMap((m, i) => (m ? [[i, m] as [number, FieldMasker]] : []));
-    this.checked = (options.checks ?? []).flatMap((c, i) => (c && !options.maskers[i] ? [[i, c] as [number, FieldCheck]] : []));
+    this.checked = (options.checks ?? []).flatMap((c, i) => (c && !options.maskers[i] ? [[i, c] as [number, ColumnCheck]] : []));
     this.starts = new Int32Array(options.maskers.length + 1);
   }
 
@@ -54,6 +55,7 @@ export class MaskingTransform extends Transform {
       if (end < 0) return done();
       const before = this.rows;
       const out = this.masked.length === 0 && this.checked.length === 0 ? this.passThrough(data.subarray(0, end + 1)) : this.maskLines(data, end);
+      for (const [, check] of this.checked) check.flush();
       this.hash.update(out);
       if (Math.floor(before / PROGRESS_EVERY) !== Math.floor(this.rows / PROGRESS_EVERY)) this.options.onRows?.(this.rows);
       done(null, out);
@@ -105,7 +107,7 @@ export class MaskingTransform extends Transform {
       for (const [i, check] of this.checked) {
         const from = starts[i]!;
         const to = starts[i + 1]! - 1;
-        if (!(to - from === 2 && data[from] === BACKSLASH && data[from + 1] === 0x4e)) check(ascii(data, from, to), this.rows);
+        if (!(to - from === 2 && data[from] === BACKSLASH && data[from + 1] === 0x4e)) check.add(ascii(data, from, to), this.rows);
       }
       const rowKey = this.masked.length > 0 ? this.rowKey(data) : '';
       let copyFrom = line;
@@ -152,7 +154,7 @@ export class MaskingTransform extends Transform {
     const fields = line.split('\t');
     for (const [i, check] of this.checked) {
       const field = fields[i];
-      if (field !== undefined && field !== COPY_NULL) check(field, this.rows);
+      if (field !== undefined && field !== COPY_NULL) check.add(field, this.rows);
     }
     if (this.masked.length === 0) return line;
     const keys = this.options.keyIndexes;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { copiedColumns, finalStatements, preDataStatements, tableKeyStatements } from '../../domain/sandbox/ddl.js';
-import type { FieldCheck } from '../../domain/sandbox/content-check.js';
+import type { ColumnCheck } from '../../domain/sandbox/content-check.js';
 import type { ColumnPlan, MaskingPlan } from '../../domain/sandbox/plan.js';
 import { quoteIdent, tableIdent, type ColumnInfo, type SchemaInfo, type TableInfo } from '../../domain/sandbox/types.js';
 import { copyTable } from './copy.js';
@@ -22,7 +22,7 @@ export interface FillContext {
   plan: MaskingPlan;
   masker: Masker;
   /** The content check of a column copied as it is (undefined: none); see domain/sandbox/content-check.ts. */
-  contentCheck?: (table: TableInfo, column: ColumnInfo, plan: ColumnPlan) => FieldCheck | undefined;
+  contentCheck?: (table: TableInfo, column: ColumnInfo, plan: ColumnPlan) => ColumnCheck | undefined;
   selection: Selection;
   /**
    * More (source, target) connection pairs to copy tables on at the same time. Each source must

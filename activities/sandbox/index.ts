@@ -105,6 +105,7 @@ export function createSandboxActivities(deps: SandboxActivityDeps) {
           rules: { subset: sandboxes.subset, masking: sandboxes.sources[input.source]?.masking ?? {} },
           source: input.source,
           redactor: deps.redactor,
+          redactionPatterns: deps.policy().redaction.patterns,
           signal: ctx.cancellationSignal,
           onProgress: (p) => ctx.heartbeat((last = p)),
         });
