@@ -34,7 +34,8 @@ async function withCommander(commander = alice): Promise<string> {
 describe('flag rollback on LaunchDarkly', () => {
   it('waits for a second person to approve, then turns the flag off with a semantic patch, through a 429', async () => {
     const incident = await withCommander();
-    expect(await refusal(rollback(system, incident, { actor: dave, flags: ['semantic-ranking'] }))).toMatch(/^Only the incident commander or a member of team sre may roll back/);
+    expect(await refusal(rollback(system, incident, { actor: dave, flags: ['semantic-ranking'] }))).toMatch(/^slack:U0DAVE is not in any team of the policy/);
+    expect(await refusal(rollback(system, incident, { actor: bob, flags: ['semantic-ranking'] }))).toMatch(/^Only the incident commander or a member of team sre may roll back/);
     const requested = await rollback(system, incident, { actor: alice, flags: ['semantic-ranking'], reason: 'ranking timeouts' });
     expect(requested).toMatchObject({ ok: true, flags: [{ status: 'awaiting approval' }] });
     expect(ld.isOn('search', 'semantic-ranking', 'test')).toBe(true);

@@ -6,7 +6,7 @@ import { verifyAuditChain } from '../../db/audit.js';
 import { flagSnapshots } from '../../db/schema/index.js';
 import * as flags from '../../workflows/flags/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
-import { carol, dave, declareOn, decide, flagAudits, flagUpdate, listFlags, refusal, rollback, rollbackRow, timelineTexts } from '../helpers/flags.js';
+import { bob, carol, dave, declareOn, decide, flagAudits, flagUpdate, listFlags, refusal, rollback, rollbackRow, timelineTexts } from '../helpers/flags.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { startUnleash, type UnleashServer } from '../helpers/unleash.js';
 import { startPrometheusStandIn, type PrometheusStandIn } from '../standins/prometheus.js';
@@ -59,7 +59,9 @@ describe('flag rollback against a real Unleash', () => {
     const [row] = await system.database.db.select().from(flagSnapshots).where(eq(flagSnapshots.incidentKey, incident));
     expect(row).toMatchObject({ flag: 'new-checkout', environment: 'development', enabled: true });
 
-    expect(await refusal(rollback(system, incident, { actor: dave, flags: ['new-checkout'], reason: 'x' }))).toBe(
+    // bob is in a team but neither commands this incident nor is in sre; dave is in no team at all.
+    expect(await refusal(rollback(system, incident, { actor: dave, flags: ['new-checkout'], reason: 'x' }))).toMatch(/^slack:U0DAVE is not in any team of the policy/);
+    expect(await refusal(rollback(system, incident, { actor: bob, flags: ['new-checkout'], reason: 'x' }))).toBe(
       `Only the incident commander or a member of team sre may roll back feature flags in ${incident}.`,
     );
     const cutoff = Date.now() / 1000 + 1;
@@ -122,7 +124,7 @@ describe('flag rollback against a real Unleash', () => {
     expect(question).toMatch(/^Keep or restore new-checkout@development\?/);
     expect((await getIncidentView(system, incident)).flagChanges).toEqual([expect.objectContaining({ status: 'awaiting decision' })]);
     expect(await unleash.isEnabled('default', 'new-checkout', 'development')).toBe(false);
-    expect(await refusal(decide(system, incident, { actor: dave, flag: 'new-checkout', decision: 'keep' }))).toMatch(/^Only the incident commander or a member of team sre/);
+    expect(await refusal(decide(system, incident, { actor: bob, flag: 'new-checkout', decision: 'keep' }))).toMatch(/^Only the incident commander or a member of team sre/);
 
     const kept = await decide(system, incident, { actor: carol, flag: 'new-checkout', decision: 'keep' });
     expect(kept).toMatchObject({ ok: true, text: 'carol decided to keep new-checkout in development off.' });

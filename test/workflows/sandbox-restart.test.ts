@@ -80,6 +80,8 @@ it('completes after the worker is killed mid-copy, with correct row counts and u
   const input: sbx.SandboxInput = {
     sandbox, incident, incidentTitle: 'Checkout returns 502', requester: alice, requesterName: 'alice', source: 'primary', seed: 11,
     ttlSeconds: 60, maxTtlSeconds: 60, warnBeforeSeconds: 5, timeline: [],
+    // As the incident starts it: destroy is decided with this policy (the worker here has sandbox activities only).
+    policySnapshot: sandboxPolicy(),
   };
   const handle = await system.client.workflow.start('sandboxWorkflow', { workflowId: sandboxWorkflowId(sandbox), taskQueue, args: [input] });
 
