@@ -137,7 +137,7 @@ async function script(kill: boolean): Promise<Run> {
     stored[table] = { rows: Number(counts!.n), distinct: Number(counts!.distinct) };
   }
 
-  expect(await command(ctx, carol, key, `sandbox destroy ${sandbox}`)).toMatchObject({ ok: true, text: `${sandbox} is destroyed.` });
+  expect(await command(ctx, alice, key, `sandbox destroy ${sandbox}`)).toMatchObject({ ok: true, text: `${sandbox} is destroyed.` });
   await eventually(async () => {
     const [row] = await db.db.select().from(sandboxes).where(eq(sandboxes.key, sandbox));
     return row?.status === 'destroyed';

@@ -50,6 +50,17 @@ export async function connectableDatabases(cluster: PgCluster): Promise<string[]
   }
 }
 
+/** The login roles Firebreak's grants have created on a server (`firebreak_gr_N`), by name. */
+export async function grantRoles(cluster: PgCluster): Promise<string[]> {
+  const client = new pg.Client({ connectionString: cluster.adminUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'firebreak\\_%' ORDER BY 1")).rows.map((r) => r.rolname);
+  } finally {
+    await client.end();
+  }
+}
+
 /** What the operator of a target server does: no database but the target lets PUBLIC connect. */
 export async function revokePublicConnect(cluster: PgCluster, target = 'app'): Promise<void> {
   const others = (await connectableDatabases(cluster)).filter((d) => d !== target);

@@ -2,12 +2,11 @@
 // the requester privately (here, GitHub comments), an approved db-readonly grant creates no login
 // role, a read-logs grant issues no token, and the grant ends saying why.
 
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessNotice, AccessNotifier } from '../../activities/access/notifier.js';
 import { getGrant } from '../../db/queries/grants.js';
 import * as access from '../../workflows/access/messages.js';
-import { alice, carol, declare, grantUpdate, requestAccess, startAccessTarget } from '../helpers/access.js';
+import { alice, carol, declare, grantRoles, grantUpdate, requestAccess, startAccessTarget } from '../helpers/access.js';
 import type { PgCluster } from '../helpers/pg-cluster.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
@@ -31,16 +30,6 @@ afterAll(async () => {
   await target?.stop();
 });
 
-async function loginRoles(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: target.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'firebreak_%'")).rows.map((r) => r.rolname);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('credentials with no private path to the requester', () => {
   it('an approved db-readonly grant creates no login role and ends saying why', async () => {
     const incident = await declare(system);
@@ -52,7 +41,7 @@ describe('credentials with no private path to the requester', () => {
     }, 20_000, 'grant ended');
     expect(row).toMatchObject({ status: 'revoked', endReason: expect.stringMatching(/no private way to hand them credentials/) });
     expect(row.activatedAt).toBeNull();
-    expect(await loginRoles()).toEqual([]);
+    expect(await grantRoles(target)).toEqual([]);
     expect(publicOnly.notices.some((n) => n.kind === 'credentials')).toBe(false);
   });
 

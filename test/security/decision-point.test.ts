@@ -5,11 +5,11 @@
 // said to the person and, for privileged actions, audited.
 
 import { and, eq, like } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncidentView } from '../../bots/temporal.js';
 import { findLink } from '../../db/queries/links.js';
 import { accessGrants, auditLog, sandboxes, timelineEvents } from '../../db/schema/index.js';
+import { grantRoles } from '../helpers/access.js';
 import { startAccessFrontends, type AccessFrontends } from '../helpers/access-frontends.js';
 import { blockAction, eventCallback } from '../helpers/slack-requests.js';
 import { eventually } from '../helpers/system.js';
@@ -45,16 +45,6 @@ async function declareInSlack(title: string): Promise<{ incident: string; channe
 const refusedAudits = (subject: string, action: string) =>
   db().select().from(auditLog).where(and(eq(auditLog.subject, subject), eq(auditLog.action, `authz.refused.${action}`)));
 
-async function loginRoles(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: env.target.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname <> 'postgres' ORDER BY 1")).rows.map((r) => r.rolname);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('a Slack user in no team of the policy (a guest)', () => {
   it('cannot take command, and the refusal is audited', async () => {
     const { incident, channel } = await declareInSlack('Guest takes command');
@@ -80,7 +70,7 @@ describe('a Slack user in no team of the policy (a guest)', () => {
 
   it("cannot approve another person's db-readonly request: no login role is created", async () => {
     const { channel } = await declareInSlack('Guest approves');
-    const before = await loginRoles();
+    const before = await grantRoles(env.target);
     const asked = await say('access db-readonly 10s checking rows', { user: 'U0ALICE', userName: 'alice', channel });
     const grant = /(GR-\d+)/.exec(asked)![1]!;
     const click = `approve-${Date.now()}`;
@@ -88,7 +78,7 @@ describe('a Slack user in no team of the policy (a guest)', () => {
     expect(await reply(click, 'approve refusal')).toMatch(/not in any team of the policy/);
     const [row] = await db().select().from(accessGrants).where(eq(accessGrants.key, grant));
     expect(row!.status).toBe('pending');
-    expect(await loginRoles()).toEqual(before);
+    expect(await grantRoles(env.target)).toEqual(before);
     expect(await refusedAudits(grant, 'approveAccess')).toHaveLength(1);
     await say(`access deny ${grant} not needed`, { user: 'U0CAROL', userName: 'carol', channel });
   });
