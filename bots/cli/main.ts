@@ -25,7 +25,7 @@ const USAGE = `Usage:
   firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]
   firebreak status INC-N
   firebreak list [open|all] [--sev 1-4] [--service NAME]…
-  firebreak run "<command>" [--incident INC-N]      any /incident command, e.g. run "INC-3 sev 1 spreading"
+  firebreak run "<command>" [--incident INC-N] [--idempotency-key KEY]   any /incident command, e.g. run "INC-3 sev 1 spreading"
   firebreak audit verify
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
 TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
