@@ -39,26 +39,25 @@ export async function startAccessTarget(options: { defaultPrivileges?: boolean }
   return cluster;
 }
 
-/** Every database that takes connections, as the server lists them. */
-export async function connectableDatabases(cluster: PgCluster): Promise<string[]> {
+/** One column of a query on the server's admin connection. */
+async function adminColumn(cluster: PgCluster, query: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: cluster.adminUrl });
   await client.connect();
   try {
-    return (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1')).rows.map((r) => r.datname);
+    return (await client.query<{ value: string }>(query)).rows.map((r) => r.value);
   } finally {
     await client.end();
   }
 }
 
+/** Every database that takes connections, as the server lists them. */
+export function connectableDatabases(cluster: PgCluster): Promise<string[]> {
+  return adminColumn(cluster, 'SELECT datname AS value FROM pg_database WHERE datallowconn ORDER BY 1');
+}
+
 /** The login roles Firebreak's grants have created on a server (`firebreak_gr_N`), by name. */
-export async function grantRoles(cluster: PgCluster): Promise<string[]> {
-  const client = new pg.Client({ connectionString: cluster.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname LIKE 'firebreak\\_%' ORDER BY 1")).rows.map((r) => r.rolname);
-  } finally {
-    await client.end();
-  }
+export function grantRoles(cluster: PgCluster): Promise<string[]> {
+  return adminColumn(cluster, "SELECT rolname AS value FROM pg_roles WHERE rolname LIKE 'firebreak\\_%' ORDER BY 1");
 }
 
 /** What the operator of a target server does: no database but the target lets PUBLIC connect. */

@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncidentView } from '../../bots/temporal.js';
 import { incidents } from '../../db/schema/index.js';
-import { TEST_ENCRYPTION_KEYS_ENV } from '../helpers/encryption.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { inject } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +11,7 @@ let system: TestSystem;
 let env: Record<string, string>;
 beforeAll(async () => {
   system = await startTestSystem();
-  env = {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    TEMPORAL_TASK_QUEUE: system.taskQueue,
-    FIREBREAK_USER: 'alice',
-    FIREBREAK_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS_ENV,
-  };
+  env = cliEnv(system);
 });
 afterAll(async () => {
   await system?.stop();

@@ -3,23 +3,16 @@
 
 import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelineEvents } from '../../db/schema/index.js';
-import { TEST_ENCRYPTION_KEYS_ENV } from '../helpers/encryption.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
 
 let system: TestSystem;
 let env: Record<string, string>;
 beforeAll(async () => {
   system = await startTestSystem();
-  env = {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    TEMPORAL_TASK_QUEUE: system.taskQueue,
-    FIREBREAK_USER: 'alice',
-    FIREBREAK_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS_ENV,
-  };
+  env = cliEnv(system);
 });
 afterAll(async () => {
   await system?.stop();
