@@ -43,6 +43,8 @@ const READINESS_TIMEOUT_MS = 2_000;
 // codec batch through a slow 3 Mbit/s link. Node answers 408 and closes the connection itself.
 const REQUEST_TIMEOUT_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 10_000;
+/** How long a refused client may go on sending (read and dropped) before its connection is closed. */
+const LINGER_MS = 2_000;
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const metrics = createHttpMetrics();
@@ -78,7 +80,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     Promise.resolve(route.handler(req, res)).catch((err: unknown) => {
       if (err instanceof BodyRefused) {
         options.logger.warn({ route: label, status: err.status, reason: err.message }, 'refused a request body');
-        return refuseBody(res, err);
+        return refuseBody(req, res, err);
       }
       options.logger.error({ err, route: label }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -130,10 +132,30 @@ async function readiness(res: ServerResponse, checks: ReadinessCheck[]): Promise
 }
 
 /** Closing the connection stops the rest of a refused body from being read (and drained). */
-function refuseBody(res: ServerResponse, err: BodyRefused): void {
+function refuseBody(req: IncomingMessage, res: ServerResponse, err: BodyRefused): void {
   if (res.headersSent) return void res.destroy();
+  lingerAfterAnswer(req);
   res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...(err.status === 503 ? { 'retry-after': '1' } : {}) });
   res.end(JSON.stringify({ error: err.status === 413 ? 'payload too large' : err.message }));
+}
+
+/**
+ * Closing a socket that still holds unread bytes makes the kernel send a reset, and a reset can
+ * wipe the answer from the client's buffer before the client reads it: a client cut off at the
+ * cap would see "connection reset" instead of 413. So, as RFC 9112 §9.6 advises, the rest of what
+ * the client sends is read and dropped (held nowhere) while the answer goes out, and the socket
+ * closes when the client closes its side after our FIN, or after LINGER_MS at the latest.
+ */
+function lingerAfterAnswer(req: IncomingMessage): void {
+  const socket = req.socket;
+  req.removeAllListeners('data');
+  req.resume();
+  // Node calls destroySoon() on this socket once a `connection: close` answer is flushed.
+  socket.destroySoon = () => {
+    socket.end();
+    const deadline = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(deadline));
+  };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
