@@ -1,7 +1,7 @@
 import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
-import type { Logger } from '../worker/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';

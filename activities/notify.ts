@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { TimelineKind } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
 import { processedRequests } from '../db/schema/index.js';
-import type { Logger } from '../worker/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { IncidentView } from '../workflows/incident/messages.js';
 import { isWaitFailure } from './pacing.js';
 

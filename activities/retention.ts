@@ -15,7 +15,7 @@ import { deleteProcessedRequests, oldestOpenWork, purgeSandboxDebugData, redactT
 import { SYSTEM_ACTOR } from '../domain/incident.js';
 import type { Policy } from '../domain/policy/index.js';
 import { retentionMarker, retentionPlan, type RetentionCounts, type RetentionPlan, type RetentionTarget, type RetentionWindow } from '../domain/retention.js';
-import type { Logger } from '../worker/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface PurgeInput {
   target: RetentionTarget;

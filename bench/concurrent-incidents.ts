@@ -1,17 +1,17 @@
 // `npm run bench:incidents`: many incidents at once on ONE worker. Default 1,000 incidents, each taken
 // declare → role commander → mitigated → resolve through the same client calls the front-ends make
-// (bots/temporal.ts), with at most 100 incidents in flight. SEV4 under the example policy needs no
+// (bots/workflow-client.ts), with at most 100 incidents in flight. SEV4 under the example policy needs no
 // postmortem, and no Slack or GitHub notifier is configured, so what is measured is the workflows,
 // their activities and Postgres. The worker runs in this process (with the client); its workflow
 // and activity task counts come from the SDK's own Prometheus metrics, its RSS is sampled every 250 ms.
 
 import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
-import { declareIncident, runIncidentUpdate } from '../bots/temporal.js';
+import { declareIncident, runIncidentUpdate } from '../bots/workflow-client.js';
 import type { Actor } from '../domain/incident.js';
 import * as msg from '../workflows/incident/messages.js';
-import { freePort } from '../worker/free-port.js';
-import { createLogger } from '../worker/logger.js';
+import { freePort } from '../platform/free-port.js';
+import { createLogger } from '../platform/logger.js';
 import { temporalLogger } from '../worker/temporal-logger.js';
 import { percentile, quick, round, runBench, say, startBenchStack } from './stack.js';
 

@@ -12,10 +12,10 @@ import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor, type Redactor } from '../domain/redact.js';
-import { ensureTemporalCli } from '../scripts/temporal-cli.js';
+import { ensureTemporalCli } from '../worker/temporal-cli.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 import type { IntegrationActivities } from '../worker/integrations.js';
-import { createLogger, type Logger } from '../worker/logger.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../worker/worker.js';
 

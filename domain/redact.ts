@@ -146,7 +146,7 @@ let processTokenKey: SipKey | undefined;
 
 /**
  * Sets the key every redactor of this process uses for incident tokens unless given its own. Called
- * once at start-up from the configuration (worker/redaction-key.ts); until then, and in processes
+ * once at start-up from the configuration (platform/redaction-key.ts); until then, and in processes
  * that never call it, a random key is drawn on first use.
  */
 export function setRedactionTokenKey(key: Uint8Array): void {

@@ -1,4 +1,4 @@
-import { ensureTemporalCli } from './temporal-cli.js';
+import { ensureTemporalCli } from '../worker/temporal-cli.js';
 
 // `npm run temporal:cli` and the first step of `npm test`: find or build the CLI up front, so a
 // cold build shows its progress here instead of inside a test run's setup.

@@ -5,7 +5,7 @@ import type { Database } from '../db/client.js';
 import type { ActionPriority } from '../domain/postmortem.js';
 import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
-import type { Logger } from '../worker/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface DashboardSlackSignIn {
   clientId: string;

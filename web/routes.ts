@@ -1,9 +1,9 @@
-// The dashboard's HTTP routes, mounted on the one server (bots/server.ts) after every other route.
+// The dashboard's HTTP routes, mounted on the one server (platform/http/server.ts) after every other route.
 // Paths are exact except `/incidents/*`, so nothing here can shadow /slack, /github, /healthz,
 // /readyz, /metrics, /access or /codec. Without a sign-in method configured the dashboard is off.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '../bots/server.js';
+import type { Route } from '../platform/http/server.js';
 import { bearerToken } from '../platform/http/bearer.js';
 import { readText } from '../platform/http/read-body.js';
 import { parseIncidentKey } from '../domain/ids.js';

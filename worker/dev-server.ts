@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '../domain/search-attributes.js';
-import type { TemporalCli } from '../scripts/temporal-cli.js';
-import { assertPortFree, freePort } from './free-port.js';
+import type { TemporalCli } from './temporal-cli.js';
+import { assertPortFree, freePort } from '../platform/free-port.js';
 
 // A local Temporal dev server with Firebreak's search attributes registered (DESIGN.md §4): one per
 // test run, and the embedded server of `npm start` when TEMPORAL_ADDRESS is unset.

@@ -1,5 +1,5 @@
 // Failure messages and stack traces of workflows and activities move into the failure's encoded
-// attributes, a payload like any other, so the codec (worker/codec.ts) encrypts them too: a refusal
+// attributes, a payload like any other, so the codec (platform/codec.ts) encrypts them too: a refusal
 // that quotes an incident's title must not sit in the server's history as plaintext.
 //
 // CommonJS on purpose: the SDK loads this file with require() in every process (worker, HTTP

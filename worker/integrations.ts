@@ -9,12 +9,12 @@ import type { PostmortemNotifier, PostmortemPublisher } from '../activities/post
 import type { SandboxNotifier } from '../activities/sandbox/notifier.js';
 import type { ReleaseResolver } from '../activities/sandbox/provenance.js';
 import type { TriageSource } from '../activities/triage.js';
-import type { Route } from '../bots/server.js';
-import type { Config } from '../domain/config.js';
+import type { Route } from '../platform/http/server.js';
+import type { Config } from '../platform/config.js';
 import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface IntegrationContext {
   config: Config;

@@ -1,6 +1,6 @@
 import { IllegalStateError } from '@temporalio/common';
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
-import type { Logger } from './logger.js';
+import type { Logger } from '../platform/logger.js';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',

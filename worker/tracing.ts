@@ -5,8 +5,8 @@
 
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
-import type { TelemetryConfig } from '../domain/config.js';
-import type { Logger } from './logger.js';
+import type { TelemetryConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface Tracing {
   /** Activity interceptors and the sink workflow spans leave the sandbox through. */

@@ -21,7 +21,7 @@ export interface FirebreakWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** Tracing: the sink workflow spans are exported through. */
   sinks?: WorkerOptions['sinks'];
-  /** The payload codec (worker/codec.ts firebreakDataConverter); clients must use the same keys. */
+  /** The payload codec (platform/codec.ts firebreakDataConverter); clients must use the same keys. */
   dataConverter?: DataConverter;
 }
 

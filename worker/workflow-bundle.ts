@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from './codec.js';
+import { FAILURE_CONVERTER_PATH } from '../platform/codec.js';
 import { WORKFLOWS_PATH } from './worker.js';
 
 export const TRACING_INTERCEPTORS_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');

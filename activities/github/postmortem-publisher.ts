@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
 import { processedRequests } from '../../db/schema/index.js';
 import type { Redactor } from '../../domain/redact.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { CreateActionIssueInput, PostmortemPublisher, PublishDocumentInput } from '../postmortem/ports.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
 import { neutraliseGitHubText } from './neutralise.js';

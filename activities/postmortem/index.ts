@@ -20,7 +20,7 @@ import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, findPersonByHandle, severityPolicy, type Policy } from '../../domain/policy/index.js';
 import { computeMetrics, renderPostmortemDocument, type PostmortemMetrics, type PostmortemStatus } from '../../domain/postmortem.js';
 import type { Redactor } from '../../domain/redact.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import { sendWeeklyDigests } from './digest.js';
 import type { PostmortemNotice, PostmortemNotifier, PostmortemPublisher } from './ports.js';
 

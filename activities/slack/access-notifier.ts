@@ -12,7 +12,7 @@ import { processedRequests } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, findPersonByHandle, type Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { GrantView } from '../../workflows/access/messages.js';
 import type { AccessNotice, AccessNotifier, ApprovalRequestedNotice, CredentialsNotice } from '../access/notifier.js';

@@ -7,7 +7,7 @@ import type { IncidentNotice, IncidentNotifier } from '../notify.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import { createChannels, type IncidentChannel } from './channel.js';
 import { isSlackError, type SlackApi, type SlackCallError } from './client.js';
 import { createRenderer } from './render.js';

@@ -5,7 +5,7 @@
 
 import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { PostmortemNotice, PostmortemNotifier } from '../postmortem/ports.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';

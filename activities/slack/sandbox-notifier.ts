@@ -8,7 +8,7 @@ import { findLink } from '../../db/queries/links.js';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { SandboxCredentialsNotice, SandboxNotice, SandboxNotifier, SandboxPlaybookNotice } from '../sandbox/notifier.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';

@@ -8,7 +8,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { grantWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import * as access from '../../workflows/access/messages.js';
-import { CommandRefused, incidentHandle, requestUpdateId, toRefusal, type TemporalContext } from '../temporal.js';
+import { CommandRefused, incidentHandle, requestUpdateId, toRefusal, type TemporalContext } from '../workflow-client.js';
 
 export type AccessCommand = Extract<Command, { kind: `access-${string}` }>;
 

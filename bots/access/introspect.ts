@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.js';
 import { getGrant } from '../../db/queries/grants.js';
 import { bearerMatches } from '../../platform/http/bearer.js';
 import { readText } from '../../platform/http/read-body.js';
-import { sendJson, type Route } from '../server.js';
+import { sendJson, type Route } from '../../platform/http/server.js';
 
 export interface AccessRouteContext {
   db: Database;

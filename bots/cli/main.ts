@@ -17,9 +17,9 @@ import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
-import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../domain/config.js';
-import { configureRedactionTokens } from '../../worker/redaction-key.js';
-import { firebreakDataConverter } from '../../worker/codec.js';
+import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../platform/config.js';
+import { configureRedactionTokens } from '../../platform/redaction-key.js';
+import { firebreakDataConverter } from '../../platform/codec.js';
 
 const USAGE = `Usage:
   firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]

@@ -1,6 +1,6 @@
 import type { Command } from '../../domain/commands/types.js';
 import { PHASES } from '../../domain/incident.js';
-import type { TemporalContext } from '../temporal.js';
+import type { TemporalContext } from '../workflow-client.js';
 
 export interface IncidentListing {
   key: string;

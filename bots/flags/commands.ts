@@ -6,7 +6,7 @@ import { findFlag, flagChildId, isEmergency, onOff } from '../../domain/flags.js
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import * as flags from '../../workflows/flags/messages.js';
-import { CommandRefused, getIncidentView, incidentHandle, type TemporalContext } from '../temporal.js';
+import { CommandRefused, getIncidentView, incidentHandle, type TemporalContext } from '../workflow-client.js';
 
 export type FlagCommand = Extract<Command, { kind: `flag-${string}` }>;
 

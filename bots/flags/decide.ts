@@ -2,7 +2,7 @@
 
 import type { Actor } from '../../domain/incident.js';
 import * as flags from '../../workflows/flags/messages.js';
-import { incidentHandle, requestUpdateId, type TemporalContext } from '../temporal.js';
+import { incidentHandle, requestUpdateId, type TemporalContext } from '../workflow-client.js';
 
 export function parseDecisionValue(value: string | undefined): { incident: string; flag: string; environment: string } | undefined {
   const m = /^(INC-\d+)\|([^@|]+)@([^@|]+)$/.exec(value ?? '');

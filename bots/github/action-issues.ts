@@ -10,7 +10,7 @@ import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import type { ActionItemStatus } from '../../domain/postmortem.js';
 import { postmortemStateQuery, setActionStatusUpdate } from '../../workflows/postmortem/messages.js';
-import { toRefusal } from '../temporal.js';
+import { toRefusal } from '../workflow-client.js';
 import type { GitHubFrontEnd, Outcome } from './context.js';
 import { replyText } from './replies.js';
 

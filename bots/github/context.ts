@@ -1,8 +1,8 @@
 import type { GitHubApi } from '../../activities/github/client.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
-import type { Logger } from '../../worker/logger.js';
-import type { TemporalContext } from '../temporal.js';
+import type { Logger } from '../../platform/logger.js';
+import type { TemporalContext } from '../workflow-client.js';
 
 /** What the GitHub front-end needs to turn a webhook into a workflow start or update. */
 export interface GitHubFrontEnd extends TemporalContext {

@@ -9,7 +9,7 @@ import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declareAsPerson } from '../commands/dispatch.js';
-import { CommandRefused, getIncidentView, runIncidentUpdate, toRefusal } from '../temporal.js';
+import { CommandRefused, getIncidentView, runIncidentUpdate, toRefusal } from '../workflow-client.js';
 import { onActionIssueState } from './action-issues.js';
 import { ignored, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
 import { replyText } from './replies.js';

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { splitRepo } from '../../activities/github/refs.js';
 import { processedRequests } from '../../db/schema/index.js';
 import { readText } from '../../platform/http/read-body.js';
-import { sendJson, type RouteHandler } from '../server.js';
+import { sendJson, type RouteHandler } from '../../platform/http/server.js';
 import { onIssueComment } from './comments.js';
 import { ignored, type GitHubFrontEnd, type Outcome, type Reply } from './context.js';
 import { onIssues } from './issues.js';

@@ -12,7 +12,7 @@ import { listOpenActionItems, type ActionListFilter } from '../../db/queries/pos
 import { actionItems } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import * as pm from '../../workflows/postmortem/messages.js';
-import { CommandRefused, getIncidentView, toRefusal, type TemporalContext } from '../temporal.js';
+import { CommandRefused, getIncidentView, toRefusal, type TemporalContext } from '../workflow-client.js';
 
 export type PostmortemCommand = Extract<Command, { kind: 'postmortem' | `postmortem-${string}` | `action-${string}` | 'actions' }>;
 

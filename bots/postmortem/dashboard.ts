@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { findPersonByHandle, type Policy } from '../../domain/policy/index.js';
 import { runCommand } from '../commands/dispatch.js';
-import type { TemporalContext } from '../temporal.js';
+import type { TemporalContext } from '../workflow-client.js';
 import type { NewActionItemInput } from '../../web/deps.js';
 
 export function dashboardActionAdder(ctx: TemporalContext, policy: () => Policy) {

@@ -3,7 +3,7 @@
 
 import { App, LogLevel, type Authorize, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../worker/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';

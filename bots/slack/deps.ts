@@ -5,8 +5,8 @@ import type { Policy } from '../../domain/policy/index.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Database } from '../../db/client.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
-import type { Logger } from '../../worker/logger.js';
-import type { TemporalContext } from '../temporal.js';
+import type { Logger } from '../../platform/logger.js';
+import type { TemporalContext } from '../workflow-client.js';
 
 export interface SlackDeps {
   temporal: TemporalContext;

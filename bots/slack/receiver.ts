@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { readText } from '../../platform/http/read-body.js';
-import type { RouteHandler } from '../server.js';
-import type { Logger } from '../../worker/logger.js';
+import type { RouteHandler } from '../../platform/http/server.js';
+import type { Logger } from '../../platform/logger.js';
 import { verifySlackSignature } from './verify.js';
 
 // Slash commands and events are a few KB; the largest interactivity payloads (a submitted modal

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { grantRoleName } from '../../activities/access/postgres.js';
-import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/workflow-client.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { accessGrants, incidents } from '../../db/schema/index.js';
 import { grantWorkflowId } from '../../domain/ids.js';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/workflow-client.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
 import * as flags from '../../workflows/flags/messages.js';

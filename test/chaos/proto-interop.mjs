@@ -1,4 +1,4 @@
-// Loaded with `node --import` before tsx in the chaos worker processes. worker/codec.ts imports
+// Loaded with `node --import` before tsx in the chaos worker processes. platform/codec.ts imports
 // `{ temporal }` from '@temporalio/proto', a CommonJS package whose exports Node's ESM loader cannot
 // detect, so under plain tsx that import fails (vitest's transform hides it). This hook hands ESM
 // importers a small module that re-exports the package through require().

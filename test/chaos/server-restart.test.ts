@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/workflow-client.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { incidents, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
-import { ensureTemporalCli, type TemporalCli } from '../../scripts/temporal-cli.js';
+import { ensureTemporalCli, type TemporalCli } from '../../worker/temporal-cli.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { startDevServer, type DevServer } from '../../worker/dev-server.js';
-import { freePort } from '../../worker/free-port.js';
+import { freePort } from '../../platform/free-port.js';
 import { eventually } from '../helpers/system.js';
 import { connectClient, duplicates, recordOutcome, snapshot, startChildWorker, summarize, type ChildWorker } from './harness.js';
 

@@ -14,7 +14,7 @@ import { createActivities, type Activities } from '../../activities/index.js';
 import { connectDatabase } from '../../db/client.js';
 import { parsePolicy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { testDataConverter } from '../helpers/encryption.js';

@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { createRedactor } from '../../domain/redact.js';
 import { dashboardRoutes, DASHBOARD_OFF } from '../../web/routes.js';
 import type { NewActionItemInput } from '../../web/deps.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { loadTestPolicy } from '../helpers/system.js';
 import { ATLAS_OVERDUE, NOW, seedDashboard, TEAMS } from './seed.js';
 

@@ -7,14 +7,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
-import { parseEnv } from '../../domain/config.js';
+import { parseEnv } from '../../platform/config.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { SandboxSettings } from '../../activities/sandbox/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { startAccessTarget } from './access.js';

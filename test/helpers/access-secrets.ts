@@ -3,7 +3,7 @@
 
 import type { Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { decryptPayload, isEncrypted } from '../../worker/codec.js';
+import { decryptPayload, isEncrypted } from '../../platform/codec.js';
 import { TEST_ENCRYPTION_KEY } from './encryption.js';
 
 /** The credentials a Slack DM carries as `*key*: \`value\`` lines (Block Kit JSON or plain text). */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import pg from 'pg';
 import { createRecordingAccessNotifier, type CredentialsNotice } from '../../activities/access/index.js';
-import { declareIncident, getIncidentView, incidentHandle } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle } from '../../bots/workflow-client.js';
 import { grantWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import * as access from '../../workflows/access/messages.js';

@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { declareIncident, getIncidentView, incidentHandle } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle } from '../../bots/workflow-client.js';
 import { auditLog, flagRollbacks, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
 import * as flags from '../../workflows/flags/messages.js';

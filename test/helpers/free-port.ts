@@ -1,2 +1,2 @@
 // Tests and the worker's embedded dev stack share one implementation.
-export { freePort } from '../../worker/free-port.js';
+export { freePort } from '../../platform/free-port.js';

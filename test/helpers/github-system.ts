@@ -8,13 +8,13 @@ import type { EmitterWebhookEvent, EmitterWebhookEventName } from '@octokit/webh
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { connectDatabase } from '../../db/client.js';
-import { parseEnv } from '../../domain/config.js';
+import { parseEnv } from '../../platform/config.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { testDataConverter } from './encryption.js';
 import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';

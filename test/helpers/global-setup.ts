@@ -5,9 +5,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase } from '../../db/admin.js';
 import { runMigrations } from '../../db/migrate.js';
-import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
+import { ensureTemporalCli } from '../../worker/temporal-cli.js';
 import { startDevServer } from '../../worker/dev-server.js';
-import { FAILURE_CONVERTER_PATH } from '../../worker/codec.js';
+import { FAILURE_CONVERTER_PATH } from '../../platform/codec.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 
 // One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md

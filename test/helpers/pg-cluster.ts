@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../worker/free-port.js';
+import { freePort } from '../../platform/free-port.js';
 
 const run = promisify(execFile);
 

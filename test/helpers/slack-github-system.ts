@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildGitHubIntegration } from '../../bots/github/integration.js';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
-import { parseEnv } from '../../domain/config.js';
+import { parseEnv } from '../../platform/config.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SlashCommandFields } from './slack-requests.js';

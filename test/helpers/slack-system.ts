@@ -4,11 +4,11 @@
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { slackIntegration } from '../../bots/slack/integration.js';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
-import { parseEnv } from '../../domain/config.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
+import { parseEnv } from '../../platform/config.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SignedBody, type SignOptions, type SlashCommandFields } from './slack-requests.js';
 import { startTestSystem, type TestSystem } from './system.js';

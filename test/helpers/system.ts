@@ -14,7 +14,7 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IntegrationActivities } from '../../worker/integrations.js';
-import { createLogger, type Logger } from '../../worker/logger.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { testDataConverter } from './encryption.js';

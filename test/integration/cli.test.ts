@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { incidents } from '../../db/schema/index.js';
 import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';

@@ -11,12 +11,12 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
-import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
+import { ensureTemporalCli } from '../../worker/temporal-cli.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { startTracing, type Tracing } from '../../worker/tracing.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { writeWorkflowBundles } from '../../worker/workflow-bundle.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { freePort } from '../helpers/free-port.js';
 import { eventually, TEST_POLICY_PATH } from '../helpers/system.js';
 

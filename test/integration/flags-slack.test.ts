@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnleashProvider } from '../../activities/flags/index.js';
-import { getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { carol, flagAudits } from '../helpers/flags.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import { timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';

@@ -12,7 +12,7 @@ import type { PostmortemPublisher } from '../../activities/postmortem/ports.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { incidentLinks, incidents } from '../../db/schema/index.js';
 import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { secondaryRateLimit, startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { uniqueIssueNumber } from '../helpers/github-system.js';
 

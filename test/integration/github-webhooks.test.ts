@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { findIncidentByExternal, findLink } from '../../db/queries/links.js';
 import { processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { eventually } from '../helpers/system.js';

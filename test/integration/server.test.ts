@@ -2,9 +2,9 @@ import { Connection } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../bots/server.js';
+import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 
 let server: RunningServer;
 let database: DatabaseHandle;

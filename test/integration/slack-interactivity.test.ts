@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { incidents, timelineEvents } from '../../db/schema/index.js';
 import { findLink } from '../../db/queries/links.js';
 import { blockAction, eventCallback, viewSubmission } from '../helpers/slack-requests.js';

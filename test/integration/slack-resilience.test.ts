@@ -1,6 +1,6 @@
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import { processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-system.js';

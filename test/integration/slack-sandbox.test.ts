@@ -14,7 +14,7 @@ import { sandboxName } from '../../activities/sandbox/target.js';
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackSandboxNotifier } from '../../activities/slack/sandbox-notifier.js';
 import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { VALID_TOKEN } from '../standins/slack-api.js';
 import type { RecordedCall } from '../standins/slack-api.js';
 import { startAccessFrontends, type AccessFrontends } from '../helpers/access-frontends.js';

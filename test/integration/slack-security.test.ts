@@ -68,7 +68,7 @@ describe('Slack request verification', () => {
     const first = await h.post(event);
     const retry = await h.post(event, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     expect([first.status, retry.status]).toEqual([200, 200]);
-    const { getIncidentView } = await import('../../bots/temporal.js');
+    const { getIncidentView } = await import('../../bots/workflow-client.js');
     await eventually(async () => (await getIncidentView(h.system, key)).timeline.some((e) => e.kind === 'pinned'), 10_000, 'pinned entry');
     await new Promise((r) => setTimeout(r, 500));
     expect(h.slack.callsTo('conversations.history').filter((c) => c.args.channel === channel.id)).toHaveLength(1);

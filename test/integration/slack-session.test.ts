@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import type { Channel } from '../standins/slack-methods.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-system.js';

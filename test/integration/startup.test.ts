@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../worker/free-port.js';
+import { freePort } from '../../platform/free-port.js';
 import { startPgCluster } from '../helpers/pg-cluster.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -6,7 +6,7 @@
 
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getIncidentView } from '../../bots/temporal.js';
+import { getIncidentView } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import { accessGrants, auditLog, sandboxes, timelineEvents } from '../../db/schema/index.js';
 import { grantRoles } from '../helpers/access.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { and, eq, gt, like, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toRefusal } from '../../bots/temporal.js';
+import { toRefusal } from '../../bots/workflow-client.js';
 import { incidents, processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { declarationWorkflowId, incidentWorkflowId } from '../../domain/ids.js';
 import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../domain/config.js';
+import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../platform/config.js';
 import { explainDatabaseFailure } from '../../db/connection-problem.js';
 import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../worker/logger.js';
-import { configureRedactionTokens } from '../../worker/redaction-key.js';
+import { createLogger } from '../../platform/logger.js';
+import { configureRedactionTokens } from '../../platform/redaction-key.js';
 
 const DATABASE_URL = 'postgres://firebreak:s3cret%21@127.0.0.1:5432/firebreak';
 const KEY_A = Buffer.alloc(32, 1).toString('base64');

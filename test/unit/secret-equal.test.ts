@@ -22,7 +22,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 const { secretsEqual } = await import('../../platform/secret-equal.js');
 const { bearerMatches, bearerToken } = await import('../../platform/http/bearer.js');
 const { accessRoutes } = await import('../../bots/access/introspect.js');
-const { codecRoutes } = await import('../../bots/codec.js');
+const { codecRoutes } = await import('../../bots/codec-server.js');
 const { constantTimeEqual } = await import('../../web/session.js');
 
 const SECRET = 'introspection-token-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
-import { getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { parseCommand } from '../../domain/commands/parse.js';
 import type { Actor } from '../../domain/incident.js';
 import { verifyAuditChain } from '../../db/audit.js';

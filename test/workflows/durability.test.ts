@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { declareIncident, getIncidentView, incidentHandle } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle } from '../../bots/workflow-client.js';
 import { auditLog, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IncidentEvent } from '../../domain/timeline.js';
 import * as msg from '../../workflows/incident/messages.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { WAIT_SCALE, eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const alice: Actor = { source: 'cli', id: 'alice', name: 'alice' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLaunchDarklyProvider } from '../../activities/flags/index.js';
-import { getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import * as flags from '../../workflows/flags/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { alice, bob, carol, dave, declareOn, flagAudits, flagUpdate, refusal, rollback, rollbackRow } from '../helpers/flags.js';

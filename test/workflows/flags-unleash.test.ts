@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnleashProvider } from '../../activities/flags/index.js';
-import { getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { verifyAuditChain } from '../../db/audit.js';
 import { flagSnapshots } from '../../db/schema/index.js';
 import * as flags from '../../workflows/flags/messages.js';

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateDefinition } from '@temporalio/common';
-import { declareIncident, getIncidentView, incidentHandle, runIncidentUpdate } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, incidentHandle, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { verifyAuditChain } from '../../db/audit.js';
 import { auditLog, incidents, processedRequests, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';

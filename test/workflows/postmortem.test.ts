@@ -8,13 +8,13 @@ import { createSlackPostmortemNotifier } from '../../activities/slack/postmortem
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
 import { ensureDigestSchedule } from '../../bots/postmortem/schedule.js';
 import { dashboardActionAdder } from '../../bots/postmortem/dashboard.js';
-import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/temporal.js';
+import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { actionItems, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
 import { parseCommand } from '../../domain/commands/index.js';
 import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../worker/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import * as msg from '../../workflows/incident/messages.js';
 import * as pm from '../../workflows/postmortem/messages.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxActivities, createRecordingSandboxNotifier } from '../../activities/sandbox/index.js';
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
-import { getIncidentView, incidentHandle } from '../../bots/temporal.js';
+import { getIncidentView, incidentHandle } from '../../bots/workflow-client.js';
 import { getSandbox } from '../../db/queries/sandboxes.js';
 import { parseCommand } from '../../domain/commands/parse.js';
 import { sandboxWorkflowId } from '../../domain/ids.js';

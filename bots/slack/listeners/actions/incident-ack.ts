@@ -1,7 +1,7 @@
 // Acknowledge, or take command when nobody has it.
 
 import * as msg from '../../../../workflows/incident/messages.js';
-import { runIncidentUpdate } from '../../../temporal.js';
+import { runIncidentUpdate } from '../../../workflow-client.js';
 import type { SlackDeps } from '../../deps.js';
 import { buttonValue, runButtonUpdate, type ButtonArgs } from './run-update.js';
 

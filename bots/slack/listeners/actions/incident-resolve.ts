@@ -1,7 +1,7 @@
 // Resolve (the button carries a confirm dialog); the policy decides who may.
 
 import * as msg from '../../../../workflows/incident/messages.js';
-import { runIncidentUpdate } from '../../../temporal.js';
+import { runIncidentUpdate } from '../../../workflow-client.js';
 import type { SlackDeps } from '../../deps.js';
 import { buttonValue, runButtonUpdate, type ButtonArgs } from './run-update.js';
 

@@ -1,7 +1,7 @@
 // Taking the pin reaction away takes the message off the timeline again.
 
 import * as msg from '../../../../workflows/incident/messages.js';
-import { runIncidentUpdate, toRefusal } from '../../../temporal.js';
+import { runIncidentUpdate, toRefusal } from '../../../workflow-client.js';
 import { slackActor, type SlackDeps } from '../../deps.js';
 import { pinTarget, type ReactionArgs } from './pin-reaction.js';
 

@@ -2,7 +2,7 @@
 // the incident is declared under the view's ID, so a double submit yields one incident.
 
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { declareIncident } from '../../../temporal.js';
+import { declareIncident } from '../../../workflow-client.js';
 import { slackActor, type SlackDeps } from '../../deps.js';
 import { BLOCKS, declareFormErrors, readDeclareForm } from '../../render/declare-modal.js';
 import { admitRequest } from '../../../commands/limits.js';

@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
 import { bearerMatches } from '../platform/http/bearer.js';
 import { readText } from '../platform/http/read-body.js';
-import type { EncryptionCodec } from '../worker/codec.js';
-import { sendJson, type Route } from './server.js';
+import type { EncryptionCodec } from '../platform/codec.js';
+import { sendJson, type Route } from '../platform/http/server.js';
 
 export interface CodecRouteOptions {
   codec: EncryptionCodec;

@@ -77,7 +77,7 @@ export interface Config {
   sandboxSecret?: string;
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
-  /** Keys the per-incident redaction tokens (FIREBREAK_REDACTION_KEY); see worker/redaction-key.ts. */
+  /** Keys the per-incident redaction tokens (FIREBREAK_REDACTION_KEY); see platform/redaction-key.ts. */
   redactionKey?: { base64: string; key: Uint8Array };
   /** Bearer token the Temporal UI presents to POST /codec/*; without it the codec endpoint is off. */
   codecToken?: string;

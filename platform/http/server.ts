@@ -4,8 +4,8 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyRefused } from '../platform/http/read-body.js';
-import type { Logger } from '../worker/logger.js';
+import { BodyRefused } from './read-body.js';
+import type { Logger } from '../logger.js';
 import { createHttpMetrics, type HttpMetrics } from './metrics.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;

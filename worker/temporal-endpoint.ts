@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { TemporalConfig } from '../domain/config.js';
-import { ensureTemporalCli } from '../scripts/temporal-cli.js';
+import type { TemporalConfig } from '../platform/config.js';
+import { ensureTemporalCli } from './temporal-cli.js';
 import { startDevServer, type DevServer } from './dev-server.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../platform/logger.js';
 
 export interface TemporalEndpoint {
   address: string;
