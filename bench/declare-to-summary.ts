@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { slackIntegration } from '../bots/slack/integration.js';
 import { startHttpServer } from '../platform/http/server.js';
 import { integrationActivityDeps } from '../worker/integrations.js';
-import { parseEnv } from '../platform/config.js';
+import { parseEnv } from '../platform/config/index.js';
 import { postSigned, SIGNING_SECRET, slashCommand } from '../test/helpers/slack-requests.js';
 import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';
 import { percentile, quick, round, runBench, say, startBenchStack } from './stack.js';

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../bots/github/integration.js';
 import { startHttpServer } from '../platform/http/server.js';
 import { integrationActivityDeps } from '../worker/integrations.js';
-import { parseEnv } from '../platform/config.js';
+import { parseEnv } from '../platform/config/index.js';
 import { startGitHubStandIn } from '../test/standins/github-api.js';
 import { openLoop } from './load.js';
 import { examplePolicy, quick, runBench, say, startBenchStack } from './stack.js';

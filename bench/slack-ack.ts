@@ -15,7 +15,7 @@ import { startHttpServer } from '../platform/http/server.js';
 import { declareIncident } from '../bots/workflow-client.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { parseEnv } from '../platform/config.js';
+import { parseEnv } from '../platform/config/index.js';
 import { parsePolicy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
 import { ensureTemporalCli } from '../worker/temporal-cli.js';

@@ -2,7 +2,7 @@
 // whether it was unreachable, refused the login, or has no such database. The password never
 // appears, whatever the driver's own message says.
 
-import { ConfigError } from '../platform/config.js';
+import { ConfigError } from '../platform/config/index.js';
 
 /** A database that cannot be reached or refuses the login: a configuration error, in one line. */
 export class DatabaseUnavailableError extends ConfigError {

@@ -2,7 +2,7 @@
 // (DESIGN.md §5): message, merged fields, child bindings and serialized errors alike.
 
 import pino from 'pino';
-import { parseLogLevel } from './config.js';
+import { parseLogLevel } from './config/index.js';
 import { createRedactor, type Redactor } from '../domain/redact.js';
 
 export type Logger = pino.Logger;

@@ -5,7 +5,7 @@
 // when that key rotates); with neither, each process draws its own.
 
 import { createHmac } from 'node:crypto';
-import type { EncryptionKey } from './config.js';
+import type { EncryptionKey } from './config/index.js';
 import { setRedactionTokenKey } from '../domain/redact.js';
 
 export type RedactionKeySource = 'FIREBREAK_REDACTION_KEY' | 'FIREBREAK_ENCRYPTION_KEYS' | 'per-process';

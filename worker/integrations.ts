@@ -10,7 +10,7 @@ import type { SandboxNotifier } from '../activities/sandbox/notifier.js';
 import type { ReleaseResolver } from '../activities/sandbox/provenance.js';
 import type { TriageSource } from '../activities/triage.js';
 import type { Route } from '../platform/http/server.js';
-import type { Config } from '../platform/config.js';
+import type { Config } from '../platform/config/index.js';
 import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';

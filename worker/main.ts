@@ -10,7 +10,7 @@ import { flagProvidersFrom } from '../activities/flags/index.js';
 import { createActivities } from '../activities/index.js';
 import { accessRoutes } from '../bots/access/introspect.js';
 import { codecRoutes } from '../bots/codec-server.js';
-import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../platform/config.js';
+import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../platform/config/index.js';
 import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
 import { configureRedactionTokens } from '../platform/redaction-key.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { TemporalConfig } from '../platform/config.js';
+import type { TemporalConfig } from '../platform/config/index.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import type { Logger } from '../platform/logger.js';

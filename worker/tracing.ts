@@ -5,7 +5,7 @@
 
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
-import type { TelemetryConfig } from '../platform/config.js';
+import type { TelemetryConfig } from '../platform/config/index.js';
 import type { Logger } from '../platform/logger.js';
 
 export interface Tracing {

@@ -4,7 +4,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { GitHubConfig } from '../../platform/config.js';
+import type { GitHubConfig } from '../../platform/config/index.js';
 
 export interface GitHubTeamTarget {
   org: string;

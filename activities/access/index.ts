@@ -2,7 +2,7 @@
 // systems, and the fan-out of notices to the AccessNotifiers of each front-end.
 
 import type { Database } from '../../db/client.js';
-import type { GitHubConfig } from '../../platform/config.js';
+import type { GitHubConfig } from '../../platform/config/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import { createGitHubTeamProvider, type GitHubTeamProvider } from './github-team.js';

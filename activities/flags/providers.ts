@@ -1,4 +1,4 @@
-import type { Config } from '../../platform/config.js';
+import type { Config } from '../../platform/config/index.js';
 import { createLaunchDarklyProvider } from './launchdarkly.js';
 import type { FlagProviders } from './provider.js';
 import { createUnleashProvider } from './unleash.js';

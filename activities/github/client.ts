@@ -8,7 +8,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { GitHubConfig } from '../../platform/config.js';
+import type { GitHubConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { activityCaller, activitySignal, waitFailure, WritePacer } from '../pacing.js';
 import { splitRepo } from './refs.js';

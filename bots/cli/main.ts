@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
-import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../platform/config.js';
+import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../platform/config/index.js';
 import { configureRedactionTokens } from '../../platform/redaction-key.js';
 import { firebreakDataConverter } from '../../platform/codec.js';
 

@@ -11,7 +11,7 @@ import { createGitHubPostmortemNotifier } from '../../activities/github/postmort
 import { createGitHubPostmortemPublisher } from '../../activities/github/postmortem-publisher.js';
 import { createGitHubRedeliveryActivities } from '../../activities/github/redelivery.js';
 import { githubTriageSource } from '../../activities/github/triage.js';
-import type { GitHubConfig } from '../../platform/config.js';
+import type { GitHubConfig } from '../../platform/config/index.js';
 import type { Integration, IntegrationContext, IntegrationFactory } from '../../worker/integrations.js';
 import { createWebhookHandler } from './webhook.js';
 import { ensureRedeliverySchedule } from './schedule.js';

@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { SandboxSettings } from '../../activities/sandbox/index.js';
 import type { Policy } from '../../domain/policy/index.js';

@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { connectDatabase } from '../../db/client.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';

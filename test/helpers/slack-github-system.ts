@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { buildGitHubIntegration } from '../../bots/github/integration.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
 import { createLogger } from '../../platform/logger.js';

@@ -12,7 +12,7 @@ import { startHttpServer, type RunningServer } from '../../platform/http/server.
 import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { actionItems, incidents } from '../../db/schema/index.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';

@@ -13,7 +13,7 @@ import { buildGitHubIntegration } from '../../bots/github/integration.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { slackIntegration } from '../../bots/slack/integration.js';
 import { postmortems } from '../../db/schema/index.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import { dashboardRoutes } from '../../web/routes.js';
 import type { Integration } from '../../worker/integrations.js';

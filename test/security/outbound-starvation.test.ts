@@ -17,7 +17,7 @@ import { declareIncident, getIncidentView, runIncidentUpdate, type TemporalConte
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
 import { processedRequests } from '../../db/schema/index.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';
 import { integrationActivities, integrationActivityDeps, type Integration } from '../../worker/integrations.js';

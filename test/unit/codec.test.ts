@@ -3,7 +3,7 @@ import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temp
 import { decodeOptionalFailureToOptionalError, encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { ENCRYPTED_ENCODING, EncryptionCodec, firebreakDataConverter, KEY_ID_METADATA, PayloadDecryptionError, type CodecKey } from '../../platform/codec.js';
 
 const { temporal } = proto;

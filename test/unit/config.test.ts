@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../platform/config.js';
+import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../platform/config/index.js';
 import { explainDatabaseFailure } from '../../db/connection-problem.js';
 import { createRedactor } from '../../domain/redact.js';
 import { createLogger } from '../../platform/logger.js';

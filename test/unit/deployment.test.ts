@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, enabledIntegrations, parseEnv } from '../../platform/config.js';
+import { ConfigError, enabledIntegrations, parseEnv } from '../../platform/config/index.js';
 import { tracingBundlePath, workflowCode } from '../../worker/workflow-bundle.js';
 
 // No Docker engine runs where the tests do: the Docker files are checked by reading them.

@@ -7,7 +7,7 @@ import { createGitHubApi } from '../../activities/github/client.js';
 import { createReleaseResolver } from '../../activities/github/sandbox-notifier.js';
 import { withProvenanceExtras } from '../../activities/sandbox/provenance.js';
 import { credentialsMessage, splitBlocks, toMrkdwn } from '../../activities/slack/sandbox-notifier.js';
-import { parseEnv } from '../../platform/config.js';
+import { parseEnv } from '../../platform/config/index.js';
 import { renderPlaybook, type SandboxProvenance } from '../../domain/sandbox/provenance.js';
 import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
