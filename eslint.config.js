@@ -10,7 +10,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // CommonJS modules that the Temporal SDK require()s in every process (worker/failure-converter.cjs).
+    // CommonJS modules that the Temporal SDK require()s in every process (platform/failure-converter.cjs).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -106,7 +106,7 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /** The data converter every Firebreak Temporal client and worker is made with. */
-/** worker/failure-converter.cjs: failure messages become payloads, which the codec then encrypts. */
+/** platform/failure-converter.cjs: failure messages become payloads, which the codec then encrypts. */
 export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 export function firebreakDataConverter(keys: readonly CodecKey[] | EncryptionCodec): DataConverter {
