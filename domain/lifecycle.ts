@@ -33,6 +33,13 @@ export function isActivePhase(phase: Phase): boolean {
   return ACTIVE_PHASES.includes(phase);
 }
 
+/** Resolved or later: the incident is over for responders (its GitHub issue is closed). */
+const ENDED_PHASES: ReadonlySet<string> = new Set<Phase>(['resolved', 'postmortem', 'closed']);
+
+export function isEnded(phase: string): boolean {
+  return ENDED_PHASES.has(phase);
+}
+
 export type TransitionCheck = { ok: true; to: Phase } | { ok: false; reason: string };
 
 export function checkTransition(phase: Phase, event: LifecycleEvent, incident = 'The incident'): TransitionCheck {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection, type Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
-import { accessTokenKey } from '../activities/access/token.js';
+import { accessTokenKey } from '../platform/access-token.js';
 import { flagProvidersFrom } from '../activities/flags/index.js';
 import { createActivities } from '../activities/index.js';
 import { accessRoutes } from '../bots/access/introspect.js';

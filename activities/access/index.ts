@@ -10,7 +10,7 @@ import { createAccessNotifyActivities, type AccessNotifier } from './notifier.js
 import { createGrantPersistenceActivities } from './persistence.js';
 import { createPostgresProvider, type PostgresProvider } from './postgres.js';
 import { createProviderActivities } from './providers.js';
-import { accessTokenKey } from './token.js';
+import { accessTokenKey } from '../../platform/access-token.js';
 
 export type { AccessNotice, AccessNotifier, CredentialsNotice } from './notifier.js';
 export { createRecordingAccessNotifier } from './notifier.js';

@@ -11,7 +11,7 @@ import type { AccessNotice, AccessNotifier, ApprovalRequestedNotice, DecidedNoti
 import { actorName, approvalProgress, endedLine, policyVerdict } from '../access/describe.js';
 import type { GitHubApi } from './client.js';
 import { commentOnIncidentIssueOnce } from './incident-comment.js';
-import { neutraliseGitHubText } from './neutralise.js';
+import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
 
 export interface GitHubAccessNotifierDeps {
   db: Database;

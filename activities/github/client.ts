@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { GitHubConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logger.js';
 import { activityCaller, activitySignal, waitFailure, WritePacer } from '../pacing.js';
-import { splitRepo } from './refs.js';
+import { splitRepo } from '../../domain/github/refs.js';
 
 // The throttling plugin is not installed: its pacing queues requests inside the calling activity.
 // Only its list of routes that notify people is used, to pace those writes as GitHub asks.

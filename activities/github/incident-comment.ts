@@ -7,7 +7,7 @@ import { findLink } from '../../db/queries/links.js';
 import { processedRequests } from '../../db/schema/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import { github, type GitHubApi } from './client.js';
-import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
+import { eventMarker, issueRef, parseIssueRef, splitRepo } from '../../domain/github/refs.js';
 
 export interface IncidentCommentDeps {
   db: Database;

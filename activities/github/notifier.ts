@@ -12,8 +12,9 @@ import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentNotice, IncidentNotifier } from '../notify.js';
 import { github, type GitHubApi } from './client.js';
-import { COMMENTED_KINDS, isEnded, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, trackingIssueTitle, withSummary, type SummaryExtras } from './render.js';
-import { issueRef, parseIssueRef, splitRepo, type IssueRef } from './refs.js';
+import { isEnded } from '../../domain/lifecycle.js';
+import { COMMENTED_KINDS, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, trackingIssueTitle, withSummary, type SummaryExtras } from './render.js';
+import { issueRef, parseIssueRef, splitRepo, type IssueRef } from '../../domain/github/refs.js';
 
 export interface GitHubNotifierDeps {
   db: Database;

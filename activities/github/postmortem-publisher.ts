@@ -11,8 +11,8 @@ import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
 import type { CreateActionIssueInput, PostmortemPublisher, PublishDocumentInput } from '../postmortem/ports.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
-import { neutraliseGitHubText } from './neutralise.js';
-import { eventMarker, issueRef, parseIssueRef, splitRepo } from './refs.js';
+import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
+import { eventMarker, issueRef, parseIssueRef, splitRepo } from '../../domain/github/refs.js';
 
 export const ACTION_LABEL = 'postmortem-action';
 

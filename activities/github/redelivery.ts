@@ -8,7 +8,7 @@ import { processedRequests } from '../../db/schema/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { FailedDelivery, HookTarget } from '../../workflows/github-redelivery/messages.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
-import { splitRepo } from './refs.js';
+import { splitRepo } from '../../domain/github/refs.js';
 
 export interface RedeliveryDeps {
   db: Database;

@@ -5,14 +5,11 @@
 import type { IncidentNotice } from '../notify.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
-import { neutraliseGitHubText } from './neutralise.js';
-import { eventMarker, incidentMarker, SUMMARY_END, SUMMARY_START } from './refs.js';
+import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
+import { eventMarker, incidentMarker, SUMMARY_END, SUMMARY_START } from '../../domain/github/refs.js';
 
 /** Events that get a comment; notes, reminders and pins stay in Slack and the timeline. */
 export const COMMENTED_KINDS: ReadonlySet<IncidentNotice['kind']> = new Set(['phase', 'severity', 'status_update', 'context', 'role']);
-
-const ENDED = new Set(['resolved', 'postmortem', 'closed']);
-export const isEnded = (phase: string): boolean => ENDED.has(phase);
 
 /** Redacts with the incident's tokens, then makes the result inert for GitHub. */
 function userText(redactor: Redactor, incident: string): (text: string) => string {

@@ -7,8 +7,8 @@ import type { Redactor } from '../../domain/redact.js';
 import type { SandboxNotice, SandboxNotifier } from '../sandbox/notifier.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
 import { commentOnIncidentIssueOnce } from './incident-comment.js';
-import { neutraliseGitHubText } from './neutralise.js';
-import { splitRepo } from './refs.js';
+import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
+import { splitRepo } from '../../domain/github/refs.js';
 
 export interface GitHubSandboxNotifierDeps {
   db: Database;

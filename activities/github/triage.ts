@@ -4,7 +4,7 @@
 import type { Policy } from '../../domain/policy/index.js';
 import type { TriageContextInput, TriageSource } from '../triage.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
-import { splitRepo } from './refs.js';
+import { splitRepo } from '../../domain/github/refs.js';
 
 /** Used when no window is given; the policy's `incidents.contextWindow` defaults to the same six hours. */
 export const DEFAULT_CONTEXT_WINDOW_SECONDS = 6 * 3600;

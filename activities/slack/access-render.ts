@@ -9,14 +9,9 @@ import type { Redactor } from '../../domain/redact.js';
 import type { GrantView } from '../../workflows/access/messages.js';
 import type { CredentialsNotice, DecidedNotice } from '../access/notifier.js';
 import { approvalProgress, awaitsDecision, endedLine, policyVerdict } from '../access/describe.js';
-import { escapeSlackText } from './escape.js';
+import { ACCESS_ACTION_IDS } from '../../domain/slack/action-ids.js';
+import { escapeSlackText } from '../../domain/slack/escape.js';
 import { createRenderer, type Block } from './render.js';
-
-export const ACCESS_ACTION_IDS = {
-  approve: 'grant_approve',
-  deny: 'grant_deny',
-  extend: 'grant_extend',
-} as const;
 
 export interface SlackMessage {
   text: string;

@@ -9,7 +9,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { PostmortemNotice, PostmortemNotifier } from '../postmortem/ports.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';
-import { escapeSlackText } from './escape.js';
+import { escapeSlackText } from '../../domain/slack/escape.js';
 import { createSteps } from './steps.js';
 
 export interface SlackPostmortemNotifierDeps {

@@ -6,18 +6,10 @@ import { isActivePhase } from '../../domain/lifecycle.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
-import { escapeSlackText } from './escape.js';
+import { ACTION_IDS } from '../../domain/slack/action-ids.js';
+import { escapeSlackText } from '../../domain/slack/escape.js';
 
 export type Block = Record<string, unknown>;
-
-export const ACTION_IDS = {
-  acknowledge: 'incident_ack',
-  severity: 'incident_sev',
-  mitigated: 'incident_mitigated',
-  resolve: 'incident_resolve',
-  flagKeep: 'flag_keep',
-  flagRestore: 'flag_restore',
-} as const;
 
 const MAX_CHANNEL_NAME = 80;
 

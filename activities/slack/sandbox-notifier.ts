@@ -12,7 +12,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { SandboxCredentialsNotice, SandboxNotice, SandboxNotifier, SandboxPlaybookNotice } from '../sandbox/notifier.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';
-import { escapeSlackText } from './escape.js';
+import { escapeSlackText } from '../../domain/slack/escape.js';
 import type { Block } from './render.js';
 import { createSteps } from './steps.js';
 

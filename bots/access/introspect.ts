@@ -2,7 +2,7 @@
 // still good. The grant row decides, so an early revocation is honoured the moment it commits.
 
 import type { IncomingMessage } from 'node:http';
-import { verifyAccessToken } from '../../activities/access/token.js';
+import { verifyAccessToken } from '../../platform/access-token.js';
 import type { Database } from '../../db/client.js';
 import { getGrant } from '../../db/queries/grants.js';
 import { bearerMatches } from '../../platform/http/bearer.js';

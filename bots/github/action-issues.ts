@@ -4,7 +4,7 @@
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
-import { issueRef } from '../../activities/github/refs.js';
+import { issueRef } from '../../domain/github/refs.js';
 import { findActionItemByIssue } from '../../db/queries/action-items.js';
 import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';

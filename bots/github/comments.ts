@@ -2,7 +2,7 @@
 // authorization Slack uses; the person is the policy member whose GitHub login wrote it.
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { issueRef } from '../../activities/github/refs.js';
+import { issueRef } from '../../domain/github/refs.js';
 import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { parseCommand } from '../../domain/commands/index.js';
 import type { Actor } from '../../domain/incident.js';

@@ -3,8 +3,8 @@
 // reopening a postmortem action item's issue moves the item instead (action-issues.ts).
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
-import { isEnded } from '../../activities/github/render.js';
-import { FIREBREAK_MARKER, issueRef } from '../../activities/github/refs.js';
+import { isEnded } from '../../domain/lifecycle.js';
+import { FIREBREAK_MARKER, issueRef } from '../../domain/github/refs.js';
 import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';

@@ -2,7 +2,7 @@
 // source; the webhook for the reply is ignored because the bot sent it and its first line is no
 // `/incident` command, never because of the marker, which anyone can type.
 
-import { neutraliseGitHubText } from '../../activities/github/neutralise.js';
+import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
 import { redact } from '../../domain/redact.js';
 import type { Reply as CommandReply } from '../commands/dispatch.js';
 import { renderIncident, renderListing } from '../render/text.js';

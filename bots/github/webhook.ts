@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EmitterWebhookEvent, Webhooks } from '@octokit/webhooks';
 import { eq } from 'drizzle-orm';
-import { splitRepo } from '../../activities/github/refs.js';
+import { splitRepo } from '../../domain/github/refs.js';
 import { processedRequests } from '../../db/schema/index.js';
 import { readText } from '../../platform/http/read-body.js';
 import { sendJson, type RouteHandler } from '../../platform/http/server.js';

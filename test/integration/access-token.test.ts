@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubTeamProvider } from '../../activities/access/github-team.js';
-import { accessTokenKey } from '../../activities/access/token.js';
+import { accessTokenKey } from '../../platform/access-token.js';
 import { accessRoutes } from '../../bots/access/introspect.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import * as access from '../../workflows/access/messages.js';

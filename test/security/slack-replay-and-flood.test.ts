@@ -4,7 +4,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_IDS } from '../../activities/slack/render.js';
+import { ACTION_IDS } from '../../domain/slack/action-ids.js';
 import { incidents, timelineEvents } from '../../db/schema/index.js';
 import { declarationWorkflowId } from '../../domain/ids.js';
 import { blockAction, slashCommand, viewSubmission } from '../helpers/slack-requests.js';

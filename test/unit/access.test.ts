@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grantRoleName, scramVerifier } from '../../activities/access/postgres.js';
-import { issueAccessToken, verifyAccessToken } from '../../activities/access/token.js';
+import { issueAccessToken } from '../../activities/access/token.js';
+import { verifyAccessToken } from '../../platform/access-token.js';
 import { ConfigError, parseEnv, secretValues } from '../../platform/config/index.js';
 import { accessRequestProblem, approvalProblem, approvalRequirement, eligibleApprovers, escalationStages, extensionProblem, revokeProblem } from '../../domain/access.js';
 import { loadTestPolicy } from '../helpers/system.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rateLimitWaitSeconds, toActivityFailure } from '../../activities/github/client.js';
 import { labelsFor, renderSummary, withSummary } from '../../activities/github/render.js';
-import { parseIssueRef, SUMMARY_END, SUMMARY_START } from '../../activities/github/refs.js';
+import { parseIssueRef, SUMMARY_END, SUMMARY_START } from '../../domain/github/refs.js';
 import { severityOfLabels } from '../../bots/github/issues.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';

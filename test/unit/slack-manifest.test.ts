@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACTION_IDS } from '../../activities/slack/render.js';
+import { ACTION_IDS } from '../../domain/slack/action-ids.js';
 
 const manifest = parse(readFileSync(new URL('../../bots/slack/manifest.yaml', import.meta.url), 'utf8')) as {
   features: { slash_commands: Array<{ command: string; url: string; should_escape: boolean }> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeSlackText } from '../../activities/slack/escape.js';
+import { escapeSlackText } from '../../domain/slack/escape.js';
 import { channelName, createRenderer } from '../../activities/slack/render.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';

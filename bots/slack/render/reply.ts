@@ -2,7 +2,7 @@
 // Replies are plain text shared with GitHub and the CLI (titles, notes and refusals that quote what
 // was typed), so every reply is escaped for Slack here, in the one function that builds them all.
 
-import { escapeSlackText } from '../../../activities/slack/escape.js';
+import { escapeSlackText } from '../../../domain/slack/escape.js';
 import type { ParseResult } from '../../../domain/commands/types.js';
 import type { Reply } from '../../commands/dispatch.js';
 import { renderIncident, renderListing } from '../../render/text.js';

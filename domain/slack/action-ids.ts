@@ -1,0 +1,19 @@
+// The action IDs on Firebreak's Slack buttons and menus. The activities that post the messages and
+// the listeners that receive the clicks must agree on them, and the app manifest names them too.
+
+/** Buttons and the severity menu on the pinned incident summary, and the flag keep/restore question. */
+export const ACTION_IDS = {
+  acknowledge: 'incident_ack',
+  severity: 'incident_sev',
+  mitigated: 'incident_mitigated',
+  resolve: 'incident_resolve',
+  flagKeep: 'flag_keep',
+  flagRestore: 'flag_restore',
+} as const;
+
+/** Buttons on access requests (approvers) and on expiry warnings (the requester). */
+export const ACCESS_ACTION_IDS = {
+  approve: 'grant_approve',
+  deny: 'grant_deny',
+  extend: 'grant_extend',
+} as const;
