@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { copiesOf, envOf, instructionsOf, parseDockerfile, shellCommandsOf } from '../helpers/dockerfile.js';
 import { ConfigError, enabledIntegrations, parseEnv } from '../../platform/config/index.js';
 import { tracingBundlePath, workflowCode } from '../../worker/workflow-bundle.js';
 
@@ -23,6 +24,14 @@ interface Service {
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+
+/** Every string value (and key) in a parsed YAML document. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
+  return [];
+}
 const services = compose.services;
 
 describe('docker-compose.yml', () => {
@@ -74,47 +83,54 @@ describe('docker-compose.yml', () => {
   });
 
   it('interpolates only variables with a default, so `docker compose up` needs no .env', () => {
-    const references = [...read('docker-compose.yml').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
+    // Read from the parsed file, so a commented-out line neither counts nor hides one.
+    const references = stringsIn(compose).flatMap((text) => [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!));
     expect(references.length).toBeGreaterThan(0);
     expect(references.filter((r) => !/^[A-Z0-9_]+:-/.test(r))).toEqual([]);
   });
 });
 
 describe('Dockerfile', () => {
-  const dockerfile = read('Dockerfile');
-  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const { globalArgs, stages } = parseDockerfile(read('Dockerfile'));
   const runtime = stages.at(-1)!;
 
   it('builds in stages: npm ci, then the prebuilt workflow bundle, then a slim runtime', () => {
-    expect(stages).toHaveLength(3);
-    expect(stages[0]).toMatch(/RUN npm ci\b/);
-    expect(stages[1]).toMatch(/^deps AS build/);
-    expect(stages[1]).toMatch(/npm run bundle:workflows -- dist\/workflows\.js/);
-    expect(stages[1]).toMatch(/npm prune --omit=dev/);
-    expect(runtime).toMatch(/^\$\{NODE_IMAGE\} AS runtime/);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(stages.map((s) => [s.base, s.name])).toEqual([
+      ['${NODE_IMAGE}', 'deps'],
+      ['deps', 'build'],
+      ['${NODE_IMAGE}', 'runtime'],
+    ]);
+    expect(globalArgs).toEqual({ NODE_IMAGE: 'node:20-bookworm-slim' });
+    expect(shellCommandsOf(stages[0]!).some((c) => /^npm ci\b/.test(c))).toBe(true);
+    const build = shellCommandsOf(stages[1]!);
+    expect(build.some((c) => c.startsWith('npm run bundle:workflows -- dist/workflows.js'))).toBe(true);
+    expect(build.some((c) => c.startsWith('npm prune --omit=dev'))).toBe(true);
   });
 
   it('runs as a non-root user with NODE_ENV=production, the prebuilt bundle and a /healthz health check', () => {
-    const lines = runtime.split('\n');
-    const user = lines.findIndex((l) => /^USER /.test(l));
-    expect(lines[user]).toBe('USER node');
-    expect(user).toBeLessThan(lines.findIndex((l) => /^CMD /.test(l)));
-    expect(runtime).toMatch(/NODE_ENV=production/);
-    expect(runtime).toMatch(/FIREBREAK_WORKFLOW_BUNDLE=\/app\/dist\/workflows\.js/);
-    expect(runtime).toMatch(/HEALTHCHECK [\s\S]*\/healthz/);
-    expect(runtime).toMatch(/^CMD \["node", "--import", "tsx", "worker\/main\.ts"\]$/m);
+    const keywords = runtime.instructions.map((i) => i.keyword);
+    // The last USER before CMD is the one the service runs as.
+    const user = keywords.lastIndexOf('USER');
+    expect(runtime.instructions[user]?.args).toBe('node');
+    expect(user).toBeLessThan(keywords.lastIndexOf('CMD'));
+    expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production', FIREBREAK_WORKFLOW_BUNDLE: '/app/dist/workflows.js' });
+    const [healthcheck] = instructionsOf(runtime, 'HEALTHCHECK');
+    expect(healthcheck?.args).toMatch(/^CMD .*\/healthz/);
+    expect(instructionsOf(runtime, 'CMD').at(-1)?.exec).toEqual(['node', '--import', 'tsx', 'worker/main.ts']);
   });
 
   it('copies every source folder the service runs from, none of which .dockerignore drops', () => {
-    const copied = [...runtime.matchAll(/^COPY --from=build \/app\/([a-z-]+) \.\/\1$/gm)].map((m) => m[1]);
-    for (const folder of ['activities', 'bin', 'bots', 'db', 'domain', 'scripts', 'web', 'worker', 'workflows']) {
+    const copied = copiesOf(runtime)
+      .filter((c) => c.from === 'build' && c.sources.length === 1 && c.destination === `./${c.sources[0]!.replace(/^\/app\//, '')}`)
+      .map((c) => c.sources[0]!.replace(/^\/app\//, ''));
+    for (const folder of ['activities', 'bin', 'bots', 'db', 'domain', 'platform', 'scripts', 'web', 'worker', 'workflows']) {
       expect(copied, folder).toContain(folder);
       expect(statSync(`${ROOT}${folder}`).isDirectory()).toBe(true);
     }
-    // dist/ is built inside the image, so a local one is rightly left out of the context.
+    // dist/ and node_modules/ are built inside the image, so local ones are rightly left out of the context.
+    const builtInImage = ['dist', 'node_modules'];
     const ignored = read('.dockerignore').split('\n').filter(Boolean);
-    expect(ignored.filter((entry) => (copied.includes(entry) && entry !== 'dist') || entry === 'firebreak.config.yaml' || entry.startsWith('package'))).toEqual([]);
+    expect(ignored.filter((entry) => (copied.includes(entry) && !builtInImage.includes(entry)) || entry === 'firebreak.config.yaml' || entry.startsWith('package'))).toEqual([]);
   });
 
   it('has the bundle script the build stage calls', () => {
