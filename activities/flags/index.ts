@@ -9,7 +9,7 @@ import type { Database } from '../../db/client.js';
 import { getFlagRollback, listFlagRollbacks, listFlagSnapshots, saveFlagRollback, saveFlagSnapshots, type FlagRollbackWrite } from '../../db/queries/flags.js';
 import type { FlagRollbackRow } from '../../db/schema/index.js';
 import type { Logger } from '../../platform/logger.js';
-import type { FlagListing } from '../../workflows/flags/messages.js';
+import type { FlagListing } from '../../workflows/incident/messages.js';
 import type { ChangeNote, FlagProvider, FlagProviders } from './provider.js';
 import { snapshotText, type SnapshotEntry } from './snapshot.js';
 import { createErrorRateCheck, type ErrorRateVerdict } from './verify.js';

@@ -8,6 +8,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { grantWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import * as access from '../../workflows/access/messages.js';
+import * as incidentMsg from '../../workflows/incident/messages.js';
 import { CommandRefused, incidentHandle, requestUpdateId, toRefusal, type TemporalContext } from '../workflow-client.js';
 
 export type AccessCommand = Extract<Command, { kind: `access-${string}` }>;
@@ -44,14 +45,14 @@ export async function runAccessCommand(ctx: AccessCommandContext, command: Acces
 
 async function requestAccess(ctx: AccessCommandContext, command: Extract<AccessCommand, { kind: 'access-request' }>): Promise<AccessReply> {
   if (!ctx.incident) throw new CommandRefused('Access is granted inside an incident: run `access …` in its channel or issue, or name it, e.g. `INC-12 access read-logs 1h why`.');
-  const input: access.RequestAccessInput = {
+  const input: incidentMsg.RequestAccessInput = {
     actor: ctx.actor,
     capabilities: command.capabilities,
     durationSeconds: command.durationSeconds,
     reason: command.reason,
     requestKey: ctx.idempotencyKey,
   };
-  const result = await incidentHandle(ctx, ctx.incident).executeUpdate(access.requestAccessUpdate, { args: [input], updateId: `access:${ctx.idempotencyKey}` });
+  const result = await incidentHandle(ctx, ctx.incident).executeUpdate(incidentMsg.requestAccessUpdate, { args: [input], updateId: `access:${ctx.idempotencyKey}` });
   const what = `${command.capabilities.join(', ')} for ${formatDuration(command.durationSeconds)}`;
   const text =
     result.status === 'active'

@@ -5,7 +5,7 @@ import type { Command } from '../../domain/commands/types.js';
 import { findFlag, flagChildId, isEmergency, onOff } from '../../domain/flags.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
-import * as flags from '../../workflows/flags/messages.js';
+import * as flags from '../../workflows/incident/messages.js';
 import { CommandRefused, getIncidentView, incidentHandle, type TemporalContext } from '../workflow-client.js';
 
 export type FlagCommand = Extract<Command, { kind: `flag-${string}` }>;

@@ -1,7 +1,7 @@
 // The Keep/Restore buttons of the resolve question: their value is `INC-N|flag@environment`.
 
 import type { Actor } from '../../domain/incident.js';
-import * as flags from '../../workflows/flags/messages.js';
+import * as flags from '../../workflows/incident/messages.js';
 import { incidentHandle, requestUpdateId, type TemporalContext } from '../workflow-client.js';
 
 export function parseDecisionValue(value: string | undefined): { incident: string; flag: string; environment: string } | undefined {

@@ -63,7 +63,7 @@ async function script(phase: 'pending' | 'active', fault: () => Promise<void>): 
   });
   await eventually(async () => (await getIncidentView(ctx, key)).phase === 'triage', 30_000, 'triage');
   const handle = incidentHandle(ctx, key);
-  const requested = await handle.executeUpdate(access.requestAccessUpdate, { args: [{ actor: alice, capabilities: ['db-readonly'], durationSeconds: 4, reason: 'checking 502s on /pay' }] });
+  const requested = await handle.executeUpdate(msg.requestAccessUpdate, { args: [{ actor: alice, capabilities: ['db-readonly'], durationSeconds: 4, reason: 'checking 502s on /pay' }] });
   expect(requested.status).toBe('pending');
   const grantHandle = temporal.client.workflow.getHandle(grantWorkflowId(requested.grant));
   if (phase === 'pending') await fault();

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { declareIncident, getIncidentView, incidentHandle, type TemporalContext } from '../../bots/workflow-client.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
-import * as flags from '../../workflows/flags/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { alice, carol } from '../helpers/flags.js';
 import { eventually } from '../helpers/system.js';
@@ -63,7 +62,7 @@ async function script(kill: boolean): Promise<string> {
   });
   await eventually(async () => (await getIncidentView(ctx, key)).phase === 'triage', 30_000, 'triage');
   const handle = incidentHandle(ctx, key);
-  const rolledBack = handle.executeUpdate(flags.rollbackFlagsUpdate, { args: [{ actor: carol, flags: FLAGS, reason: 'both suspicious' }] });
+  const rolledBack = handle.executeUpdate(msg.rollbackFlagsUpdate, { args: [{ actor: carol, flags: FLAGS, reason: 'both suspicious' }] });
   if (kill) {
     const stalled = await first.waitFor('stalled');
     expect(JSON.stringify(stalled.args)).toContain('new-checkout');
@@ -79,7 +78,7 @@ async function script(kill: boolean): Promise<string> {
   await handle.executeUpdate(msg.resolveUpdate, { args: [{ actor: carol, text: 'fixed forward' }] });
   for (const flag of FLAGS) {
     await eventually(async () => (await getIncidentView(ctx, key)).flagChanges.some((c) => c.id === `${flag}@development` && c.status === 'awaiting decision'), 30_000, `${flag} awaiting a decision`);
-    await handle.executeUpdate(flags.decideFlagUpdate, { args: [{ actor: carol, flag, decision: 'keep' }] });
+    await handle.executeUpdate(msg.decideFlagUpdate, { args: [{ actor: carol, flag, decision: 'keep' }] });
   }
   await eventually(async () => {
     const [row] = await db.db.select().from(incidents).where(eq(incidents.key, key));

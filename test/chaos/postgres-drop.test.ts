@@ -69,7 +69,7 @@ async function script(): Promise<string> {
   });
   await eventually(async () => (await getIncidentView(ctx, key)).phase === 'triage', 30_000, 'triage');
   const handle = incidentHandle(ctx, key);
-  const { grant } = await handle.executeUpdate(access.requestAccessUpdate, { args: [{ actor: alice, capabilities: ['read-logs'], durationSeconds: 3, reason: 'reading checkout logs' }] });
+  const { grant } = await handle.executeUpdate(msg.requestAccessUpdate, { args: [{ actor: alice, capabilities: ['read-logs'], durationSeconds: 3, reason: 'reading checkout logs' }] });
   for (let i = 1; i <= 5; i++) await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: `observation ${i}` }] });
   await handle.executeUpdate(msg.setSeverityUpdate, { args: [{ actor: alice, severity: 'SEV4', reason: 'internal only' }] });
   await handle.executeUpdate(msg.assignRoleUpdate, { args: [{ actor: bob, role: 'commander', person: bob }] });

@@ -9,6 +9,7 @@ import { declareIncident, getIncidentView, incidentHandle } from '../../bots/wor
 import { grantWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import * as access from '../../workflows/access/messages.js';
+import * as incidentMsg from '../../workflows/incident/messages.js';
 import { startPgCluster, type PgCluster } from './pg-cluster.js';
 import { eventually, type TestSystem } from './system.js';
 
@@ -98,7 +99,7 @@ export async function declare(system: TestSystem, reporter: Actor = alice): Prom
 }
 
 export async function requestAccess(system: TestSystem, incident: string, actor: Actor, capabilities: string[], durationSeconds: number, reason = 'checking 502s on /pay') {
-  return incidentHandle(system, incident).executeUpdate(access.requestAccessUpdate, { args: [{ actor, capabilities, durationSeconds, reason }] });
+  return incidentHandle(system, incident).executeUpdate(incidentMsg.requestAccessUpdate, { args: [{ actor, capabilities, durationSeconds, reason }] });
 }
 
 export function grantUpdate<I>(system: TestSystem, grant: string, definition: UpdateDefinition<access.GrantView, [I]>, input: I) {

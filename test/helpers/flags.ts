@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { declareIncident, getIncidentView, incidentHandle } from '../../bots/workflow-client.js';
 import { auditLog, flagRollbacks, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
-import * as flags from '../../workflows/flags/messages.js';
+import * as flags from '../../workflows/incident/messages.js';
 import { eventually, type TestSystem } from './system.js';
 
 export const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLaunchDarklyProvider } from '../../activities/flags/index.js';
 import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
-import * as flags from '../../workflows/flags/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { alice, bob, carol, dave, declareOn, flagAudits, flagUpdate, refusal, rollback, rollbackRow } from '../helpers/flags.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
@@ -39,11 +38,11 @@ describe('flag rollback on LaunchDarkly', () => {
     const requested = await rollback(system, incident, { actor: alice, flags: ['semantic-ranking'], reason: 'ranking timeouts' });
     expect(requested).toMatchObject({ ok: true, flags: [{ status: 'awaiting approval' }] });
     expect(ld.isOn('search', 'semantic-ranking', 'test')).toBe(true);
-    expect(await refusal(flagUpdate(system, incident, flags.approveFlagRollbackUpdate, { actor: alice, flag: 'semantic-ranking' }))).toMatch(/^You cannot approve your own rollback/);
-    expect(await refusal(flagUpdate(system, incident, flags.approveFlagRollbackUpdate, { actor: bob, flag: 'semantic-ranking' }))).toMatch(/^Only the incident commander or a member of team sre/);
+    expect(await refusal(flagUpdate(system, incident, msg.approveFlagRollbackUpdate, { actor: alice, flag: 'semantic-ranking' }))).toMatch(/^You cannot approve your own rollback/);
+    expect(await refusal(flagUpdate(system, incident, msg.approveFlagRollbackUpdate, { actor: bob, flag: 'semantic-ranking' }))).toMatch(/^Only the incident commander or a member of team sre/);
 
     ld.rateLimit(1, 300);
-    const approved = await flagUpdate(system, incident, flags.approveFlagRollbackUpdate, { actor: carol, flag: 'semantic-ranking' });
+    const approved = await flagUpdate(system, incident, msg.approveFlagRollbackUpdate, { actor: carol, flag: 'semantic-ranking' });
     expect(approved).toMatchObject({ ok: true, flags: [{ status: 'rolled back' }] });
     expect(approved.text).toMatch(/^Rolled back semantic-ranking in test: on → off \(before dana@acme.example turned it on at .*\)\. Reason: ranking timeouts$/);
     expect(ld.isOn('search', 'semantic-ranking', 'test')).toBe(false);

@@ -4,7 +4,6 @@ import { createUnleashProvider } from '../../activities/flags/index.js';
 import { getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { verifyAuditChain } from '../../db/audit.js';
 import { flagSnapshots } from '../../db/schema/index.js';
-import * as flags from '../../workflows/flags/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { bob, carol, dave, declareOn, decide, flagAudits, flagUpdate, listFlags, refusal, rollback, rollbackRow, timelineTexts } from '../helpers/flags.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
@@ -87,7 +86,7 @@ describe('flag rollback against a real Unleash', () => {
     await eventually(async () => (await timelineTexts(system, incident)).some((t) => t === 'After rolling back new-checkout: error rate improved: 0.2 → 0.01.'), 15_000, 'verification');
     expect(prometheus.queries.map((q) => q.query)).toContain('sum(rate(http_requests_total{service="payments",code=~"5.."}[1m]))');
 
-    const restored = await flagUpdate(system, incident, flags.restoreFlagUpdate, { actor: carol, flag: 'new-checkout' });
+    const restored = await flagUpdate(system, incident, msg.restoreFlagUpdate, { actor: carol, flag: 'new-checkout' });
     expect(restored).toMatchObject({ ok: true, text: 'Restored new-checkout in development to on.' });
     expect(await unleash.isEnabled('default', 'new-checkout', 'development')).toBe(true);
     expect((await flagAudits(system, incident)).map((a) => a.action)).toEqual(['flag.rollback', 'flag.restore']);

@@ -7,9 +7,9 @@ import type { Action } from '../../domain/authorization/index.js';
 import { formatDuration } from '../../domain/duration.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { check, enforce, type Decision } from '../authorization.js';
+import { check, enforce, type Decision } from '../kernel/authorization.js';
 import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
-import type { Grant } from './grant.js';
+import type { Grant } from './state.js';
 import * as msg from './messages.js';
 import { grantProviders } from './activities.js';
 

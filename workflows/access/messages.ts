@@ -1,5 +1,6 @@
-// The access grant workflow's public contract, and the incident update that requests a grant.
-// Front-ends import this file (never workflow.ts) to request, approve, deny, revoke and extend.
+// The access grant workflow's public contract (`grant:GR-N`). Front-ends import this file (never
+// workflow.ts) to approve, deny, revoke and extend; the request itself is an incident update
+// (incident/messages.ts).
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { GrantStatus } from '../../domain/access.js';
@@ -72,24 +73,3 @@ export const approveUpdate = defineUpdate<GrantView, [GrantActorInput]>('approve
 export const denyUpdate = defineUpdate<GrantView, [GrantActorInput]>('deny');
 export const revokeUpdate = defineUpdate<GrantView, [GrantActorInput]>('revoke');
 export const extendUpdate = defineUpdate<GrantView, [ExtendInput]>('extend');
-
-/** Incident side: `access CAPS DURATION REASON` inside an incident. */
-export interface RequestAccessInput {
-  actor: Actor;
-  capabilities: string[];
-  durationSeconds: number;
-  reason: string;
-  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
-  requestKey?: string;
-}
-
-export interface RequestAccessResult {
-  grant: string;
-  workflowId: string;
-  /** The grant as it was a moment after the request (active at once when no approval is needed). */
-  status: GrantStatus | 'requested';
-  /** Who is asked to approve first (policy names), empty when no approval is needed. */
-  approvers: string[];
-}
-
-export const requestAccessUpdate = defineUpdate<RequestAccessResult, [RequestAccessInput]>('requestAccess');

@@ -2,7 +2,7 @@ import { CancellationScope, condition, isCancellation, proxyActivities } from '@
 import type { Activities } from '../../activities/index.js';
 import { isLiveStatus } from '../../domain/access.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { Grant } from './grant.js';
+import { Grant } from './state.js';
 import { registerGrantHandlers } from './handlers.js';
 import type { AccessGrantInput, GrantView } from './messages.js';
 

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import { FLAG_ERRORS } from '../../domain/flags.js';
 
 // Persistence retries until Postgres is back; only a refused input (a bug) stops it.
 export const persistence = proxyActivities<Activities>({
@@ -21,3 +22,12 @@ export const context = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '2s', maximumAttempts: 3 },
 });
+
+// Flag systems get a few tries (429s wait as long as the provider says); a missing flag none.
+export const flagSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 6, nonRetryableErrorTypes: [...FLAG_ERRORS] },
+});
+
+// The saga's own rows retry until Postgres is back, like every other incident write.
+export const flagRows = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });

@@ -1,7 +1,12 @@
-// The incident workflow's public contract: its input, its messages and the view front-ends render.
-// Front-ends import this file (never workflow.ts) to start, signal, update and query incidents.
+// The incident workflow's public contract: its input, its messages and the view front-ends render,
+// including the updates through which it starts grants and sandboxes and rolls flags back: every
+// message `incident:INC-N` handles is defined here. Front-ends import this file (never workflow.ts)
+// to start, signal, update and query incidents. The names given to defineUpdate/defineSignal/
+// defineQuery are in recorded histories and running incidents: they never change.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { GrantStatus } from '../../domain/access.js';
+import type { FlagChange, FlagProviderKind, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry } from '../../domain/timeline.js';
 
@@ -116,3 +121,100 @@ export const commanderChangedSignal = defineSignal<[{ commander?: Actor }]>('com
 export const COMMANDER_TO_CHILDREN_PATCH = 'commander-to-children';
 /** The incident asks each child that still needs it to tear itself down (on resolve). */
 export const teardownSignal = defineSignal<[{ incident: string; reason: string }]>('teardown');
+
+/** `access CAPS DURATION REASON` inside an incident: starts a grant child (`grant:GR-N`). */
+export interface RequestAccessInput {
+  actor: Actor;
+  capabilities: string[];
+  durationSeconds: number;
+  reason: string;
+  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
+  requestKey?: string;
+}
+
+export interface RequestAccessResult {
+  grant: string;
+  workflowId: string;
+  /** The grant as it was a moment after the request (active at once when no approval is needed). */
+  status: GrantStatus | 'requested';
+  /** Who is asked to approve first (policy names), empty when no approval is needed. */
+  approvers: string[];
+}
+
+export const requestAccessUpdate = defineUpdate<RequestAccessResult, [RequestAccessInput]>('requestAccess');
+
+/** `sandbox create …` and `sandbox recreate SBX-N` inside an incident: starts `sandbox:SBX-N`. */
+export interface CreateSandboxInput {
+  actor: Actor;
+  seed?: number;
+  ttlSeconds?: number;
+  source?: string;
+  release?: string;
+  recreate?: string;
+  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
+  requestKey?: string;
+}
+
+export interface CreateSandboxResult {
+  sandbox: string;
+  workflowId: string;
+  source: string;
+  seed: number;
+  ttlSeconds: number;
+}
+
+export const createSandboxUpdate = defineUpdate<CreateSandboxResult, [CreateSandboxInput]>('createSandbox');
+
+// Flags: roll back (a saga over one or more flags), approve a rollback that needs a second person,
+// restore, decide keep|restore after resolve, and list.
+
+export interface RollbackFlagsInput extends ActorInput {
+  /** One or more flag names; several form a saga: all are rolled back, or none stays changed. */
+  flags: string[];
+  environment?: string;
+  reason?: string;
+  /** The commander's explicit bypass of a required approval; recorded as `flag.emergency_bypass`. */
+  emergency?: boolean;
+}
+
+export interface FlagInput extends ActorInput {
+  flag: string;
+  environment?: string;
+}
+
+export interface DecideFlagInput extends FlagInput {
+  decision: 'keep' | 'restore';
+}
+
+export interface FlagOutcome {
+  flag: string;
+  environment: string;
+  provider: FlagProviderKind;
+  status: FlagStatus;
+  /** What the step did, in one sentence. */
+  text: string;
+}
+
+export interface FlagResult {
+  ok: boolean;
+  text: string;
+  flags: FlagOutcome[];
+}
+
+export interface FlagListing {
+  flag: string;
+  environment: string;
+  provider: FlagProviderKind;
+  service: string;
+  atDeclaration?: boolean;
+  now?: boolean;
+  recent: FlagChange[];
+  status?: string;
+  error?: string;
+}
+
+export const rollbackFlagsUpdate = defineUpdate<FlagResult, [RollbackFlagsInput]>('rollbackFlags');
+export const approveFlagRollbackUpdate = defineUpdate<FlagResult, [FlagInput]>('approveFlagRollback');
+export const restoreFlagUpdate = defineUpdate<FlagResult, [FlagInput]>('restoreFlag');
+export const decideFlagUpdate = defineUpdate<FlagResult, [DecideFlagInput]>('decideFlag');
+export const listFlagsUpdate = defineUpdate<FlagListing[], [ActorInput]>('listFlags');

@@ -1,21 +1,26 @@
-// Pure helpers over the incident state: building it, rendering the view, and working out which
-// durable reminder is due next. Kept apart from workflow.ts so the workflow reads as a story.
+// The incident's state and the machinery every group of handlers shares: the kernel's serial
+// queue (which keeps validators' verdicts true while handlers write) and policy, persistence of
+// events with their notifications, and the checks handlers use to refuse bad input.
 
-import type { Severity } from '../../domain/incident.js';
-import { isActivePhase } from '../../domain/lifecycle.js';
-import type { TimelineEntry } from '../../domain/timeline.js';
-import type { IncidentInput, IncidentState, IncidentView } from './messages.js';
+import type { UpdateDefinition } from '@temporalio/common';
+import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Actor, Role } from '../../domain/incident.js';
+import { checkEditable, checkTransition, type LifecycleEvent } from '../../domain/lifecycle.js';
+import type { Facts } from '../../domain/authorization/index.js';
+import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/index.js';
+import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
+import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
+import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../search-attributes.js';
+import { notifications, persistence } from './activities.js';
+import type { ActorInput, IncidentInput, IncidentState, IncidentView } from './messages.js';
+import { statusUpdateDueAt, type ReminderPolicy } from './reminders.js';
 
-export interface ReminderPolicy {
-  statusUpdateEverySeconds: number;
-  commanderWithinSeconds: number;
-  reopenWindowSeconds: number;
-}
-
-export type DueKind = 'status_update' | 'no_commander' | 'reopen_window_over';
-export interface Due {
-  kind: DueKind;
-  at: number;
+export interface RecordOptions {
+  changes?: IncidentChanges;
+  details?: Record<string, unknown>;
+  auditAction?: string;
+  /** External reference kept on the timeline entry (pinned messages). */
+  ref?: string;
 }
 
 export function initialState(input: IncidentInput): IncidentState {
@@ -45,27 +50,6 @@ export function appendTimeline(state: IncidentState, entry: TimelineEntry, limit
   if (state.timeline.length > limit) state.timeline.splice(0, state.timeline.length - limit);
 }
 
-export function statusUpdateDueAt(state: IncidentState, policy: ReminderPolicy | undefined): number | undefined {
-  if (!policy || !isActivePhase(state.phase)) return undefined;
-  const lastNudge = Math.max(Date.parse(state.lastStatusUpdateAt), Date.parse(state.lastStatusReminderAt ?? '') || 0);
-  return lastNudge + policy.statusUpdateEverySeconds * 1000;
-}
-
-/** The earliest reminder or deadline the workflow must wake up for, if any. */
-export function nextDue(state: IncidentState, policy: ReminderPolicy): Due | undefined {
-  const candidates: Due[] = [];
-  const status = statusUpdateDueAt(state, policy);
-  if (status !== undefined) candidates.push({ kind: 'status_update', at: status });
-  if (isActivePhase(state.phase) && !state.roles.commander) {
-    const since = Date.parse(state.lastCommanderNudgeAt ?? state.declaredAt);
-    candidates.push({ kind: 'no_commander', at: since + policy.commanderWithinSeconds * 1000 });
-  }
-  if (state.phase === 'resolved' && state.resolvedAt) {
-    candidates.push({ kind: 'reopen_window_over', at: Date.parse(state.resolvedAt) + policy.reopenWindowSeconds * 1000 });
-  }
-  return candidates.sort((a, b) => a.at - b.at)[0];
-}
-
 export function toView(state: IncidentState, policy: ReminderPolicy | undefined): IncidentView {
   const { nextEventSeq: _seq, children, lastStatusReminderAt: _r, lastCommanderNudgeAt: _n, ...rest } = state;
   const due = statusUpdateDueAt(state, policy);
@@ -80,6 +64,174 @@ export function toView(state: IncidentState, policy: ReminderPolicy | undefined)
   };
 }
 
-export function describeSeverityChange(from: Severity, to: Severity, reason?: string): string {
-  return `Severity ${from} → ${to}${reason ? `: ${reason}` : ''}`;
+export class IncidentRuntime {
+  /** Bumped on every change the main loop must look at (new deadlines, phase changes). */
+  version = 0;
+  private readonly policies = new PolicyHolder();
+  private readonly queue: SerialQueue;
+
+  constructor(readonly state: IncidentState) {
+    // Handlers are registered before the first await so an update sent right after the start is
+    // never rejected; everything that needs the policy waits for it in the serial queue.
+    this.queue = new SerialQueue(this.policies.loadFrom(persistence.loadPolicy()));
+  }
+
+  get name(): string {
+    return this.state.key;
+  }
+
+  get policyLoaded(): boolean {
+    return this.policies.isLoaded;
+  }
+
+  policy(): Policy {
+    return this.policies.get();
+  }
+
+  reminders(): ReminderPolicy | undefined {
+    const policy = this.policies.peek();
+    if (!policy) return undefined;
+    const sev = severityPolicy(policy, this.state.severity);
+    return {
+      statusUpdateEverySeconds: sev.statusUpdateEverySeconds,
+      commanderWithinSeconds: sev.commanderWithinSeconds,
+      reopenWindowSeconds: policy.incidents.reopenWindowSeconds,
+    };
+  }
+
+  view(): IncidentView {
+    return toView(this.state, this.reminders());
+  }
+
+  /** Everything queued so far (the policy load first of all); see SerialQueue.drain. */
+  drainQueue(): Promise<unknown> {
+    return this.queue.drain();
+  }
+
+  serially<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.serially(work);
+  }
+
+  track(work: Promise<unknown>): void {
+    this.queue.track(work);
+  }
+
+  quiescent(): boolean {
+    return this.queue.quiescent();
+  }
+
+  /** Persists one event, applies it to the state and queues its notification; returns its time. */
+  async record(kind: TimelineKind, actor: Actor, text: string, options: RecordOptions = {}): Promise<string> {
+    const { ref, ...persisted } = options;
+    const seq = this.state.nextEventSeq++;
+    const event: IncidentEvent = {
+      incident: this.state.key,
+      idempotencyKey: `${this.state.key}:${seq}`,
+      at: new Date().toISOString(),
+      kind,
+      actor,
+      text,
+      ...persisted,
+    };
+    const stored = await persistence.recordIncidentEvent(event);
+    this.applyChanges(options.changes ?? {});
+    appendTimeline(this.state, { at: event.at, kind, actor, text: stored.text, ...(ref ? { ref } : {}) }, this.policy().incidents.timelineLimit);
+    this.version++;
+    const notice = { incident: this.state.key, eventKey: event.idempotencyKey, kind, text: stored.text, view: this.view() };
+    this.queue.sendInOrder(
+      () => notifications.publishIncidentUpdate(notice),
+      (err: unknown) => log.warn('incident notification failed', { incident: this.state.key, error: String(err) }),
+    );
+    return event.at;
+  }
+
+  applyChanges(changes: IncidentChanges): void {
+    for (const [field, value] of Object.entries(changes)) {
+      (this.state as unknown as Record<string, unknown>)[field] = value === null ? undefined : value;
+    }
+    if (changes.severity || changes.phase || changes.services) this.upsertSearchAttributes();
+  }
+
+  upsertSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: incidentKeyAttribute, value: this.state.key },
+      { key: severityAttribute, value: this.state.severity },
+      { key: phaseAttribute, value: this.state.phase },
+      { key: servicesAttribute, value: this.state.services },
+    ]);
+  }
+
+  async transition(event: LifecycleEvent, actor: Actor, text: string, extra: IncidentChanges = {}): Promise<void> {
+    const check = checkTransition(this.state.phase, event, this.name);
+    if (!check.ok) this.refuse('IllegalTransition', check.reason);
+    await this.record('phase', actor, text, {
+      changes: { phase: check.to, ...extra },
+      details: { from: this.state.phase, to: check.to, event },
+      auditAction: `incident.${event}`,
+    });
+  }
+
+  /** A person's key for authorization: their policy name, or source:id for people it does not know. */
+  personKey(actor: Actor): string {
+    return findPersonByActor(this.policy(), actor)?.name ?? `${actor.source}:${actor.id}`;
+  }
+
+  /** Who holds each role now, by person key: decisions look at today's holders, never a snapshot. */
+  roleKeys(): Partial<Record<Role, string>> {
+    const roles: Partial<Record<Role, string>> = {};
+    for (const [role, holder] of Object.entries(this.state.roles)) roles[role as Role] = this.personKey(holder);
+    return roles;
+  }
+
+  /** The facts every incident decision starts from, with the action's own on top. */
+  decision(action: Decision['action'], facts: Facts = {}): Decision {
+    return { action, facts: { incident: this.name, roles: this.roleKeys(), ...facts } };
+  }
+
+  refuse(type: string, message: string): never {
+    return refuse(type, message);
+  }
+
+  requireTransition(event: LifecycleEvent): void {
+    const check = checkTransition(this.state.phase, event, this.name);
+    if (!check.ok) this.refuse('IllegalTransition', check.reason);
+  }
+
+  requireEditable(): void {
+    const check = checkEditable(this.state.phase, this.name);
+    if (!check.ok) this.refuse('IllegalTransition', check.reason);
+  }
+
+  requireText(text: string | undefined, what: string): void {
+    if (!text || !text.trim()) this.refuse('InvalidInput', `A ${what} needs some text.`);
+    if (text.length > 4000) this.refuse('InvalidInput', `A ${what} may be at most 4000 characters.`);
+  }
+
+  /**
+   * Registers an update whose validator also re-runs inside the serial queue before it writes.
+   * `authorization` names what the update does; the policy decision point decides it in the
+   * validator (before the policy is loaded only the handler can) and again in the queue.
+   */
+  handle<I extends ActorInput, R = IncidentView>(
+    definition: UpdateDefinition<R, [I]>,
+    validate: (input: I) => void,
+    apply: (input: I) => Promise<R | void>,
+    authorization?: (input: I) => Decision | Decision[],
+  ): void {
+    const validator = (input: I) => {
+      validate(input);
+      const policy = this.policies.peek();
+      if (authorization && policy && input.actor.source !== 'system') {
+        for (const decision of [authorization(input)].flat()) check(policy, input.actor, decision);
+      }
+    };
+    handleSerially(this.queue, definition, validator, async (input: I) => {
+      validate(input);
+      for (const decision of authorization ? [authorization(input)].flat() : []) {
+        await enforce(this.policy(), input.actor, decision, { subject: this.name, incident: this.name });
+      }
+      const result = await apply(input);
+      return (result ?? this.view()) as R;
+    });
+  }
 }

@@ -2,13 +2,11 @@ import { condition, continueAsNew, log, patched, workflowInfo } from '@temporali
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { severityPolicy } from '../../domain/policy/index.js';
 import { context } from './activities.js';
-import { registerAccessHandlers } from './access.js';
-import { registerFlagHandlers, snapshotFlags } from './flags.js';
-import { registerLifecycleHandlers } from './handlers.js';
+import { registerIncidentHandlers } from './handlers.js';
+import { snapshotFlags } from './handlers/flags.js';
 import type { IncidentInput, IncidentView } from './messages.js';
-import { IncidentRuntime } from './runtime.js';
-import { registerSandboxHandlers } from './sandbox.js';
-import { initialState, nextDue, type Due } from './state.js';
+import { nextDue, type Due } from './reminders.js';
+import { IncidentRuntime, initialState } from './state.js';
 
 /**
  * One incident from declaration to close (`incident:INC-N`). Updates change it, durable timers
@@ -17,10 +15,7 @@ import { initialState, nextDue, type Due } from './state.js';
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
   const rt = new IncidentRuntime(input.carried ?? initialState(input));
   const { state } = rt;
-  registerLifecycleHandlers(rt);
-  registerAccessHandlers(rt);
-  registerFlagHandlers(rt);
-  registerSandboxHandlers(rt);
+  registerIncidentHandlers(rt);
 
   if (!input.carried) {
     // Triage starts the moment the incident exists: validators must see it at once, while the

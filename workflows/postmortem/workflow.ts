@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Action } from '../../domain/authorization/index.js';
 import { findPersonByActor, findPersonByHandle, type Person, type Policy } from '../../domain/policy/index.js';
-import { check, enforce, type Decision } from '../authorization.js';
+import { check, enforce, type Decision } from '../kernel/authorization.js';
 import { formatElapsed, isValidDueDate, nextPostmortemDue, type PostmortemDue } from '../../domain/postmortem.js';
 import type { PostmortemNotice } from '../../activities/postmortem/ports.js';
 import type { StoredPostmortemEvent } from '../../db/queries/postmortems.js';

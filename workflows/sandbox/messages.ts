@@ -1,5 +1,6 @@
-// The sandbox workflow's public contract, and the incident update that creates a sandbox.
-// Front-ends import this file (never workflow.ts) to create, extend, destroy and recreate.
+// The sandbox workflow's public contract (`sandbox:SBX-N`). Front-ends import this file (never
+// workflow.ts) to extend and destroy; creating and recreating are incident updates
+// (incident/messages.ts).
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/incident.js';
@@ -66,25 +67,3 @@ export interface ExtendSandboxInput extends SandboxActorInput {
 export const stateQuery = defineQuery<SandboxView>('state');
 export const extendSandboxUpdate = defineUpdate<SandboxView, [ExtendSandboxInput]>('extend');
 export const destroySandboxUpdate = defineUpdate<SandboxView, [SandboxActorInput]>('destroy');
-
-/** Incident side: `sandbox create …` and `sandbox recreate SBX-N` inside an incident. */
-export interface CreateSandboxInput {
-  actor: Actor;
-  seed?: number;
-  ttlSeconds?: number;
-  source?: string;
-  release?: string;
-  recreate?: string;
-  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
-  requestKey?: string;
-}
-
-export interface CreateSandboxResult {
-  sandbox: string;
-  workflowId: string;
-  source: string;
-  seed: number;
-  ttlSeconds: number;
-}
-
-export const createSandboxUpdate = defineUpdate<CreateSandboxResult, [CreateSandboxInput]>('createSandbox');

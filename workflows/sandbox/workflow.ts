@@ -5,11 +5,11 @@ import { renderPlaybook, type SandboxProvenance } from '../../domain/sandbox/pro
 import type { CloneResult } from '../../activities/sandbox/clone.js';
 import { actorKey, resolveActor } from '../../domain/authorization/index.js';
 import type { Actor } from '../../domain/incident.js';
-import { DECISION_POINT_PATCH, enforce } from '../authorization.js';
+import { DECISION_POINT_PATCH, enforce } from '../kernel/authorization.js';
 import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
 import { notifications, persistence, provisioning, sandboxServer } from './activities.js';
 import { destroySandboxUpdate, extendSandboxUpdate, stateQuery, type SandboxActorInput, type SandboxInput, type SandboxView } from './messages.js';
-import { Sandbox } from './sandbox.js';
+import { Sandbox } from './state.js';
 
 /**
  * One debugging sandbox (`sandbox:SBX-N`), a child of its incident started with ABANDON so it

@@ -3,21 +3,12 @@
 // to their earlier state, newest first, and the incident's timeline says so.
 
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { log, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
-import { FLAG_ERRORS, changeNote, compensations, flagChildId, onOff, type AppliedStep, type FlagRef, type PlannedFlag } from '../../domain/flags.js';
-import type { Actor } from '../../domain/incident.js';
-import type { IncidentRuntime } from '../incident/runtime.js';
-import type { FlagOutcome, FlagResult } from './messages.js';
-
-// Flag systems get a few tries (429s wait as long as the provider says); a missing flag none.
-export const flagSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 6, nonRetryableErrorTypes: [...FLAG_ERRORS] },
-});
-
-// Our own rows retry until Postgres is back, like every other incident write.
-const flagRows = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });
+import { log, sleep } from '@temporalio/workflow';
+import { changeNote, compensations, flagChildId, onOff, type AppliedStep, type FlagRef, type PlannedFlag } from '../../../domain/flags.js';
+import type { Actor } from '../../../domain/incident.js';
+import { flagRows, flagSteps } from '../activities.js';
+import type { IncidentRuntime } from '../state.js';
+import type { FlagOutcome, FlagResult } from '../messages.js';
 
 export interface SagaContext {
   actor: Actor;

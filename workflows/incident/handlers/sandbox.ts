@@ -4,15 +4,15 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, currentUpdateInfo, startChild } from '@temporalio/workflow';
-import { formatDuration } from '../../domain/duration.js';
-import { sandboxWorkflowId } from '../../domain/ids.js';
-import { isActivePhase } from '../../domain/lifecycle.js';
-import type { Policy } from '../../domain/policy/index.js';
-import { createSandboxUpdate, type CreateSandboxInput, type CreateSandboxResult } from '../sandbox/messages.js';
-import { sandboxWorkflow } from '../sandbox/workflow.js';
-import { incidentKeyAttribute } from '../search-attributes.js';
-import { persistence } from './activities.js';
-import type { IncidentRuntime } from './runtime.js';
+import { formatDuration } from '../../../domain/duration.js';
+import { sandboxWorkflowId } from '../../../domain/ids.js';
+import { isActivePhase } from '../../../domain/lifecycle.js';
+import type { Policy } from '../../../domain/policy/index.js';
+import { createSandboxUpdate, type CreateSandboxInput, type CreateSandboxResult } from '../messages.js';
+import { sandboxWorkflow } from '../../sandbox/workflow.js';
+import { incidentKeyAttribute } from '../../search-attributes.js';
+import { persistence } from '../activities.js';
+import type { IncidentRuntime } from '../state.js';
 
 // Warn a tenth of the TTL before expiry, at most fifteen minutes before.
 const warnBefore = (ttlSeconds: number) => Math.min(Math.ceil(ttlSeconds / 10), 15 * 60);

@@ -3,13 +3,13 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, log, startChild } from '@temporalio/workflow';
-import { postmortemWorkflowId } from '../../domain/ids.js';
-import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { severityPolicy } from '../../domain/policy/index.js';
-import { redraftSignal } from '../postmortem/messages.js';
-import { postmortemWorkflow } from '../postmortem/workflow.js';
-import { incidentKeyAttribute } from '../search-attributes.js';
-import type { IncidentRuntime } from './runtime.js';
+import { postmortemWorkflowId } from '../../../domain/ids.js';
+import { SYSTEM_ACTOR } from '../../../domain/incident.js';
+import { severityPolicy } from '../../../domain/policy/index.js';
+import { redraftSignal } from '../../postmortem/messages.js';
+import { postmortemWorkflow } from '../../postmortem/workflow.js';
+import { incidentKeyAttribute } from '../../search-attributes.js';
+import type { IncidentRuntime } from '../state.js';
 
 export async function startPostmortem(rt: IncidentRuntime): Promise<void> {
   const workflowId = postmortemWorkflowId(rt.state.key);

@@ -3,11 +3,12 @@
 // no history for a guest's noise), `enforce` in the serial queue decides again from the state at
 // the moment the action happens and audits privileged refusals before refusing.
 
-import { ApplicationFailure, currentUpdateInfo, patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { decide, resolveActor, type Action, type Facts, type Verdict } from '../domain/authorization/index.js';
-import type { Actor } from '../domain/incident.js';
-import type { Policy } from '../domain/policy/index.js';
+import { currentUpdateInfo, patched, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import { decide, resolveActor, type Action, type Facts, type Verdict } from '../../domain/authorization/index.js';
+import type { Actor } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { refuse } from './refusal.js';
 
 const audit = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -32,14 +33,10 @@ export function verdictOf(policy: Policy, actor: Actor, decision: Decision): Ver
   return decide(policy, decision.action, resolveActor(policy, actor), decision.facts);
 }
 
-function refuse(reason: string): never {
-  throw ApplicationFailure.create({ type: 'NotAllowed', message: reason, nonRetryable: true });
-}
-
 /** For validators: refuses only what needs no audit row; privileged refusals go on to `enforce`. */
 export function check(policy: Policy, actor: Actor, decision: Decision): void {
   const verdict = verdictOf(policy, actor, decision);
-  if (!verdict.allowed && !verdict.privileged) refuse(verdict.reason);
+  if (!verdict.allowed && !verdict.privileged) refuse('NotAllowed', verdict.reason);
 }
 
 /** For handlers, in the serial queue: decides from the current state, audits a privileged refusal. */
@@ -59,5 +56,5 @@ export async function enforce(policy: Policy, actor: Actor, decision: Decision, 
       idempotencyKey: `${where.subject}:refused:${decision.action}:${updateId}`,
     });
   }
-  refuse(verdict.reason);
+  refuse('NotAllowed', verdict.reason);
 }

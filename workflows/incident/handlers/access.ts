@@ -3,15 +3,15 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, condition, currentUpdateInfo, startChild } from '@temporalio/workflow';
-import { accessRequestProblem, approvalRequirement, escalationStages } from '../../domain/access.js';
-import { formatDuration } from '../../domain/duration.js';
-import { grantWorkflowId } from '../../domain/ids.js';
-import { isActivePhase } from '../../domain/lifecycle.js';
-import { requestAccessUpdate, type RequestAccessInput, type RequestAccessResult } from '../access/messages.js';
-import { accessGrantWorkflow } from '../access/workflow.js';
-import { incidentKeyAttribute } from '../search-attributes.js';
-import { persistence } from './activities.js';
-import type { IncidentRuntime } from './runtime.js';
+import { accessRequestProblem, approvalRequirement, escalationStages } from '../../../domain/access.js';
+import { formatDuration } from '../../../domain/duration.js';
+import { grantWorkflowId } from '../../../domain/ids.js';
+import { isActivePhase } from '../../../domain/lifecycle.js';
+import { requestAccessUpdate, type RequestAccessInput, type RequestAccessResult } from '../messages.js';
+import { accessGrantWorkflow } from '../../access/workflow.js';
+import { incidentKeyAttribute } from '../../search-attributes.js';
+import { persistence } from '../activities.js';
+import type { IncidentRuntime } from '../state.js';
 
 // How long a request waits for its grant's first report (pending, or active when no approval is needed).
 const FIRST_REPORT_TIMEOUT = '10s';
