@@ -2,8 +2,7 @@ import { verifyAuditChain } from '../../db/audit.js';
 import { connectDatabase } from '../../db/client.js';
 
 /** `firebreak audit verify`: walks the hash chain; exit 0 when intact, 1 naming the first bad row. */
-export async function auditVerify(json: boolean): Promise<number> {
-  const url = process.env.DATABASE_URL;
+export async function auditVerify(url: string | undefined, json: boolean): Promise<number> {
   if (!url) {
     console.error('DATABASE_URL is not set; audit verify reads the audit log from Postgres.');
     return 1;

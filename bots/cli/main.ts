@@ -9,15 +9,16 @@ import { parseCommand } from '../../domain/commands/parse.js';
 import type { Command } from '../../domain/commands/types.js';
 import { parseIncidentKey } from '../../domain/ids.js';
 import { severityFromNumber, type Actor } from '../../domain/incident.js';
-import { redact } from '../../domain/redact.js';
+import { redact, type Redactor } from '../../domain/redact.js';
 import { runCommand, type Reply } from '../commands/dispatch.js';
+import { replyIncident, replyRedactor } from '../render/redaction.js';
 import { renderIncident, renderListing } from '../render/text.js';
 import { auditVerify } from './audit.js';
 import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
-import { ConfigError, parseEncryptionKeys, parseRedactionKey } from '../../platform/config/index.js';
+import { ConfigError, loadCliConfig, type CliConfig } from '../../platform/config/index.js';
 import { configureRedactionTokens } from '../../platform/redaction-key.js';
 import { firebreakDataConverter } from '../../platform/codec.js';
 
@@ -51,36 +52,51 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (verb === 'audit') {
-    if (rest[0] !== 'verify') throw new UsageError('Only `firebreak audit verify` exists.');
-    return auditVerify(Boolean(values.json));
-  }
-  const { command, incident } = toCommand(verb, rest, values);
-  // The same redaction tokens as the service prints, when the CLI has the service's keys.
+  if (verb === 'audit' && rest[0] !== 'verify') throw new UsageError('Only `firebreak audit verify` exists.');
+  const request = verb === 'audit' ? undefined : toCommand(verb, rest, values);
+  const config = loadConfig();
   try {
-    configureRedactionTokens({ redactionKey: parseRedactionKey(process.env), encryptionKeys: parseEncryptionKeys(process.env) });
+    if (!request) return await auditVerify(config.databaseUrl, Boolean(values.json));
+    return await send(config, request, values);
+  } catch (failure) {
+    // audit verify and the action-item commands read Postgres: a server that is down or refuses the
+    // login is one line naming DATABASE_URL, not the driver's dump.
+    throw config.databaseUrl ? explainDatabaseFailure(failure, config.databaseUrl) : failure;
+  }
+}
+
+/** The environment, read once by the platform's loader; a bad variable is a one-line usage error. */
+function loadConfig(): CliConfig {
+  try {
+    return loadCliConfig(process.env);
   } catch (err) {
     throw err instanceof ConfigError ? new UsageError(err.message) : err;
   }
-  const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData() : undefined;
+}
+
+async function send(config: CliConfig, { command, incident }: { command: Command; incident?: string }, values: { 'idempotency-key'?: string; json?: boolean }): Promise<number> {
+  // The same redaction tokens as the service prints, when the CLI has the service's keys.
+  configureRedactionTokens(config);
+  const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData(config) : undefined;
   // The policy's redaction patterns apply to what the CLI prints too, when the policy is at hand.
-  const policy = local?.policy ?? readPolicyIfPresent();
+  const policy = local?.policy ?? readPolicyIfPresent(config.policyPath);
   try {
-    const reply = await withClient((ctx) =>
+    const reply = await withClient(config, (ctx) =>
       runCommand(
         {
           ...ctx,
-          actor: cliActor(),
+          actor: cliActor(config.user),
           source: 'cli',
           incident,
-          idempotencyKey: cliRequestKey(values['idempotency-key']),
+          idempotencyKey: cliRequestKey(values['idempotency-key'] ?? config.idempotencyKey),
           ...(local ? { db: local.handle.db } : {}),
           ...(policy ? { policy } : {}),
         },
         command,
       ),
     );
-    return print(reply, Boolean(values.json));
+    // Redacted once, here, with the policy's patterns when the policy is at hand.
+    return print(reply, Boolean(values.json), replyRedactor(policy, replyIncident(reply) ?? incident));
   } finally {
     await local?.handle.close();
   }
@@ -91,8 +107,7 @@ async function main(argv: string[]): Promise<number> {
  * script that retries after a timeout passes the same key (flag or FIREBREAK_IDEMPOTENCY_KEY) and
  * gets the first answer instead of a second effect.
  */
-function cliRequestKey(flag: string | undefined): string {
-  const given = flag ?? process.env.FIREBREAK_IDEMPOTENCY_KEY;
+function cliRequestKey(given: string | undefined): string {
   if (given !== undefined && !/^[\w.:-]{1,100}$/.test(given)) throw new UsageError('--idempotency-key must be 1 to 100 letters, digits, ".", ":", "_" or "-".');
   return `cli:${given || randomUUID()}`;
 }
@@ -130,21 +145,18 @@ function toCommand(verb: string, rest: string[], values: { sev?: string; service
  * `actions` lists from Postgres and `action done ACT-N` finds its incident there: with
  * DATABASE_URL (and the policy, FIREBREAK_CONFIG) the CLI reads them directly.
  */
-function openLocalData(): { handle: ReturnType<typeof connectDatabase>; policy: Policy } | undefined {
-  const url = process.env.DATABASE_URL;
-  if (!url) return undefined;
-  const path = process.env.FIREBREAK_CONFIG || 'firebreak.config.yaml';
+function openLocalData({ databaseUrl, policyPath: path }: CliConfig): { handle: ReturnType<typeof connectDatabase>; policy: Policy } | undefined {
+  if (!databaseUrl) return undefined;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new UsageError(`${path}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
   }
-  return { handle: connectDatabase(url, { max: 1 }), policy: parsePolicy(text, path) };
+  return { handle: connectDatabase(databaseUrl, { max: 1 }), policy: parsePolicy(text, path) };
 }
 
-function readPolicyIfPresent(): Policy | undefined {
-  const path = process.env.FIREBREAK_CONFIG || 'firebreak.config.yaml';
+function readPolicyIfPresent(path: string): Policy | undefined {
   try {
     return parsePolicy(readFileSync(path, 'utf8'), path);
   } catch {
@@ -152,20 +164,15 @@ function readPolicyIfPresent(): Policy | undefined {
   }
 }
 
-function cliActor(): Actor {
-  const id = process.env.FIREBREAK_USER || userInfo().username;
+function cliActor(user: string | undefined): Actor {
+  const id = user ?? userInfo().username;
   return { source: 'cli', id, name: id };
 }
 
-async function withClient<T>(work: (ctx: { client: Client; taskQueue: string }) => Promise<T>): Promise<T> {
-  const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
-  let dataConverter: ReturnType<typeof firebreakDataConverter>;
-  try {
-    // The service encrypts its payloads; without its keys the CLI could not read an incident.
-    dataConverter = firebreakDataConverter(parseEncryptionKeys(process.env));
-  } catch (err) {
-    throw err instanceof ConfigError ? new UsageError(err.message) : err;
-  }
+async function withClient<T>({ temporal, encryptionKeys }: CliConfig, work: (ctx: { client: Client; taskQueue: string }) => Promise<T>): Promise<T> {
+  const { address, namespace, taskQueue } = temporal;
+  // The service encrypts its payloads; without its keys the CLI could not read an incident.
+  const dataConverter = firebreakDataConverter(encryptionKeys);
   let connection: Connection;
   try {
     connection = await Connection.connect({ address, connectTimeout: '5s' });
@@ -173,37 +180,33 @@ async function withClient<T>(work: (ctx: { client: Client; taskQueue: string }) 
     throw new UsageError(`Cannot reach Temporal at ${address} (${(err as Error).message}); is \`npm start\` running?`);
   }
   try {
-    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default', dataConverter });
-    return await work({ client, taskQueue: process.env.TEMPORAL_TASK_QUEUE || 'firebreak' });
+    const client = new Client({ connection, namespace, dataConverter });
+    return await work({ client, taskQueue });
   } finally {
     await connection.close();
   }
 }
 
-function print(reply: Reply, json: boolean): number {
+function print(reply: Reply, json: boolean, redactor: Redactor): number {
   if (json) {
-    console.log(redact(JSON.stringify(reply, null, 2)));
+    console.log(redactor.redact(JSON.stringify(reply, null, 2)));
     return reply.ok ? 0 : 1;
   }
   if (!reply.ok) {
-    console.error(redact(reply.text));
+    console.error(redactor.redact(reply.text));
     return 1;
   }
-  if (reply.incidents) console.log(renderListing(reply.incidents));
+  if (reply.incidents) console.log(redactor.redact(renderListing(reply.incidents)));
   else {
-    if (reply.text) console.log(redact(reply.text));
-    if (reply.view) console.log(renderIncident(reply.view));
+    if (reply.text) console.log(redactor.redact(reply.text));
+    if (reply.view) console.log(redactor.redact(renderIncident(reply.view)));
   }
   return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (failure: unknown) => {
-    // audit verify and the action-item commands read Postgres: a server that is down or refuses the
-    // login is one line naming DATABASE_URL, not the driver's dump.
-    const url = process.env.DATABASE_URL;
-    const err = url ? explainDatabaseFailure(failure, url) : failure;
+  (err: unknown) => {
     if (err instanceof UsageError || err instanceof DatabaseUnavailableError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(redact(err.message));
       process.exit(1);
