@@ -9,7 +9,7 @@
 // again" from "another one". Without the key nothing links a token to its value, and the incident
 // key in the hash keeps tokens of different incidents from being matched against each other.
 
-import { PII_RULES, SECRET_RULES, placeholder, plainMarker, regexRule, type Marker, type Rule } from './redact-patterns.js';
+import { PII_RULES, SECRET_RULES, placeholder, plainMarker, regexRule, type Marker, type Rule } from './redact-patterns/index.js';
 import { sipHashText, sipKey, type SipKey } from './sandbox/siphash.js';
 
 export interface RedactionPattern {
