@@ -6,9 +6,9 @@
 // pin is the last step of the channel set-up). Default 50 declarations, 5 in flight at a time.
 
 import { performance } from 'node:perf_hooks';
-import { slackIntegration } from '../bots/slack/integration.js';
+import { slackIntegration } from '../worker/integrations.js';
 import { startHttpServer } from '../platform/http/server.js';
-import { integrationActivityDeps } from '../worker/integrations.js';
+import { outboundActivityDeps as integrationActivityDeps } from '../activities/outbound.js';
 import { parseEnv } from '../platform/config/index.js';
 import { postSigned, SIGNING_SECRET, slashCommand } from '../test/helpers/slack-requests.js';
 import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';

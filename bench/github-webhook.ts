@@ -9,9 +9,10 @@
 
 import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { buildGitHubIntegration, WEBHOOK_PATH } from '../bots/github/integration.js';
+import { buildGitHubIntegration } from '../worker/integrations.js';
+import { GITHUB_WEBHOOK_PATH as WEBHOOK_PATH } from '../domain/github/refs.js';
 import { startHttpServer } from '../platform/http/server.js';
-import { integrationActivityDeps } from '../worker/integrations.js';
+import { outboundActivityDeps as integrationActivityDeps } from '../activities/outbound.js';
 import { parseEnv } from '../platform/config/index.js';
 import { startGitHubStandIn } from '../test/standins/github-api.js';
 import { openLoop } from './load.js';

@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
 import { createActivities } from '../activities/index.js';
-import { slackIntegration } from '../bots/slack/integration.js';
+import { slackIntegration } from '../worker/integrations.js';
 import { startHttpServer } from '../platform/http/server.js';
 import { declareIncident } from '../bots/workflow-client.js';
 import { connectDatabase } from '../db/client.js';

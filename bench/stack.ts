@@ -14,7 +14,7 @@ import { parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor, type Redactor } from '../domain/redact.js';
 import { ensureTemporalCli } from '../worker/temporal-cli.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
-import type { IntegrationActivities } from '../worker/integrations.js';
+import type { OutboundActivities as IntegrationActivities } from '../activities/outbound.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../worker/worker.js';

@@ -1,83 +1,69 @@
-// Each integration (Slack, GitHub) contributes HTTP routes, incident notifiers, triage context
-// sources and background work. Only the integrations whose settings are present are built.
+// Each outside system (Slack, GitHub) is built in two halves: what Firebreak sends to it
+// (activities/<system>/integration.ts, needed where activities run) and what it sends to Firebreak
+// (bots/<system>/integration.ts, needed where the HTTP server runs). FIREBREAK_ROLE decides which
+// halves this process builds; only the systems whose settings are present are built at all.
 
 import type { Client } from '@temporalio/client';
-import type { ActivityDeps } from '../activities/index.js';
-import type { AccessNotifier } from '../activities/access/notifier.js';
-import type { IncidentNotifier } from '../activities/notify.js';
-import type { PostmortemNotifier, PostmortemPublisher } from '../activities/postmortem/ports.js';
-import type { SandboxNotifier } from '../activities/sandbox/notifier.js';
-import type { ReleaseResolver } from '../activities/sandbox/provenance.js';
-import type { TriageSource } from '../activities/triage.js';
-import type { Route } from '../platform/http/server.js';
-import type { Config } from '../platform/config/index.js';
-import type { Policy } from '../domain/policy/index.js';
+import { createGitHubApi, type GitHubApi, type GitHubApiOptions } from '../activities/github/client.js';
+import { createGitHubOutbound } from '../activities/github/integration.js';
+import type { Outbound, OutboundContext } from '../activities/outbound.js';
+import { createSlackOutbound } from '../activities/slack/integration.js';
+import { createGitHubInbound } from '../bots/github/integration.js';
+import type { Inbound, InboundContext } from '../bots/inbound.js';
+import { createSlackInbound } from '../bots/slack/integration.js';
+import type { GitHubConfig } from '../platform/config/index.js';
 import type { Redactor } from '../domain/redact.js';
-import type { Database } from '../db/client.js';
-import type { Logger } from '../platform/logger.js';
 
-export interface IntegrationContext {
-  config: Config;
-  policy: Policy;
-  db: Database;
-  /** Temporal client for front-ends (start, update, query workflows). */
-  client: Client;
-  taskQueue: string;
-  logger: Logger;
+export interface IntegrationContext extends InboundContext {
   redactor: Redactor;
+  /** The activities' own Temporal client; the front-ends' `client` when not given. */
+  workflowClient?: Client;
 }
 
-export interface Integration {
-  name: string;
-  routes: Route[];
-  notifiers: IncidentNotifier[];
-  triageSources: TriageSource[];
-  /** Delivery of access notices and credentials (DMs, ephemeral messages). */
-  accessNotifiers?: AccessNotifier[];
-  /** Delivery of sandbox credentials (DM only) and reproduction playbooks. */
-  sandboxNotifiers?: SandboxNotifier[];
-  /** Postmortem news (channel, issue), reminders and escalations (DMs), team digests. */
-  postmortemNotifiers?: PostmortemNotifier[];
-  /** GitHub: postmortem documents and action-item issues. */
-  postmortemPublisher?: PostmortemPublisher;
-  /** `release:REF` → commit SHA for sandbox provenance (GitHub). */
-  resolveRelease?: ReleaseResolver;
-  /** Activities of the integration's own workflows (e.g. GitHub redelivery), registered on the worker. */
-  activities?: IntegrationActivities;
-  /** Background work started after the worker is up (Socket Mode, schedules); stopped on shutdown. */
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
+export interface IntegrationSides {
+  /** The worker role: notifiers, publishers and the systems' own activities. */
+  outbound: boolean;
+  /** The http role: routes and sockets. */
+  inbound: boolean;
+  /** Tests against the GitHub stand-in turn write pacing off. */
+  github?: Partial<GitHubApiOptions>;
 }
 
-export type IntegrationActivities = Record<string, (...args: never[]) => Promise<unknown>>;
-
-export type IntegrationFactory = (ctx: IntegrationContext) => Promise<Integration | undefined>;
-
-export async function buildIntegrations(ctx: IntegrationContext, factories: IntegrationFactory[]): Promise<Integration[]> {
-  const built: Integration[] = [];
-  for (const factory of factories) {
-    const integration = await factory(ctx);
-    if (integration) built.push(integration);
+export function buildIntegrations(ctx: IntegrationContext, sides: IntegrationSides): { outbound: Outbound[]; inbound: Inbound[] } {
+  const outbound: Outbound[] = [];
+  const inbound: Inbound[] = [];
+  const slackOut = sides.outbound ? createSlackOutbound(outboundContext(ctx)) : undefined;
+  const slackIn = sides.inbound ? createSlackInbound(ctx) : undefined;
+  if (slackOut) outbound.push(slackOut);
+  if (slackIn) inbound.push(slackIn);
+  const github = ctx.config.github;
+  if (github) {
+    const api = githubApi(ctx, github, sides.github);
+    if (sides.outbound) outbound.push(createGitHubOutbound(outboundContext(ctx), github, api));
+    if (sides.inbound) inbound.push(createGitHubInbound(ctx, github, api));
   }
-  return built;
+  return { outbound, inbound };
 }
 
-/** Every integration's own activities, merged for the worker. */
-export function integrationActivities(integrations: Integration[]): IntegrationActivities {
-  return Object.assign({}, ...integrations.map((i) => i.activities ?? {})) as IntegrationActivities;
+/** Both halves of one system, as the `all` role builds them; tests and benchmarks wire their own server around it. */
+export type Integration = Outbound & Inbound;
+
+export async function slackIntegration(ctx: IntegrationContext): Promise<Integration | undefined> {
+  const outbound = createSlackOutbound(outboundContext(ctx));
+  const inbound = createSlackInbound(ctx);
+  return outbound && inbound ? { ...outbound, ...inbound } : undefined;
 }
 
-/** What the integrations give the core activities: every notifier and triage source, the first publisher. */
-export function integrationActivityDeps(
-  integrations: readonly Integration[],
-): Pick<ActivityDeps, 'notifiers' | 'triageSources' | 'accessNotifiers' | 'sandboxNotifiers' | 'postmortemNotifiers' | 'postmortemPublisher'> {
-  const publisher = integrations.find((i) => i.postmortemPublisher)?.postmortemPublisher;
-  return {
-    notifiers: integrations.flatMap((i) => i.notifiers),
-    triageSources: integrations.flatMap((i) => i.triageSources),
-    accessNotifiers: integrations.flatMap((i) => i.accessNotifiers ?? []),
-    sandboxNotifiers: integrations.flatMap((i) => i.sandboxNotifiers ?? []),
-    postmortemNotifiers: integrations.flatMap((i) => i.postmortemNotifiers ?? []),
-    ...(publisher ? { postmortemPublisher: publisher } : {}),
-  };
+export function buildGitHubIntegration(ctx: IntegrationContext, config: GitHubConfig, options: Partial<GitHubApiOptions> = {}): Integration {
+  const api = githubApi(ctx, config, options);
+  return { ...createGitHubOutbound(outboundContext(ctx), config, api), ...createGitHubInbound(ctx, config, api) };
+}
+
+function outboundContext(ctx: IntegrationContext): OutboundContext {
+  return { ...ctx, workflowClient: ctx.workflowClient ?? ctx.client };
+}
+
+/** One client per process for both halves: GitHub counts a credential's writes, so they share one pacing budget. */
+function githubApi(ctx: IntegrationContext, config: GitHubConfig, options: Partial<GitHubApiOptions> = {}): GitHubApi {
+  return createGitHubApi(config, { logger: ctx.logger.child({ integration: 'github' }), ...options });
 }

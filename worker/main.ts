@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { accessTokenKey } from '../platform/access-token.js';
 import { flagProvidersFrom } from '../activities/flags/index.js';
 import { createActivities } from '../activities/index.js';
+import { outboundActivities, outboundActivityDeps } from '../activities/outbound.js';
 import { accessRoutes } from '../bots/access/introspect.js';
 import { codecRoutes } from '../bots/codec-server.js';
 import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../platform/config/index.js';
@@ -20,12 +21,9 @@ import { explainDatabaseFailure } from '../db/connection-problem.js';
 import { runMigrations } from '../db/migrate.js';
 import { ensureDatabaseExists } from '../db/create-database.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { githubIntegration } from '../bots/github/integration.js';
-import { slackIntegration } from '../bots/slack/integration.js';
-import { ensureDigestSchedule } from '../bots/postmortem/schedule.js';
-import { ensureRetentionSchedule } from '../bots/retention/schedule.js';
-import { dashboardActionAdder } from '../bots/postmortem/dashboard.js';
-import { buildIntegrations, integrationActivities, integrationActivityDeps } from './integrations.js';
+import { dashboardActionAdder } from './dashboard-actions.js';
+import { buildIntegrations } from './integrations.js';
+import { ensureSchedules } from './schedules.js';
 import { installTemporalRuntime } from './temporal-logger.js';
 import { startTracing, type Tracing } from './tracing.js';
 import { resolveTemporal } from './temporal-endpoint.js';
@@ -114,16 +112,18 @@ async function serve(
   const dataConverter = firebreakDataConverter(codec);
   // With a worker in this process the client shares its native (Rust) connection, so front-end
   // queries and updates do their gRPC work off the JS thread that parses and acks requests.
-  const client = new Client({ connection: nativeConnection ?? connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
+  const newClient = () => new Client({ connection: nativeConnection ?? connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
+  const client = newClient();
   if (configureRedactionTokens(config) === 'per-process') {
     logger.warn('Neither FIREBREAK_REDACTION_KEY nor FIREBREAK_ENCRYPTION_KEYS is set: redaction tokens are consistent only within this process');
   }
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
-  const integrations = await buildIntegrations({ config, policy, db: database.db, client, taskQueue, logger, redactor }, [
-    slackIntegration,
-    githubIntegration,
-  ]);
+  // The worker role builds what Firebreak sends (activities get their own client), the http role what it receives.
+  const { outbound, inbound } = buildIntegrations(
+    { config, policy, db: database.db, client, workflowClient: runsWorker ? newClient() : client, taskQueue, logger, redactor },
+    { outbound: runsWorker, inbound: runsFrontEnds },
+  );
   // One key for signing (activities) and checking (introspection) capability tokens.
   const tokenKey = accessTokenKey(config.accessTokenKey?.key);
   if (!config.accessTokenKey) logger.warn('FIREBREAK_ACCESS_TOKEN_KEY is not set: capability tokens are signed with a per-process key and die on restart');
@@ -141,21 +141,21 @@ async function serve(
         policy: () => policy,
         redactor,
         logger,
-        ...integrationActivityDeps(integrations),
+        ...outboundActivityDeps(outbound),
         access: { postgresUrl: config.accessPostgresUrl, tokenKey, github: config.github },
-        sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: integrations.find((i) => i.resolveRelease)?.resolveRelease },
+        sandbox: { adminUrl: config.sandboxAdminUrl, secret: config.sandboxSecret, resolveRelease: outbound.find((o) => o.resolveRelease)?.resolveRelease },
         flagProviders: flagProvidersFrom(config),
         prometheusUrl: config.prometheusUrl,
         publicUrl: config.publicUrl,
       }),
-      ...integrationActivities(integrations),
+      ...outboundActivities(outbound),
     },
   }));
   const http = await startHttpServer({
     port: config.port,
     logger,
     routes: runsFrontEnds ? [
-      ...integrations.flatMap((i) => i.routes),
+      ...inbound.flatMap((i) => i.routes),
       ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken }),
       ...codecRoutes({ codec, token: config.codecToken, origins: config.temporalUiOrigins }),
       // Last: the dashboard lives under `/` and must not shadow any route above.
@@ -178,11 +178,11 @@ async function serve(
       ...(worker ? [{ name: 'worker', check: async () => assertRunning(worker) }] : []),
     ],
   });
-  // Socket Mode and the bots' own bookkeeping belong to the front-ends.
-  if (runsFrontEnds) for (const integration of integrations) await integration.start?.();
-  logger.info({ schedule: await ensureDigestSchedule(client, taskQueue) }, 'weekly digest schedule ready (Mondays 09:00 UTC)');
-  logger.info({ schedule: await ensureRetentionSchedule(client, taskQueue) }, 'retention schedule ready (daily 03:30 UTC)');
-  logger.info({ role: config.role, url: http.url, taskQueue, temporal: temporal.address, integrations: integrations.map((i) => i.name) }, 'Firebreak is up');
+  // Socket Mode and warming the bots' identities belong to the front-ends.
+  for (const side of inbound) await side.start?.();
+  await ensureSchedules(client, taskQueue, config, logger);
+  const integrations = [...new Set([...outbound, ...inbound].map((i) => i.name))];
+  logger.info({ role: config.role, url: http.url, taskQueue, temporal: temporal.address, integrations }, 'Firebreak is up');
 
   let stopped = () => {};
   const untilStopped = new Promise<void>((resolve) => (stopped = resolve));
@@ -196,7 +196,7 @@ async function serve(
   try {
     await (worker ? worker.run() : untilStopped);
   } finally {
-    if (runsFrontEnds) for (const integration of integrations) await integration.stop?.().catch((err: unknown) => logger.warn({ err }, `${integration.name} did not stop cleanly`));
+    for (const side of inbound) await side.stop?.().catch((err: unknown) => logger.warn({ err }, `${side.name} did not stop cleanly`));
     await http.close();
     await connection.close();
     await nativeConnection?.close();

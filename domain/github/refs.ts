@@ -33,3 +33,6 @@ export function incidentMarker(incident: string): string {
 
 export const SUMMARY_START = '<!-- firebreak:summary:start -->';
 export const SUMMARY_END = '<!-- firebreak:summary:end -->';
+
+/** Where GitHub delivers webhooks; the redelivery activities find Firebreak's hooks by this URL. */
+export const GITHUB_WEBHOOK_PATH = '/github/webhooks';

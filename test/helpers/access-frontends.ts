@@ -6,9 +6,10 @@
 
 import { createHmac, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { buildGitHubIntegration, WEBHOOK_PATH } from '../../bots/github/integration.js';
+import { buildGitHubIntegration } from '../../worker/integrations.js';
+import { GITHUB_WEBHOOK_PATH as WEBHOOK_PATH } from '../../domain/github/refs.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
-import { slackIntegration } from '../../bots/slack/integration.js';
+import { slackIntegration } from '../../worker/integrations.js';
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { SandboxSettings } from '../../activities/sandbox/index.js';

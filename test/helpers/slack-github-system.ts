@@ -4,9 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { buildGitHubIntegration } from '../../bots/github/integration.js';
+import { buildGitHubIntegration } from '../../worker/integrations.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
-import { slackIntegration } from '../../bots/slack/integration.js';
+import { slackIntegration } from '../../worker/integrations.js';
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';

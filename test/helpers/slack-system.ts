@@ -3,7 +3,7 @@
 
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { slackIntegration } from '../../bots/slack/integration.js';
+import { slackIntegration } from '../../worker/integrations.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';

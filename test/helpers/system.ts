@@ -13,7 +13,7 @@ import type { TriageSource } from '../../activities/triage.js';
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
-import type { IntegrationActivities } from '../../worker/integrations.js';
+import type { OutboundActivities as IntegrationActivities } from '../../activities/outbound.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';

@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEBHOOK_PATH } from '../../bots/github/integration.js';
+import { GITHUB_WEBHOOK_PATH as WEBHOOK_PATH } from '../../domain/github/refs.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
 import { PROCESS_BODY_BUDGET } from '../../platform/http/read-body.js';

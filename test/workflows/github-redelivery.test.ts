@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDELIVERY_EVERY } from '../../bots/github/schedule.js';
+import { ensureSchedule, REDELIVERY_EVERY } from '../../worker/schedules.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
 import { processedRequests } from '../../db/schema/index.js';
 import { GITHUB_REDELIVERY_SCHEDULE_ID, type GitHubRedeliveryResult } from '../../workflows/github-redelivery/messages.js';
@@ -74,9 +74,9 @@ describe('the GitHub redelivery workflow', () => {
     expect((await runRedelivery()).redelivered).not.toContain(failed);
   });
 
-  it('creates its schedule on start, and start is safe to repeat', async () => {
-    await gh.integration.start!();
-    await gh.integration.start!();
+  it('creates its schedule at start, and ensuring it again is safe', async () => {
+    await ensureSchedule(gh.system.client, 'githubRedelivery', gh.system.taskQueue);
+    await ensureSchedule(gh.system.client, 'githubRedelivery', gh.system.taskQueue);
     const described = await gh.system.client.schedule.getHandle(GITHUB_REDELIVERY_SCHEDULE_ID).describe();
     expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'githubRedeliveryWorkflow', taskQueue: gh.system.taskQueue });
     expect(described.spec.intervals?.[0]?.every).toBe(REDELIVERY_EVERY === '10m' ? 600_000 : expect.anything());

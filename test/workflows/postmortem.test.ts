@@ -6,8 +6,8 @@ import { createGitHubPostmortemPublisher } from '../../activities/github/postmor
 import { createSlackApi, createSlackWebClient } from '../../activities/slack/client.js';
 import { createSlackPostmortemNotifier } from '../../activities/slack/postmortem-notifier.js';
 import { runCommand, type CommandContext } from '../../bots/commands/dispatch.js';
-import { ensureDigestSchedule } from '../../bots/postmortem/schedule.js';
-import { dashboardActionAdder } from '../../bots/postmortem/dashboard.js';
+import { ensureSchedule } from '../../worker/schedules.js';
+import { dashboardActionAdder } from '../../worker/dashboard-actions.js';
 import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { actionItems, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
 import { parseCommand } from '../../domain/commands/index.js';
@@ -220,8 +220,8 @@ describe('postmortem workflow', () => {
     const added = await command(key, bob, `action add document the failover owner:@bob due:${isoDay(-3)}`);
     const item = added.text.split(' ')[0]!;
     const scheduleId = `test-digest-${randomUUID()}`;
-    expect(await ensureDigestSchedule(system.client, system.taskQueue, scheduleId)).toBe('created');
-    expect(await ensureDigestSchedule(system.client, system.taskQueue, scheduleId)).toBe('updated');
+    expect(await ensureSchedule(system.client, 'digest', system.taskQueue, scheduleId)).toBe('created');
+    expect(await ensureSchedule(system.client, 'digest', system.taskQueue, scheduleId)).toBe('updated');
     const schedule = system.client.schedule.getHandle(scheduleId);
     try {
       expect((await schedule.describe()).spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'MONDAY' }], hour: [{ start: 9 }] });

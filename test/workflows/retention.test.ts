@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRetentionSchedule } from '../../bots/retention/schedule.js';
+import { ensureSchedule } from '../../worker/schedules.js';
 import { verifyAuditChain } from '../../db/audit.js';
 import { auditLog, incidents, processedRequests, sandboxes, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
@@ -185,8 +185,8 @@ describe('retention', () => {
   it('creates its schedule once and updates it in place after', async () => {
     const scheduleId = `retention-test-${randomUUID()}`;
     try {
-      expect(await ensureRetentionSchedule(system.client, system.taskQueue, scheduleId)).toBe('created');
-      expect(await ensureRetentionSchedule(system.client, system.taskQueue, scheduleId)).toBe('updated');
+      expect(await ensureSchedule(system.client, 'retention', system.taskQueue, scheduleId)).toBe('created');
+      expect(await ensureSchedule(system.client, 'retention', system.taskQueue, scheduleId)).toBe('updated');
       const described = await system.client.schedule.getHandle(scheduleId).describe();
       expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow' });
     } finally {

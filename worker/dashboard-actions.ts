@@ -2,10 +2,11 @@
 // path as Slack and GitHub: the postmortem workflow validates and records it.
 
 import { randomUUID } from 'node:crypto';
-import { findPersonByHandle, type Policy } from '../../domain/policy/index.js';
-import { runCommand } from '../commands/dispatch.js';
-import type { TemporalContext } from '../workflow-client.js';
-import type { NewActionItemInput } from '../../web/deps.js';
+import { findPersonByHandle, type Policy } from '../domain/policy/index.js';
+import { runCommand } from '../bots/commands/dispatch.js';
+import { replyRedactor } from '../bots/render/redaction.js';
+import type { TemporalContext } from '../bots/workflow-client.js';
+import type { NewActionItemInput } from '../web/deps.js';
 
 export function dashboardActionAdder(ctx: TemporalContext, policy: () => Policy) {
   return async (input: NewActionItemInput): Promise<{ key: string } | { error: string }> => {
@@ -23,6 +24,7 @@ export function dashboardActionAdder(ctx: TemporalContext, policy: () => Policy)
       { kind: 'action-add', text: input.text, owner: { kind: 'handle', handle: input.owner }, due: input.dueDate, priority: input.priority },
     );
     const key = reply.ok ? /^ACT-\d+/.exec(reply.text)?.[0] : undefined;
-    return key ? { key } : { error: reply.text };
+    // The dashboard is this reply's destination, so it is redacted here, once.
+    return key ? { key } : { error: replyRedactor(policy(), input.incidentKey).redact(reply.text) };
   };
 }
