@@ -2,6 +2,7 @@
 export { incidentWorkflow } from './incident/workflow.js';
 export { declareIncidentWorkflow } from './declare/workflow.js';
 export { githubRedeliveryWorkflow } from './github-redelivery/workflow.js';
+export { githubDeliveryWorkflow } from './github-delivery/workflow.js';
 export { accessGrantWorkflow } from './access/workflow.js';
 export { sandboxWorkflow } from './sandbox/workflow.js';
 export { postmortemWorkflow } from './postmortem/workflow.js';

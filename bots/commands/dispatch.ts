@@ -13,7 +13,6 @@ import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
-import { createRedactor, type Redactor } from '../../domain/redact.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, requestUpdateId, runIncidentUpdate, toRefusal, type TemporalContext } from '../workflow-client.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
@@ -35,43 +34,33 @@ export interface CommandContext extends TemporalContext {
   /** Postgres and the policy, for listings that read the database (`actions`). */
   db?: Database;
   policy?: Policy;
+  /** A GitHub issue a declaration from it is linked to (by the declaration workflow). */
+  linkIssue?: string;
 }
 
 export type Reply =
   | { ok: true; text: string; incident?: string; view?: msg.IncidentView; incidents?: IncidentListing[] }
-  | { ok: false; text: string };
+  | { ok: false; text: string; incident?: string };
 
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
-  // Workflows hold what people typed; every reply leaves through here, so it is redacted here,
-  // with the policy's own patterns when the front-end has the policy, and with the tokens of the
-  // incident the reply is about.
-  const base = redactorFor(ctx.policy);
-  const about = (incident: string | undefined) => (incident ? base.forIncident(incident) : base);
   // Every front-end's commands pass here, so the per-person and service-wide limits are counted
   // here (declarations from the Slack form and GitHub issues go through declareAsPerson below).
+  // Replies leave unredacted: each front-end redacts once where it renders (render/redaction.ts).
   const refused = command.kind === 'help' ? undefined : admitRequest(ctx.policy, ctx.actor, command.kind === 'declare' ? 'declaration' : 'command');
-  if (refused) return { ok: false, text: refused };
+  if (refused) return refusal(ctx, refused);
   try {
-    const reply = await execute(ctx, command);
-    if (!reply.ok) return { ...reply, text: about(ctx.incident).redact(reply.text) };
-    const redactor = about(reply.incident ?? reply.view?.key ?? ctx.incident);
-    return { ...reply, text: redactor.redact(reply.text), ...(reply.view ? { view: redactor.redactDeep(reply.view) } : {}) };
+    return await execute(ctx, command);
   } catch (err) {
-    const refusal = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
-    if (refusal) return { ok: false, text: about(ctx.incident).redact(refusal.message) };
+    const refused = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
+    if (refused) return refusal(ctx, refused.message);
     throw err;
   }
 }
 
-const redactors = new WeakMap<Policy, Redactor>();
-function redactorFor(policy: Policy | undefined): Redactor {
-  if (!policy) return defaultRedactor;
-  let redactor = redactors.get(policy);
-  if (!redactor) redactors.set(policy, (redactor = createRedactor({ extraPatterns: policy.redaction.patterns })));
-  return redactor;
+function refusal(ctx: CommandContext, text: string): Reply {
+  return { ok: false, text, ...(ctx.incident ? { incident: ctx.incident } : {}) };
 }
-const defaultRedactor = createRedactor();
 
 async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
   switch (command.kind) {
@@ -129,12 +118,12 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
 /** Creation goes through the incident (which starts `sandbox:SBX-N`); the rest to the sandbox itself. */
 async function sandbox(ctx: CommandContext, command: Extract<Command, { kind: `sandbox-${string}` }>): Promise<Reply> {
   if (command.kind === 'sandbox-create' || command.kind === 'sandbox-recreate') {
-    const input: sandboxes.CreateSandboxInput =
+    const input: msg.CreateSandboxInput =
       command.kind === 'sandbox-create'
         ? { actor: ctx.actor, seed: command.seed, ttlSeconds: command.ttlSeconds, source: command.source, release: command.release, requestKey: ctx.idempotencyKey }
         : { actor: ctx.actor, recreate: command.sandbox, requestKey: ctx.idempotencyKey };
     const incident = requireIncident(ctx);
-    const r = await incidentHandle(ctx, incident).executeUpdate(sandboxes.createSandboxUpdate, { args: [input], updateId: `sandbox:${ctx.idempotencyKey}` });
+    const r = await incidentHandle(ctx, incident).executeUpdate(msg.createSandboxUpdate, { args: [input], updateId: `sandbox:${ctx.idempotencyKey}` });
     return { ok: true, text: `${r.sandbox} is being built from ${r.source} (seed ${r.seed}, ${formatDuration(r.ttlSeconds)}); credentials arrive in a private message.`, incident };
   }
   const handle = ctx.client.workflow.getHandle(sandboxWorkflowId(command.sandbox));
@@ -163,6 +152,7 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
     source: ctx.source,
     sourceRef: ctx.sourceRef,
     reporter: ctx.actor,
+    ...(ctx.linkIssue ? { linkIssue: ctx.linkIssue } : {}),
   });
   const view = await getIncidentView({ ...ctx }, result.key);
   return { ok: true, text: result.created ? `${result.key} declared` : `${result.key} was already declared`, incident: result.key, view };

@@ -10,6 +10,7 @@ import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import type { ActionItemStatus } from '../../domain/postmortem.js';
 import { postmortemStateQuery, setActionStatusUpdate } from '../../workflows/postmortem/messages.js';
+import { replyRedactor } from '../render/redaction.js';
 import { toRefusal } from '../workflow-client.js';
 import type { GitHubFrontEnd, Outcome } from './context.js';
 import { replyText } from './replies.js';
@@ -40,7 +41,7 @@ export async function onActionIssueState(fe: GitHubFrontEnd, payload: IssuesPayl
   const login = payload.sender.login;
   // A person changed the issue expecting the item to follow; when it cannot, silence would leave
   // GitHub and the dashboard disagreeing without anyone knowing, so the refusal is said on the issue.
-  const refuse = (text: string): Outcome => ({ result: `refused ${item} ${status}`, reply: { repo, number: payload.issue.number, body: replyText(login, text) } });
+  const refuse = (text: string): Outcome => ({ result: `refused ${item} ${status}`, reply: { repo, number: payload.issue.number, body: replyText(login, text, replyRedactor(fe.policy, incident)) } });
   const stays = status === 'open' ? `${item} stays ${current}; for more work, add a new action item with \`/incident action add\`.` : `${item} stays ${current}.`;
   // A closed postmortem's workflow has finished and takes no updates; say so in words.
   if (!view) return refuse(`${incident} has no postmortem running. ${stays}`);

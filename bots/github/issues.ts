@@ -5,36 +5,19 @@
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { isEnded } from '../../domain/lifecycle.js';
 import { FIREBREAK_MARKER, issueRef } from '../../domain/github/refs.js';
-import { ensureLink, findIncidentByExternal } from '../../db/queries/links.js';
+import { findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declareAsPerson } from '../commands/dispatch.js';
+import { replyRedactor } from '../render/redaction.js';
 import { CommandRefused, getIncidentView, runIncidentUpdate, toRefusal } from '../workflow-client.js';
 import { onActionIssueState } from './action-issues.js';
-import { ignored, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
+import { ignored, notOurs, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
 import { replyText } from './replies.js';
 
 type IssuesPayload = EmitterWebhookEvent<'issues'>['payload'];
-
-export async function onIssues(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Outcome> {
-  // First: an action item's issue lives in a service repository too, and closing it must move the
-  // item, never resolve an incident.
-  const action = await onActionIssueState(fe, payload);
-  if (action) return action;
-  const repo = payload.repository.full_name;
-  if (servicesOfRepo(fe.policy, repo).length === 0) return ignored(`${repo} is not a repository of the policy`);
-  switch (payload.action) {
-    case 'opened':
-    case 'labeled':
-      return onTrigger(fe, payload);
-    case 'closed':
-      return onStateChange(fe, payload, 'resolve');
-    case 'reopened':
-      return onStateChange(fe, payload, 'reopen');
-    default:
-      return ignored(`issues.${payload.action}`);
-  }
-}
+type TriggerPayload = EmitterWebhookEvent<'issues.opened' | 'issues.labeled'>['payload'];
+type StatePayload = EmitterWebhookEvent<'issues.closed' | 'issues.reopened'>['payload'];
 
 function labelNames(payload: IssuesPayload): string[] {
   return (payload.issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l?.name ?? '')));
@@ -46,13 +29,16 @@ export function severityOfLabels(labels: string[]): Severity {
   return (levels.length ? severityFromNumber(Math.min(...levels)) : undefined) ?? 'SEV3';
 }
 
-async function onTrigger(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Outcome> {
+/** `issues.opened` / `issues.labeled`: the incident label declares an incident linked to the issue. */
+export async function onIssueTriggered(fe: GitHubFrontEnd, payload: TriggerPayload): Promise<Outcome> {
+  const repo = payload.repository.full_name;
+  const elsewhere = notOurs(fe.policy, repo);
+  if (elsewhere) return elsewhere;
   const label = fe.policy.incidents.label;
-  const triggered = payload.action === 'opened' ? labelNames(payload).includes(label) : 'label' in payload && payload.label?.name === label;
+  const triggered = payload.action === 'opened' ? labelNames(payload).includes(label) : payload.label?.name === label;
   if (!triggered) return ignored(`no ${label} label`);
   // Tracking issues carry the incident label too; they mirror an incident, they never declare one.
   if (payload.issue.body?.includes(FIREBREAK_MARKER)) return ignored('a Firebreak tracking issue');
-  const repo = payload.repository.full_name;
   const ref = issueRef(repo, payload.issue.number);
   const existing = await findIncidentByExternal(fe.db, 'github-issue', ref);
   if (existing) return { result: `already ${existing}` };
@@ -68,19 +54,30 @@ async function onTrigger(fe: GitHubFrontEnd, payload: IssuesPayload): Promise<Ou
       source: 'github',
       sourceRef: ref,
       reporter: { source: 'github', id: login, name: login },
+      // The declaration links the issue before it answers.
+      linkIssue: ref,
     });
   } catch (err) {
     // Past the limits, or a title the workflow refuses: said on the issue, and the delivery is done.
     const refusal = err instanceof CommandRefused ? err : toRefusal(err);
     if (!refusal) throw err;
-    return { result: 'refused declaration', reply: { repo, number: payload.issue.number, body: replyText(login, refusal.message) } };
+    return { result: 'refused declaration', reply: { repo, number: payload.issue.number, body: replyText(login, refusal.message, replyRedactor(fe.policy)) } };
   }
-  await ensureLink(fe.db, { incidentKey: declared.key, kind: 'github-issue', externalId: ref, data: { tracking: false } });
   return { result: declared.created ? `declared ${declared.key}` : `already ${declared.key}` };
 }
 
-async function onStateChange(fe: GitHubFrontEnd, payload: IssuesPayload, change: 'resolve' | 'reopen'): Promise<Outcome> {
+/**
+ * `issues.closed` / `issues.reopened`: an action item's issue moves the item (an action item's
+ * issue lives in a service repository too and must never resolve an incident); an incident's issue
+ * resolves or reopens the incident.
+ */
+export async function onIssueStateChange(fe: GitHubFrontEnd, payload: StatePayload): Promise<Outcome> {
+  const action = await onActionIssueState(fe, payload);
+  if (action) return action;
   const repo = payload.repository.full_name;
+  const elsewhere = notOurs(fe.policy, repo);
+  if (elsewhere) return elsewhere;
+  const change = payload.action === 'closed' ? 'resolve' : 'reopen';
   const ref = issueRef(repo, payload.issue.number);
   const key = await findIncidentByExternal(fe.db, 'github-issue', ref);
   if (!key) return ignored('not an incident issue');
@@ -102,6 +99,6 @@ async function onStateChange(fe: GitHubFrontEnd, payload: IssuesPayload, change:
     const refusal = toRefusal(err, key);
     if (!refusal) throw err;
     const next = change === 'resolve' ? `${key} stays ${view.phase}; reopen this issue to keep tracking it here.` : `${key} stays ${view.phase}.`;
-    return { result: `refused ${change} of ${key}`, reply: { repo, number: payload.issue.number, body: replyText(login, `${refusal.message} ${next}`) } };
+    return { result: `refused ${change} of ${key}`, reply: { repo, number: payload.issue.number, body: replyText(login, `${refusal.message} ${next}`, replyRedactor(fe.policy, key)) } };
   }
 }

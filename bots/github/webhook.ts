@@ -1,16 +1,17 @@
-// POST /github/webhooks: verify the signature on the raw body, remember the delivery, act (a
-// workflow start or update, never an outbound GitHub call), answer; replies are posted afterwards.
+// POST /github/webhooks: verify the signature on the capped raw body, translate the event (a
+// workflow start or update), answer. The HTTP process writes nothing and sends nothing to GitHub:
+// the delivery's workflow records it and posts the reply, and its ID de-duplicates redeliveries.
 
 import type { IncomingMessage } from 'node:http';
 import type { EmitterWebhookEvent, Webhooks } from '@octokit/webhooks';
-import { eq } from 'drizzle-orm';
-import { splitRepo } from '../../domain/github/refs.js';
-import { processedRequests } from '../../db/schema/index.js';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { readText } from '../../platform/http/read-body.js';
 import { sendJson, type RouteHandler } from '../../platform/http/server.js';
-import { onIssueComment } from './comments.js';
-import { ignored, type GitHubFrontEnd, type Outcome, type Reply } from './context.js';
-import { onIssues } from './issues.js';
+import type { githubDeliveryWorkflow } from '../../workflows/github-delivery/workflow.js';
+import { githubDeliveryWorkflowId, type GitHubDeliveryInput } from '../../workflows/github-delivery/messages.js';
+import { ignored, type GitHubFrontEnd, type Outcome } from './context.js';
+import { registerEventHandlers, type EventTranslator } from './events.js';
 
 /**
  * GitHub allows deliveries up to 25 MB, but the events Firebreak acts on are far smaller: an issue
@@ -22,7 +23,10 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** The bot's login is fetched once at start; a handler never waits on GitHub longer than this. */
 const BOT_LOGIN_WAIT_MS = 1_000;
 
+const DUPLICATE = 'duplicate delivery';
+
 export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): RouteHandler {
+  const translate = registerEventHandlers(fe, webhooks);
   return async (req, res) => {
     const id = header(req, 'x-github-delivery');
     const name = header(req, 'x-github-event');
@@ -31,48 +35,69 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
     // Capped before the signature check: an unsigned body is never held whole in memory.
     const body = await readText(req, MAX_BODY_BYTES);
     if (!(await webhooks.verify(body, signature).catch(() => false))) return sendJson(res, 401, { error: 'signature does not match' });
-
-    const key = `github-delivery:${id}`;
-    const fresh = await fe.db.insert(processedRequests).values({ key, kind: 'github.delivery', result: { event: name } }).onConflictDoNothing().returning();
-    if (fresh.length === 0) return sendJson(res, 200, { status: 'duplicate delivery' });
+    if (await delivered(fe, id)) return sendJson(res, 200, { status: DUPLICATE });
 
     let outcome: Outcome;
     try {
-      outcome = await dispatch(fe, { id, name, payload: JSON.parse(body) } as EmitterWebhookEvent);
+      outcome = await act(fe, translate, { id, name, payload: JSON.parse(body) } as EmitterWebhookEvent);
     } catch (err) {
-      // Forget the delivery, so GitHub's (or our schedule's) redelivery gets a second chance.
-      await fe.db.delete(processedRequests).where(eq(processedRequests.key, key));
+      // Nothing is recorded, so GitHub's (or our schedule's) redelivery gets a second chance.
       fe.logger.error({ err, delivery: id, event: name }, 'GitHub delivery failed');
       return sendJson(res, 500, { error: 'delivery failed; it can be redelivered' });
     }
+    const input: GitHubDeliveryInput = { deliveryId: id, event: name, result: outcome.result, ...(outcome.reply ? { reply: outcome.reply } : {}) };
+    let first: boolean;
+    try {
+      first = await startDeliveryWorkflow(fe, input);
+    } catch (err) {
+      fe.logger.error({ err, delivery: id, event: name }, 'GitHub delivery could not be recorded');
+      return sendJson(res, 500, { error: 'delivery failed; it can be redelivered' });
+    }
+    // A copy of this delivery that raced this one was first: its workflow records and replies.
+    if (!first) return sendJson(res, 200, { status: DUPLICATE });
     fe.logger.info({ delivery: id, event: name, result: outcome.result }, 'GitHub delivery');
-    await fe.db.update(processedRequests).set({ result: { event: name, outcome: outcome.result } }).where(eq(processedRequests.key, key));
     sendJson(res, 200, { status: outcome.result });
-    if (outcome.reply) void postReply(fe, outcome.reply);
   };
 }
 
-async function dispatch(fe: GitHubFrontEnd, event: EmitterWebhookEvent): Promise<Outcome> {
-  if (event.name === 'ping') return { result: 'pong' };
+async function act(fe: GitHubFrontEnd, translate: EventTranslator, event: EmitterWebhookEvent): Promise<Outcome> {
+  // A ping has no sender that matters, and answers whoever set the hook up.
+  if (event.name === 'ping') return translate(event);
   const sender = 'sender' in event.payload ? event.payload.sender : undefined;
   if (sender && (sender.type === 'Bot' || sender.login === (await botLogin(fe)))) return ignored('sent by a bot');
-  if (event.name === 'issues') return onIssues(fe, event.payload);
-  if (event.name === 'issue_comment') return onIssueComment(fe, event.payload);
-  return ignored(`${event.name} events`);
+  return translate(event);
+}
+
+/** A delivery whose workflow exists was handled already (its workflow is the record of it). */
+async function delivered(fe: GitHubFrontEnd, id: string): Promise<boolean> {
+  try {
+    await fe.client.workflow.getHandle(githubDeliveryWorkflowId(id)).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5)) return false;
+    throw err;
+  }
+}
+
+/** False when another copy of the delivery started it first. */
+async function startDeliveryWorkflow(fe: GitHubFrontEnd, input: GitHubDeliveryInput): Promise<boolean> {
+  try {
+    await fe.client.workflow.start<typeof githubDeliveryWorkflow>('githubDeliveryWorkflow', {
+      workflowId: githubDeliveryWorkflowId(input.deliveryId),
+      taskQueue: fe.taskQueue,
+      args: [input],
+      // Even a finished delivery's workflow answers a redelivery as a duplicate.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
 }
 
 async function botLogin(fe: GitHubFrontEnd): Promise<string | undefined> {
   return Promise.race([fe.api.botLogin(), new Promise<undefined>((r) => setTimeout(() => r(undefined), BOT_LOGIN_WAIT_MS).unref())]);
-}
-
-async function postReply(fe: GitHubFrontEnd, reply: Reply): Promise<void> {
-  try {
-    const { owner, name } = splitRepo(reply.repo);
-    const client = await fe.api.forRepo(reply.repo);
-    await client.rest.issues.createComment({ owner, repo: name, issue_number: reply.number, body: reply.body });
-  } catch (err) {
-    fe.logger.warn({ err, repo: reply.repo, issue: reply.number }, 'could not post the reply comment');
-  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,9 +1,8 @@
-// Plain-text rendering of incidents for the CLI and GitHub comments. Every string that leaves the
-// system through here is redacted.
+// Plain-text rendering of incidents for Slack replies, GitHub comments and the CLI. Formatting
+// only: the caller redacts the result once, for its destination (redaction.ts).
 
 import { formatDuration } from '../../domain/duration.js';
 import type { Actor } from '../../domain/incident.js';
-import { redact } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentListing } from '../commands/list.js';
 
@@ -41,14 +40,12 @@ export function renderIncident(view: IncidentView, now = Date.now()): string {
       lines.push(`  ${entry.at.slice(11, 19)}Z  ${entry.kind.padEnd(13)} ${entry.text}  (${who(entry.actor)})`);
     }
   }
-  return redact(lines.join('\n'));
+  return lines.join('\n');
 }
 
 export function renderListing(incidents: IncidentListing[]): string {
   if (incidents.length === 0) return 'No incidents match.';
-  return redact(
-    incidents.map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${i.services.join(',') || '—'}`).join('\n'),
-  );
+  return incidents.map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${i.services.join(',') || '—'}`).join('\n');
 }
 
 function ago(iso: string, now: number): string {

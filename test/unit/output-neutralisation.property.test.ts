@@ -146,9 +146,9 @@ describe('Slack output', () => {
           render.eventLine('note', text, { source: 'slack', id: 'U0BOB' }, v.key),
           render.flagQuestionBlocks(v, text),
           ephemeral(text),
-          commandReply({ ok: true, text, incident: v.key, view: v }, 'declare'),
-          commandReply({ ok: true, text, incident: v.key, view: v }, 'status'),
-          commandReply({ ok: false, text }, 'note'),
+          commandReply({ ok: true, text, incident: v.key, view: v }, 'declare', redactor),
+          commandReply({ ok: true, text, incident: v.key, view: v }, 'status', redactor),
+          commandReply({ ok: false, text }, 'note', redactor),
         ];
         expect(liveSlackMarkup(rendered)).toEqual([]);
       }),

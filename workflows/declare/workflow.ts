@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ApplicationFailure, ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import type { GitHubWebhookActivities } from '../../activities/github/webhook-effects.js';
 import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
@@ -11,6 +12,15 @@ const { allocateIncident, loadPolicy } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
 });
+
+// Registered by the GitHub integration, the only front-end that asks for a link.
+const { linkGitHubIssue } = proxyActivities<GitHubWebhookActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['LinkTaken'] },
+});
+
+/** Histories recorded before the webhook left link rows to this workflow; they replay without it. */
+const LINK_DECLARING_ISSUE = 'declare-links-github-issue';
 
 /** Histories recorded before it attached to any existing `incident:INC-N`; they replay that way. */
 const REFUSE_FOREIGN_INCIDENT_WORKFLOW = 'declare-refuses-foreign-incident-workflow';
@@ -68,5 +78,15 @@ export async function declareIncidentWorkflow(input: DeclareIncidentInput): Prom
       });
     }
   }
+  if (input.linkIssue && patched(LINK_DECLARING_ISSUE)) await linkIssue(key, input.linkIssue);
   return { key, workflowId, created };
+}
+
+async function linkIssue(incident: string, issue: string): Promise<void> {
+  try {
+    await linkGitHubIssue({ incident, issue });
+  } catch (err) {
+    // Only a race gets here (another incident took the issue meanwhile); the declaration stands.
+    log.warn('the declaring issue is linked to another incident', { incident, issue, error: String(err) });
+  }
 }

@@ -1,9 +1,10 @@
 // Ephemeral replies to a person's command: the result, or one sentence saying what to do next.
 // Replies are plain text shared with GitHub and the CLI (titles, notes and refusals that quote what
-// was typed), so every reply is escaped for Slack here, in the one function that builds them all.
+// was typed), so a command's reply is redacted once and escaped for Slack here, where it is built.
 
 import { escapeSlackText } from '../../../domain/slack/escape.js';
 import type { ParseResult } from '../../../domain/commands/types.js';
+import type { Redactor } from '../../../domain/redact.js';
 import type { Reply } from '../../commands/dispatch.js';
 import { renderIncident, renderListing } from '../../render/text.js';
 
@@ -21,13 +22,14 @@ export function usageReply(parsed: Extract<ParseResult, { ok: false }>): Ephemer
   return ephemeral(`${parsed.error}\n\`\`\`${parsed.usage}\`\`\``);
 }
 
-export function commandReply(reply: Reply, kind: string): Ephemeral {
-  if (!reply.ok) return ephemeral(reply.text);
-  if (reply.incidents) return ephemeral(`\`\`\`${renderListing(reply.incidents)}\`\`\``);
-  if (kind === 'help') return ephemeral(`\`\`\`${reply.text}\`\`\``);
+export function commandReply(reply: Reply, kind: string, redactor: Redactor): Ephemeral {
+  const say = (text: string): Ephemeral => ephemeral(redactor.redact(text));
+  if (!reply.ok) return say(reply.text);
+  if (reply.incidents) return say(`\`\`\`${renderListing(reply.incidents)}\`\`\``);
+  if (kind === 'help') return say(`\`\`\`${reply.text}\`\`\``);
   const detail = reply.view ? `\n\`\`\`${renderIncident(reply.view)}\`\`\`` : '';
-  if (kind === 'declare') return ephemeral(`${reply.text}; its channel is on its way.${detail}`);
-  if (kind === 'status') return ephemeral(detail.trim());
+  if (kind === 'declare') return say(`${reply.text}; its channel is on its way.${detail}`);
+  if (kind === 'status') return say(detail.trim());
   const v = reply.view;
-  return ephemeral(v ? `Done: ${v.key} is ${v.severity}, ${v.phase}.` : reply.text || 'Done.');
+  return say(v ? `Done: ${v.key} is ${v.severity}, ${v.phase}.` : reply.text || 'Done.');
 }

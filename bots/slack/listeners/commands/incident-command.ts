@@ -4,6 +4,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText, parseCommand, type Command } from '../../../../domain/commands/index.js';
 import { runCommand } from '../../../commands/dispatch.js';
+import { replyIncident, replyRedactor } from '../../../render/redaction.js';
 import { incidentOfChannel, slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
 import { declareModal } from '../../render/declare-modal.js';
 import { commandReply, ephemeral, usageReply } from '../../render/reply.js';
@@ -48,13 +49,14 @@ async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command'> 
         incident,
         idempotencyKey: `slack:${command.trigger_id}`,
         sourceRef: `slack:${command.channel_id}`,
-        // `actions` reads Postgres; replies are redacted with the policy's own patterns.
+        // `actions` reads Postgres.
         db: deps.db,
         policy: deps.policy,
       },
       cmd,
     );
-    await respond(commandReply(reply, cmd.kind));
+    // Redacted with the policy's own patterns and the tokens of the incident it is about.
+    await respond(commandReply(reply, cmd.kind, replyRedactor(deps.policy, replyIncident(reply) ?? incident)));
   } catch (err) {
     deps.logger.error({ err, kind: cmd.kind }, 'Slack command failed');
     await respond(ephemeral(UNAVAILABLE)).catch(() => undefined);
