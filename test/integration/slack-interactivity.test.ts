@@ -63,7 +63,11 @@ describe('the declaration form', () => {
       const found = await h.system.database.db.select().from(incidents).where(eq(incidents.title, title));
       return found.length > 0 && found;
     }, 15_000, 'incident row');
-    await new Promise((r) => setTimeout(r, 1_000));
+    // A different form submitted after both: once its incident exists, the double's second copy
+    // has had the same time to declare, and must not have.
+    const witness = `Witness after a double submit ${Date.now()}`;
+    await h.post(viewSubmission({ viewId: `VWITNESS${Date.now()}`, values: formValues(witness), privateMetadata: JSON.stringify({ channel: 'C0INCIDENTS' }) }));
+    await eventually(async () => (await h.system.database.db.select().from(incidents).where(eq(incidents.title, witness))).length > 0, 15_000, 'the witness incident');
     expect(await h.system.database.db.select().from(incidents).where(eq(incidents.title, title))).toHaveLength(1);
     expect(rows[0]).toMatchObject({ severity: 'SEV2', services: ['payments'], source: 'slack' });
     const view = await getIncidentView(h.system, rows[0]!.key);
