@@ -108,6 +108,7 @@ it('(a) a grant approved after the worker was killed while it was pending expire
 });
 
 it('(d) a grant whose expiry fell due while no worker ran is revoked after the restart, as without the kill', { timeout: 240_000 }, async () => {
+  // Part of the scenario: the worker stays down (or, fault-free, idle) past the grant's expiry.
   const clean = await script('active', () => sleep(6_000));
   const faulty = await script('active', async () => {
     expect(await worker!.kill()).toBe('SIGKILL');

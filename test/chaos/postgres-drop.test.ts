@@ -48,6 +48,7 @@ function dropConnectionsEvery(ms: number): { stop(): Promise<number> } {
         'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       );
       dropped += rows.filter((r) => r.ended).length;
+      // The fault's rhythm, not a wait for the system: connections are cut every `ms`.
       await new Promise((r) => setTimeout(r, ms));
     }
     await client.end();

@@ -68,6 +68,8 @@ describe('separation of duties', () => {
     expect(await refusal(grantUpdate(system, grant, access.approveUpdate, { actor: alice }))).toBe(`You cannot approve your own access request ${grant}; another approver must.`);
     expect(await refusal(grantUpdate(system, grant, access.approveUpdate, { actor: bob }))).toMatch(/^Only a member of team sre or the incident commander may approve db-readonly/);
     expect(await refusal(grantUpdate(system, grant, access.denyUpdate, { actor: alice }))).toMatch(/cannot deny your own/);
+    // Part of the scenario: real time passes between request and approval, so the grant's clock
+    // can be seen to start at approval.
     await new Promise((r) => setTimeout(r, 1500));
     const approved = await grantUpdate(system, grant, access.approveUpdate, { actor: carol });
     expect(approved.status).toBe('active');

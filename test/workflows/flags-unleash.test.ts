@@ -46,6 +46,7 @@ async function events(flag: string): Promise<UnleashEvent[]> {
 async function turnedOnJustBefore(): Promise<void> {
   if (await unleash.isEnabled('default', 'new-checkout', 'development')) await unleash.toggle('default', 'new-checkout', 'development', false);
   await unleash.toggle('default', 'new-checkout', 'development', true);
+  // Part of the scenario: the toggle's event time must lie strictly before the declaration's.
   await new Promise((r) => setTimeout(r, 20));
 }
 
