@@ -22,6 +22,7 @@ const BENCHES: Bench[] = [
   { name: 'incidents', file: 'bench/concurrent-incidents.ts', quickEnv: {} },
   { name: 'sandbox', file: 'bench/sandbox-clone.ts', quickEnv: { BENCH_SCALE: '0.1' } },
   { name: 'dashboard', file: 'bench/dashboard.ts', quickEnv: { BENCH_ITERATIONS: '30' } },
+  { name: 'restart', file: 'bench/worker-restart.ts', quickEnv: { BENCH_ROUNDS: '1' } },
 ];
 
 const TIMEOUT_MS = (quick ? 10 : 40) * 60_000;

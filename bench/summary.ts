@@ -65,6 +65,17 @@ export const RULES: Record<string, Rule> = {
     figures: (r) => ({ overallP50Ms: num(r, 'overall.p50'), overallP95Ms: num(r, 'overall.p95'), worstP95Ms: num(r, 'worstP95') }),
     met: (r) => num(r, 'worstP95') < 50,
   },
+  restart: {
+    target: 'every timer overdue at a worker restart fires after it (how soon is reported, not judged)',
+    figures: (r) => ({
+      rounds: num(r, 'rounds'),
+      lastOfAllP50Ms: num(r, 'afterRestartMs.lastOfAll.p50'),
+      lastOfAllMaxMs: num(r, 'afterRestartMs.lastOfAll.max'),
+      grantExpiryP50Ms: num(r, 'afterRestartMs.grantExpiry.p50'),
+    }),
+    // The bench fails rather than report a round whose timers did not all fire.
+    met: (r) => num(r, 'rounds') >= 1 && Number.isFinite(num(r, 'afterRestartMs.lastOfAll.max')),
+  },
 };
 
 export function judge(outcome: BenchOutcome): Verdict {

@@ -18,6 +18,11 @@ describe('bench summary', () => {
     expect(judge({ name: 'dashboard', result: { worstP95: 50 } }).met).toBe(false);
   });
 
+  it('meets the restart target when every round reported its timers', () => {
+    expect(judge({ name: 'restart', result: { rounds: 3, afterRestartMs: { lastOfAll: { p50: 2055, max: 2663 }, grantExpiry: { p50: 37 } } } }).met).toBe(true);
+    expect(judge({ name: 'restart', result: { rounds: 0 } }).met).toBe(false);
+  });
+
   it('never meets a target when a figure is missing', () => {
     expect(num({ a: { b: 'x' } }, 'a.b')).toBeNaN();
     expect(judge({ name: 'github', result: {} }).met).toBe(false);

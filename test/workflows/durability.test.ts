@@ -9,7 +9,7 @@ import { createRedactor } from '../../domain/redact.js';
 import type { IncidentEvent } from '../../domain/timeline.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { createLogger } from '../../platform/logger.js';
-import { WAIT_SCALE, eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const alice: Actor = { source: 'cli', id: 'alice', name: 'alice' };
 
@@ -119,11 +119,18 @@ describe('worker restarts', () => {
       source: 'cli',
       reporter: alice,
     });
-    await eventually(async () => (await getIncidentView(first, key)).phase === 'triage', 10_000, 'triage');
+    // The status reminder's due time is in the view once the workflow has its policy: from then on
+    // both reminders are scheduled.
+    const declared = await eventually(async () => {
+      const view = await getIncidentView(first, key);
+      return view.phase === 'triage' && view.statusUpdateDueAt !== undefined && view;
+    }, 10_000, 'triage with reminders scheduled');
     await first.stop();
     const stoppedAt = Date.now();
-    // SEV1's no-commander nudge (3 s) and status reminder (4 s) fall due while nothing runs.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // The scenario needs real time to pass (a real server, no time-skipping): SEV1's no-commander
+    // nudge (3 s) and status reminder (4 s, the later) fall due while nothing runs.
+    const lastDue = Date.parse(declared.statusUpdateDueAt!);
+    await new Promise((r) => setTimeout(r, Math.max(0, lastDue - Date.now()) + 500));
     const remindersSince = async (db: TestSystem['database']['db'], since: number) =>
       (await db.select().from(timelineEvents).where(eq(timelineEvents.incidentKey, key))).filter(
         (e) => e.kind === 'reminder' && e.occurredAt.getTime() >= since,
@@ -132,14 +139,12 @@ describe('worker restarts', () => {
     const second = await startTestSystem({ taskQueue });
     const restartedAt = Date.now();
     try {
-      const fired = await eventually(async () => {
+      // Only reminders written since the restart count; how soon they come is `npm run bench:restart`.
+      await eventually(async () => {
         const rows = await remindersSince(second.database.db, restartedAt);
         const kinds = new Set(rows.map((r) => r.details.reminder));
         return kinds.has('no_commander') && kinds.has('status_update') ? rows : undefined;
       }, 40_000, 'reminders after restart');
-      // Soon after the restart: Temporal hands the workflow to the new worker once the old one's
-      // sticky queue times out (10 s), so allow for that plus a loaded CI machine.
-      expect(Math.min(...fired.map((r) => r.occurredAt.getTime())) - restartedAt).toBeLessThan(30_000 * WAIT_SCALE);
     } finally {
       await second.stop();
     }
