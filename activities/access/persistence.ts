@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
-import { allocateGrantNumber, applyGrantEvent, type StoredGrantEvent } from '../../db/queries/grants.js';
+import { allocateGrantNumber, applyGrantEvent } from '../../db/queries/grants.js';
+import type { StoredGrantEvent } from '../../workflows/access/messages.js';
 import type { Redactor } from '../../domain/redact.js';
 
 export type GrantEventInput = StoredGrantEvent;

@@ -6,19 +6,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
 import { personKey } from '../../domain/access.js';
-import type { CredentialRef } from '../../workflows/access/messages.js';
-import type { GitHubTeamProvider, GitHubTeamTarget } from './github-team.js';
+import type { CapabilityTarget, CredentialRef } from '../../workflows/access/messages.js';
+import type { GitHubTeamProvider } from './github-team.js';
 import { deliverCredentials, requireCredentialPath, type AccessNotifier, type CredentialsNotice } from './notifier.js';
-import type { PostgresProvider, PostgresTarget } from './postgres.js';
+import type { PostgresProvider } from './postgres.js';
 import { issueAccessToken } from './token.js';
-
-/** One capability of a grant and where its provider acts, as the grant's policy snapshot says. */
-export interface CapabilityTarget {
-  name: string;
-  provider: CredentialRef['provider'];
-  postgres?: PostgresTarget;
-  githubTeam?: GitHubTeamTarget;
-}
 
 export interface GrantTargetInput {
   grant: string;

@@ -8,13 +8,7 @@ import type { Database } from '../../db/client.js';
 import { getIncident } from '../../db/queries/incidents.js';
 import { listIncidentGrants } from '../../db/queries/grants.js';
 import { listFlagRollbacks } from '../../db/queries/flags.js';
-import {
-  actionItemsOf,
-  allocateActionItemNumber,
-  applyPostmortemEvent,
-  getPostmortem,
-  type StoredPostmortemEvent,
-} from '../../db/queries/postmortems.js';
+import { actionItemsOf, allocateActionItemNumber, applyPostmortemEvent, getPostmortem } from '../../db/queries/postmortems.js';
 import { auditLog, postmortems, sandboxes, timelineEvents, type IncidentRow, type PostmortemRow } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, findPersonByHandle, severityPolicy, type Policy } from '../../domain/policy/index.js';
@@ -22,7 +16,8 @@ import { computeMetrics, renderPostmortemDocument, type PostmortemMetrics, type 
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendWeeklyDigests } from './digest.js';
-import type { PostmortemNotice, PostmortemNotifier, PostmortemPublisher } from './ports.js';
+import type { PostmortemNotifier, PostmortemPublisher } from './ports.js';
+import type { PostmortemNotice, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
 
 export interface PostmortemActivityDeps {
   db: Database;

@@ -2,25 +2,11 @@
 // comments on the incident issue); GitHub, when configured, supplies the publisher that commits
 // the document and keeps one issue per action item. Text arrives redacted and composed.
 
-import type { Person } from '../../domain/policy/index.js';
+import type { PostmortemNotice } from '../../workflows/postmortem/messages.js';
 
-export type PostmortemAudience =
-  /** The incident's own places: its Slack channel, its GitHub issue. */
-  | { kind: 'incident' }
-  /** One person, privately (a Slack DM). */
-  | { kind: 'person'; person: Person }
-  /** A team's weekly digest: its channel when the policy names one, else its manager by DM. */
-  | { kind: 'team'; team: string; manager: Person; channel?: string };
-
-export interface PostmortemNotice {
-  /** The incident it is about; absent for a team digest. */
-  incident?: string;
-  /** Stable per delivery: a retried activity must not post twice. */
-  key: string;
-  audience: PostmortemAudience;
-  /** Markdown-ish text (`*bold*`, links as <url|label> are not used: plain URLs). */
-  text: string;
-}
+// What the workflow asks to send enters its history, so it is defined with its messages; named
+// here too for the notifiers that deliver it.
+export type { PostmortemAudience, PostmortemNotice } from '../../workflows/postmortem/messages.js';
 
 export interface PostmortemNotifier {
   name: string;

@@ -15,6 +15,7 @@ import { introspectSchema } from './introspect.js';
 import { createMasker, deriveMaskingKey } from './masker.js';
 import { prepareKeyTables, selectRows } from './subset.js';
 import { destroySandboxDatabase, ensureDatabase, sandboxName, urlFor, withClient } from './target.js';
+import type { CloneResult } from '../../workflows/sandbox/messages.js';
 
 export interface CloneRequest {
   sandboxId: string;
@@ -35,21 +36,6 @@ export interface CloneRequest {
   redactionPatterns?: readonly RedactionPattern[];
   signal?: AbortSignal;
   onProgress?: (progress: { table: string; rows: number; tablesDone: number; tables: number }) => void;
-}
-
-export interface CloneResult {
-  database: string;
-  source: { database: string; server: string };
-  snapshotAt: string;
-  schemaHash: string;
-  policyHash: string;
-  seed: number;
-  rowCounts: Record<string, number>;
-  /** Per table, the rule and why for each masked column (kept columns are left out). */
-  rules: Record<string, Record<string, string>>;
-  contentHash: string;
-  /** True when tables copied by an interrupted attempt were kept. */
-  resumed: boolean;
 }
 
 const SAMPLE_ROWS = 200;

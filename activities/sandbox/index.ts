@@ -4,14 +4,15 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
-import { allocateSandboxNumber, applySandboxEvent, getSandbox, type StoredSandboxEvent } from '../../db/queries/sandboxes.js';
+import { allocateSandboxNumber, applySandboxEvent, getSandbox } from '../../db/queries/sandboxes.js';
+import type { CloneResult, StoredSandboxEvent } from '../../workflows/sandbox/messages.js';
 import { timelineEvents } from '../../db/schema/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import { SandboxPlanError } from '../../domain/sandbox/plan.js';
 import { describeProvenance } from '../../domain/sandbox/provenance.js';
-import { cloneSandbox, type CloneResult } from './clone.js';
+import { cloneSandbox } from './clone.js';
 import type { SandboxNotice, SandboxNotifier } from './notifier.js';
 import { completeProvenance, withProvenanceExtras, type ReleaseResolver } from './provenance.js';
 import { destroySandboxDatabase, extendCredentials, issueCredentials, sandboxName } from './target.js';

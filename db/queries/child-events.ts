@@ -1,20 +1,7 @@
-import type { Actor } from '../../domain/incident.js';
+import type { ChildEventFields } from '../../domain/child-event.js';
 import { appendAudit } from '../audit.js';
 import type { Database, Transaction } from '../client.js';
 import { processedRequests, timelineEvents } from '../schema/index.js';
-
-/** What a workflow sends to record one transition of something an incident owns. */
-export interface ChildEventFields {
-  incident: string;
-  /** `<key>:<seq>`: the same on every activity retry and workflow replay. */
-  idempotencyKey: string;
-  at: string;
-  actor: Actor;
-  /** `access.approve`, `sandbox.ready`, `action.add`, … */
-  action: string;
-  text: string;
-  details: Record<string, unknown>;
-}
 
 /** What every transition of an incident's child (grant, sandbox, postmortem) records beside its own row. */
 export interface ChildEvent extends ChildEventFields {

@@ -1,40 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Actor } from '../../domain/incident.js';
-import { applyChildEvent, type ChildEventFields } from './child-events.js';
+import type { GrantChanges, StoredGrantEvent } from '../../workflows/access/messages.js';
+import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
-import { accessGrants, type AccessGrantRow, type GrantApproval, type GrantCredentialRef } from '../schema/index.js';
+import { accessGrants, type AccessGrantRow } from '../schema/index.js';
 
 /** Gives a request its `GR-N` exactly once per request key. */
 export async function allocateGrantNumber(db: Database, requestKey: string): Promise<{ grant: string; created: boolean }> {
   const { key, created } = await allocateNumberedKey(db, { kind: 'grant', sequence: 'grant_number_seq', prefix: 'GR' }, requestKey);
   return { grant: key, created };
-}
-
-/** The grant row's columns a transition may set; dates as ISO text, as the workflow holds them. */
-export interface GrantChanges {
-  status?: string;
-  approvals?: GrantApproval[];
-  credentialRefs?: GrantCredentialRef[];
-  activatedAt?: string;
-  expiresAt?: string;
-  endedAt?: string;
-  endReason?: string;
-}
-
-export interface NewGrant {
-  requester: Actor;
-  capabilities: string[];
-  durationSeconds: number;
-  reason: string;
-}
-
-/** One grant transition; its idempotency key is `GR-N:<seq>`. */
-export interface StoredGrantEvent extends ChildEventFields {
-  grant: string;
-  /** Present only on the first event: the row to create. */
-  created?: NewGrant;
-  changes: GrantChanges;
 }
 
 /**

@@ -2,66 +2,16 @@
 // timeline row on the incident and an audit entry, exactly once per idempotency key.
 
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Actor } from '../../domain/incident.js';
-import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
+import type { ActionItemChanges, PostmortemChanges, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
 import type { Database } from '../client.js';
 import { actionItems, postmortems, type ActionItemRow, type PostmortemRow } from '../schema/index.js';
-import { applyChildEvent, type ChildEventFields } from './child-events.js';
+import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 
 /** Gives an `action add` request its `ACT-N` exactly once per request key. */
 export async function allocateActionItemNumber(db: Database, requestKey: string): Promise<{ item: string; created: boolean }> {
   const { key, created } = await allocateNumberedKey(db, { kind: 'action', sequence: 'action_item_number_seq', prefix: 'ACT' }, requestKey);
   return { item: key, created };
-}
-
-export interface NewPostmortem {
-  owner: string;
-  team?: string;
-  dueAt: string;
-  metrics: PostmortemMetrics;
-  document: string;
-}
-
-export interface PostmortemChanges {
-  status?: PostmortemStatus;
-  owner?: string;
-  team?: string | null;
-  approver?: string;
-  document?: string;
-  documentUrl?: string;
-  metrics?: PostmortemMetrics;
-  submittedAt?: string;
-  publishedAt?: string;
-  closedAt?: string;
-}
-
-export interface NewActionItem {
-  text: string;
-  owner: string;
-  team?: string;
-  service?: string;
-  priority: ActionPriority;
-  due: string;
-  createdBy: Actor;
-}
-
-export interface ActionItemChanges {
-  status?: ActionItemStatus;
-  owner?: string;
-  team?: string | null;
-  due?: string;
-  issueRef?: string;
-  issueUrl?: string;
-  doneAt?: string | null;
-  remindedAt?: string;
-  escalatedAt?: string;
-}
-
-/** One postmortem or action-item change; its idempotency key is `postmortem:INC-N:<seq>`. */
-export interface StoredPostmortemEvent extends ChildEventFields {
-  postmortem?: { create?: NewPostmortem; changes?: PostmortemChanges };
-  item?: { key: string; create?: NewActionItem; changes?: ActionItemChanges };
 }
 
 const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../../domain/incident.js';
-import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
-import { applyChildEvent, type ChildEventFields } from './child-events.js';
+import type { SandboxChanges, StoredSandboxEvent } from '../../workflows/sandbox/messages.js';
+import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';
 import { sandboxes, type SandboxRow } from '../schema/index.js';
@@ -10,31 +9,6 @@ import { sandboxes, type SandboxRow } from '../schema/index.js';
 export async function allocateSandboxNumber(db: Database, requestKey: string): Promise<{ sandbox: string; created: boolean }> {
   const { key, created } = await allocateNumberedKey(db, { kind: 'sandbox', sequence: 'sandbox_number_seq', prefix: 'SBX' }, requestKey);
   return { sandbox: key, created };
-}
-
-export interface SandboxChanges {
-  status?: string;
-  provenance?: SandboxProvenance;
-  readyAt?: string;
-  expiresAt?: string;
-  endedAt?: string;
-  endReason?: string;
-}
-
-export interface NewSandbox {
-  requester: Actor;
-  source: string;
-  seed: number;
-  releaseRef?: string;
-  recreatedFrom?: string;
-  ttlSeconds: number;
-}
-
-/** One sandbox transition; its idempotency key is `SBX-N:<seq>`. */
-export interface StoredSandboxEvent extends ChildEventFields {
-  sandbox: string;
-  created?: NewSandbox;
-  changes: SandboxChanges;
 }
 
 function toColumns(c: SandboxChanges): Partial<typeof sandboxes.$inferInsert> {

@@ -5,7 +5,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneSandbox, type CloneResult } from '../../activities/sandbox/clone.js';
+import { cloneSandbox } from '../../activities/sandbox/clone.js';
+import type { CloneResult } from '../../workflows/sandbox/messages.js';
 import { createSandboxActivities } from '../../activities/sandbox/index.js';
 import { destroySandboxDatabase } from '../../activities/sandbox/target.js';
 import type { Policy } from '../../domain/policy/index.js';

@@ -4,7 +4,8 @@
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cloneSandbox, type CloneResult } from '../../activities/sandbox/clone.js';
+import { cloneSandbox } from '../../activities/sandbox/clone.js';
+import type { CloneResult } from '../../workflows/sandbox/messages.js';
 import { destroySandboxDatabase, issueCredentials } from '../../activities/sandbox/target.js';
 import { luhnCheckDigit } from '../../domain/sandbox/formats.js';
 import { SandboxPlanError } from '../../domain/sandbox/plan.js';

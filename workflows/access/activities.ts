@@ -1,6 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 
+// Grants started before the incident handed over its policy load it once.
+export const policyLoading = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });
+
 // A grant transition must be written; only a malformed event (a bug) stops the retries.
 export const persistence = proxyActivities<Activities>({
   startToCloseTimeout: '30s',

@@ -7,7 +7,7 @@ import type { Action } from '../../domain/authorization/index.js';
 import { formatDuration } from '../../domain/duration.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { check, enforce, type Decision } from '../kernel/authorization.js';
+import { check, enforce, handleSerially, type Decision } from '../kernel/index.js';
 import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
 import type { Grant } from './state.js';
 import * as msg from './messages.js';
@@ -43,17 +43,12 @@ export function registerGrantHandlers(g: Grant): void {
       validate(i);
       check(g.policy(), i.actor, decision(action));
     };
-    setHandler(
-      def,
-      (i: I) =>
-        g.serially(async () => {
-          if (g.policyLoaded && i.actor.source !== 'system') validate(i);
-          await enforce(g.policy(), i.actor, decision(action), { subject: state.grant, incident: state.incident });
-          await apply(i);
-          return g.view();
-        }),
-      { validator },
-    );
+    handleSerially(g.serialQueue, def, validator, async (i: I) => {
+      if (g.policyLoaded && i.actor.source !== 'system') validate(i);
+      await enforce(g.policy(), i.actor, decision(action), { subject: state.grant, incident: state.incident });
+      await apply(i);
+      return g.view();
+    });
   }
 
   const decidable = (verb: string) => {

@@ -4,6 +4,7 @@
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { GrantStatus } from '../../domain/access.js';
+import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 
@@ -73,3 +74,56 @@ export const approveUpdate = defineUpdate<GrantView, [GrantActorInput]>('approve
 export const denyUpdate = defineUpdate<GrantView, [GrantActorInput]>('deny');
 export const revokeUpdate = defineUpdate<GrantView, [GrantActorInput]>('revoke');
 export const extendUpdate = defineUpdate<GrantView, [ExtendInput]>('extend');
+
+// What the grant workflow hands to activities, and so writes into its history: defined here, with
+// the messages, so that changing a query or a notifier cannot silently change a persisted payload.
+
+/** The grant row's columns a transition may set; dates as ISO text, as the workflow holds them. */
+export interface GrantChanges {
+  status?: string;
+  approvals?: GrantApprovalView[];
+  credentialRefs?: { provider: string; ref: string }[];
+  activatedAt?: string;
+  expiresAt?: string;
+  endedAt?: string;
+  endReason?: string;
+}
+
+export interface NewGrant {
+  requester: Actor;
+  capabilities: string[];
+  durationSeconds: number;
+  reason: string;
+}
+
+/** One grant transition; its idempotency key is `GR-N:<seq>`. */
+export interface StoredGrantEvent extends ChildEventFields {
+  grant: string;
+  /** Present only on the first event: the row to create. */
+  created?: NewGrant;
+  changes: GrantChanges;
+}
+
+/** One capability of a grant and where its provider acts, as the grant's policy snapshot says. */
+export interface CapabilityTarget {
+  name: string;
+  provider: CredentialRef['provider'];
+  postgres?: { database: string; readRole: string };
+  githubTeam?: { org: string; team: string };
+}
+
+export interface AccessNoticeBase {
+  grant: string;
+  incident: string;
+  /** Stable per notice (`GR-N:<seq>` or `GR-N:credentials:<attempt>`), for delivery de-duplication. */
+  key: string;
+  view: GrantView;
+}
+
+/** Who is asked to approve (policy names); `escalation` counts the stages already passed. */
+export type ApprovalRequestedNotice = AccessNoticeBase & { kind: 'approval_requested'; approvers: string[]; escalation: number };
+export type DecidedNotice = AccessNoticeBase & { kind: 'decided'; decision: 'approved' | 'denied' | 'extended' | 'extension_requested'; by: Actor };
+export type ExpiringNotice = AccessNoticeBase & { kind: 'expiring'; expiresAt: string };
+export type EndedNotice = AccessNoticeBase & { kind: 'ended'; status: GrantView['status']; reason?: string };
+/** Every notice the workflow publishes; credentials never come from the workflow. */
+export type PublicAccessNotice = ApprovalRequestedNotice | DecidedNotice | ExpiringNotice | EndedNotice;

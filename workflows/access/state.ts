@@ -1,18 +1,16 @@
 // The grant's state and its transitions. Every transition is persisted (row + incident timeline +
 // audit, one transaction, key `GR-N:<seq>`), reported to the incident and announced to notifiers.
 
-import { ApplicationFailure, allHandlersFinished, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { approvalRequirement, escalationStages, isLiveStatus, personKey, type ApprovalRequirement, type GrantStatus } from '../../domain/access.js';
 import { formatDuration } from '../../domain/duration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
-import type { GrantChanges } from '../../db/queries/grants.js';
-import type { PublicAccessNotice } from '../../activities/access/notifier.js';
-import type { CapabilityTarget } from '../../activities/access/providers.js';
 import { childStatusSignal } from '../incident/messages.js';
-import { grantProviders, notifications, persistence, revokeProviders } from './activities.js';
-import type { AccessGrantInput, CredentialRef, GrantView } from './messages.js';
+import { PolicyHolder, refuse, SerialQueue } from '../kernel/index.js';
+import { grantProviders, notifications, persistence, policyLoading, revokeProviders } from './activities.js';
+import type { AccessGrantInput, CapabilityTarget, CredentialRef, GrantChanges, GrantView, PublicAccessNotice } from './messages.js';
 
 type NoticeBody = DistributiveOmit<PublicAccessNotice, 'grant' | 'incident' | 'view'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -25,15 +23,14 @@ export class Grant {
   /** Today's incident commander: set at the request, then kept current by the incident's signal. */
   commander?: Actor;
   private seq = 0;
-  private loaded?: Policy;
-  private queue: Promise<unknown>;
-  private outbox: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly policies: PolicyHolder;
+  private readonly queue: SerialQueue;
 
-  constructor(readonly input: AccessGrantInput, loadPolicy: () => Promise<Policy>) {
-    this.loaded = input.policySnapshot;
+  constructor(readonly input: AccessGrantInput) {
+    // The incident hands over its policy; grants started before it did load it once.
+    this.policies = new PolicyHolder(input.policySnapshot);
     this.commander = input.commander;
-    this.queue = this.loaded ? Promise.resolve() : loadPolicy().then((p) => void (this.loaded = p));
+    this.queue = new SerialQueue(this.policies.isLoaded ? Promise.resolve() : this.policies.loadFrom(policyLoading.loadPolicy()));
     this.state = {
       grant: input.grant,
       incident: input.incident,
@@ -51,12 +48,11 @@ export class Grant {
   }
 
   get policyLoaded(): boolean {
-    return this.loaded !== undefined;
+    return this.policies.isLoaded;
   }
 
   policy(): Policy {
-    if (!this.loaded) throw ApplicationFailure.create({ type: 'PolicyNotLoaded', message: 'Policy not loaded yet.' });
-    return this.loaded;
+    return this.policies.get();
   }
 
   requirement(): ApprovalRequirement {
@@ -80,19 +76,21 @@ export class Grant {
   }
 
   refuse(type: string, message: string): never {
-    throw ApplicationFailure.create({ type, message, nonRetryable: true });
+    return refuse(type, message);
   }
 
   /** Handlers and timers run one at a time, so a validator's verdict still holds when its handler writes. */
   serially<T>(work: () => Promise<T>): Promise<T> {
-    this.pending++;
-    const run = this.queue.then(work).finally(() => void this.pending--);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.serially(work);
+  }
+
+  /** The queue itself, for registering updates that run in it. */
+  get serialQueue(): SerialQueue {
+    return this.queue;
   }
 
   quiescent(): boolean {
-    return allHandlersFinished() && this.pending === 0;
+    return this.queue.quiescent();
   }
 
   targets(): CapabilityTarget[] {
@@ -157,11 +155,10 @@ export class Grant {
   /** Notices leave in order but never hold up a decision. */
   notify(body: NoticeBody): void {
     const notice = { ...body, grant: this.state.grant, incident: this.state.incident, view: this.view() } as PublicAccessNotice;
-    this.pending++;
-    this.outbox = this.outbox
-      .then(() => notifications.publishAccessNotice(notice))
-      .catch((err: unknown) => log.warn('access notice failed', { grant: this.state.grant, error: String(err) }))
-      .finally(() => void this.pending--);
+    this.queue.sendInOrder(
+      () => notifications.publishAccessNotice(notice),
+      (err: unknown) => log.warn('access notice failed', { grant: this.state.grant, error: String(err) }),
+    );
   }
 
   noticeKey(what: string): string {

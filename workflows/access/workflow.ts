@@ -1,12 +1,9 @@
-import { CancellationScope, condition, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { isLiveStatus } from '../../domain/access.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { Grant } from './state.js';
 import { registerGrantHandlers } from './handlers.js';
 import type { AccessGrantInput, GrantView } from './messages.js';
-
-const { loadPolicy } = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });
 
 type DueKind = 'escalate' | 'timeout' | 'warn' | 'expire';
 
@@ -16,7 +13,7 @@ type DueKind = 'escalate' | 'timeout' | 'warn' | 'expire';
  * when the incident closes (REQUEST_CANCEL) it revokes in a scope nothing can cancel.
  */
 export async function accessGrantWorkflow(input: AccessGrantInput): Promise<GrantView> {
-  const g = new Grant(input, loadPolicy);
+  const g = new Grant(input);
   registerGrantHandlers(g);
   try {
     await run(g);

@@ -2,7 +2,9 @@
 // (never workflow.ts) to start, steer and query a postmortem and its action items.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
+import type { Person } from '../../domain/policy/index.js';
 import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
 
 export interface PostmortemInput {
@@ -90,3 +92,73 @@ export const setActionStatusUpdate = defineUpdate<ActionItemState, [SetActionSta
 export const assignActionUpdate = defineUpdate<ActionItemState, [AssignActionInput]>('assignAction');
 /** The incident was reopened and resolved again: the draft is rebuilt from the longer timeline. */
 export const redraftSignal = defineSignal('redraft');
+
+// What the postmortem workflow hands to activities, and so writes into its history: defined here,
+// with the messages, so that changing a query or a notifier cannot silently change it.
+
+export interface NewPostmortem {
+  owner: string;
+  team?: string;
+  dueAt: string;
+  metrics: PostmortemMetrics;
+  document: string;
+}
+
+export interface PostmortemChanges {
+  status?: PostmortemStatus;
+  owner?: string;
+  team?: string | null;
+  approver?: string;
+  document?: string;
+  documentUrl?: string;
+  metrics?: PostmortemMetrics;
+  submittedAt?: string;
+  publishedAt?: string;
+  closedAt?: string;
+}
+
+export interface NewActionItem {
+  text: string;
+  owner: string;
+  team?: string;
+  service?: string;
+  priority: ActionPriority;
+  due: string;
+  createdBy: Actor;
+}
+
+export interface ActionItemChanges {
+  status?: ActionItemStatus;
+  owner?: string;
+  team?: string | null;
+  due?: string;
+  issueRef?: string;
+  issueUrl?: string;
+  doneAt?: string | null;
+  remindedAt?: string;
+  escalatedAt?: string;
+}
+
+/** One postmortem or action-item change; its idempotency key is `postmortem:INC-N:<seq>`. */
+export interface StoredPostmortemEvent extends ChildEventFields {
+  postmortem?: { create?: NewPostmortem; changes?: PostmortemChanges };
+  item?: { key: string; create?: NewActionItem; changes?: ActionItemChanges };
+}
+
+export type PostmortemAudience =
+  /** The incident's own places: its Slack channel, its GitHub issue. */
+  | { kind: 'incident' }
+  /** One person, privately (a Slack DM). */
+  | { kind: 'person'; person: Person }
+  /** A team's weekly digest: its channel when the policy names one, else its manager by DM. */
+  | { kind: 'team'; team: string; manager: Person; channel?: string };
+
+export interface PostmortemNotice {
+  /** The incident it is about; absent for a team digest. */
+  incident?: string;
+  /** Stable per delivery: a retried activity must not post twice. */
+  key: string;
+  audience: PostmortemAudience;
+  /** Markdown-ish text (`*bold*`, links as <url|label> are not used: plain URLs). */
+  text: string;
+}

@@ -3,6 +3,7 @@
 // (incident/messages.ts).
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
@@ -67,3 +68,48 @@ export interface ExtendSandboxInput extends SandboxActorInput {
 export const stateQuery = defineQuery<SandboxView>('state');
 export const extendSandboxUpdate = defineUpdate<SandboxView, [ExtendSandboxInput]>('extend');
 export const destroySandboxUpdate = defineUpdate<SandboxView, [SandboxActorInput]>('destroy');
+
+// What the sandbox workflow hands to activities and gets back from them, and so writes into its
+// history: defined here, with the messages, so a query or the clone engine cannot silently change it.
+
+/** The sandbox row's columns a transition may set. */
+export interface SandboxChanges {
+  status?: string;
+  provenance?: SandboxProvenance;
+  readyAt?: string;
+  expiresAt?: string;
+  endedAt?: string;
+  endReason?: string;
+}
+
+export interface NewSandbox {
+  requester: Actor;
+  source: string;
+  seed: number;
+  releaseRef?: string;
+  recreatedFrom?: string;
+  ttlSeconds: number;
+}
+
+/** One sandbox transition; its idempotency key is `SBX-N:<seq>`. */
+export interface StoredSandboxEvent extends ChildEventFields {
+  sandbox: string;
+  created?: NewSandbox;
+  changes: SandboxChanges;
+}
+
+/** What a provisioned clone reports back (the provenance record is built from it). */
+export interface CloneResult {
+  database: string;
+  source: { database: string; server: string };
+  snapshotAt: string;
+  schemaHash: string;
+  policyHash: string;
+  seed: number;
+  rowCounts: Record<string, number>;
+  /** Per table, the rule and why for each masked column (kept columns are left out). */
+  rules: Record<string, Record<string, string>>;
+  contentHash: string;
+  /** True when tables copied by an interrupted attempt were kept. */
+  resumed: boolean;
+}

@@ -1,16 +1,15 @@
 // The sandbox's state and how a transition leaves the workflow: persisted (row + incident timeline
 // + audit, key `SBX-N:<seq>`) and reported to the incident as a ChildSummary.
 
-import { ApplicationFailure, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/duration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
-import type { Policy } from '../../domain/policy/index.js';
 import { describeProvenance } from '../../domain/sandbox/provenance.js';
-import type { SandboxChanges } from '../../db/queries/sandboxes.js';
 import { childStatusSignal } from '../incident/messages.js';
+import { PolicyHolder, refuse } from '../kernel/index.js';
 import { persistence } from './activities.js';
-import type { SandboxInput, SandboxStatus, SandboxView } from './messages.js';
+import type { SandboxChanges, SandboxInput, SandboxStatus, SandboxView } from './messages.js';
 
 export const LIVE: readonly SandboxStatus[] = ['provisioning', 'ready'];
 
@@ -20,7 +19,7 @@ export class Sandbox {
   version = 0;
   teardownReason?: { actor: Actor; reason: string };
   /** The policy decisions use: the incident's snapshot, or loaded once for sandboxes started before it. */
-  policy?: Policy;
+  readonly policies = new PolicyHolder();
   /** Today's incident commander, kept current by the incident's signal. */
   commander?: Actor;
   private seq = 0;
@@ -48,7 +47,7 @@ export class Sandbox {
   }
 
   refuse(type: string, message: string): never {
-    throw ApplicationFailure.create({ type, message, nonRetryable: true });
+    return refuse(type, message);
   }
 
   /** A person (or the incident) asked for the end; the main loop tears down. */

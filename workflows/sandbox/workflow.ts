@@ -1,14 +1,9 @@
-import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { formatDuration } from '../../domain/duration.js';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { renderPlaybook, type SandboxProvenance } from '../../domain/sandbox/provenance.js';
-import type { CloneResult } from '../../activities/sandbox/clone.js';
-import { actorKey, resolveActor } from '../../domain/authorization/index.js';
-import type { Actor } from '../../domain/incident.js';
-import { DECISION_POINT_PATCH, enforce } from '../kernel/authorization.js';
-import { commanderChangedSignal, teardownSignal } from '../incident/messages.js';
-import { notifications, persistence, provisioning, sandboxServer } from './activities.js';
-import { destroySandboxUpdate, extendSandboxUpdate, stateQuery, type SandboxActorInput, type SandboxInput, type SandboxView } from './messages.js';
+import { notifications, provisioning, sandboxServer } from './activities.js';
+import { registerSandboxHandlers } from './handlers.js';
+import type { CloneResult, SandboxInput, SandboxView } from './messages.js';
 import { Sandbox } from './state.js';
 
 /**
@@ -19,7 +14,7 @@ import { Sandbox } from './state.js';
  */
 export async function sandboxWorkflow(input: SandboxInput): Promise<SandboxView> {
   const sb = new Sandbox(input);
-  registerHandlers(sb);
+  registerSandboxHandlers(sb);
   await sb.record('sandbox.request', input.requester, `${input.sandbox} requested: ${sb.summary()}`, { status: 'provisioning' });
   const scope = new CancellationScope();
   const ready = await scope
@@ -109,59 +104,4 @@ async function tearDown(sb: Sandbox): Promise<void> {
   await sandboxServer.destroySandbox({ sandbox: input.sandbox });
   if (!failed) await sb.record('sandbox.destroy', why.actor, `${input.sandbox} destroyed: database and role removed`, { status: 'destroyed', endedAt: new Date().toISOString(), endReason: why.reason });
   else await sb.report();
-}
-
-/** The policy decision point on this sandbox, from its requester and today's commander. */
-async function authorize(sb: Sandbox, actor: Actor, action: 'extendSandbox' | 'destroySandbox'): Promise<void> {
-  if (actor.source === 'system' || !patched(DECISION_POINT_PATCH)) return;
-  const policy = (sb.policy ??= sb.input.policySnapshot ?? (await persistence.loadPolicy()));
-  const commander = sb.commander ? resolveActor(policy, sb.commander) : undefined;
-  const facts = {
-    subject: sb.input.sandbox,
-    incident: sb.input.incident,
-    requester: actorKey(resolveActor(policy, sb.input.requester)),
-    roles: commander && commander.kind !== 'system' ? { commander: actorKey(commander) } : {},
-  };
-  await enforce(policy, actor, { action, facts }, { subject: sb.input.sandbox, incident: sb.input.incident });
-}
-
-function registerHandlers(sb: Sandbox): void {
-  const { state, input } = sb;
-  setHandler(stateQuery, () => sb.view());
-  setHandler(teardownSignal, ({ reason }) => sb.requestTeardown(SYSTEM_ACTOR, reason));
-  setHandler(commanderChangedSignal, ({ commander }) => {
-    sb.commander = commander;
-  });
-  setHandler(
-    destroySandboxUpdate,
-    async (i) => {
-      await authorize(sb, i.actor, 'destroySandbox');
-      sb.requestTeardown(i.actor, i.reason?.trim() || 'destroyed on request');
-      await condition(() => !sb.live && state.status !== 'tearing_down');
-      return sb.view();
-    },
-    {
-      validator: (_i: SandboxActorInput) => {
-        if (!sb.live) sb.refuse('IllegalTransition', `${input.sandbox} is already ${state.status.replace('_', ' ')}.`);
-      },
-    },
-  );
-  setHandler(
-    extendSandboxUpdate,
-    async (i) => {
-      await authorize(sb, i.actor, 'extendSandbox');
-      const expiresAt = new Date(Date.parse(state.expiresAt!) + i.seconds * 1000).toISOString();
-      await sandboxServer.extendSandboxCredentials({ sandbox: input.sandbox, validUntil: expiresAt });
-      await sb.record('sandbox.extend', i.actor, `${input.sandbox} extended by ${formatDuration(i.seconds)} until ${expiresAt}`, { expiresAt });
-      return sb.view();
-    },
-    {
-      validator: (i) => {
-        if (state.status !== 'ready') sb.refuse('IllegalTransition', `${input.sandbox} is ${state.status.replace('_', ' ')}; only a ready sandbox can be extended.`);
-        if (!(i.seconds > 0)) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'Extend by a positive duration, e.g. `1h`.', nonRetryable: true });
-        const life = (Date.parse(state.expiresAt!) + i.seconds * 1000 - Date.parse(state.readyAt!)) / 1000;
-        if (life > input.maxTtlSeconds) sb.refuse('InvalidInput', `${input.sandbox} may live at most ${formatDuration(input.maxTtlSeconds)}; that extension would make it ${formatDuration(life)}.`);
-      },
-    },
-  );
 }
