@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Every test file logs to test-results/logs/<project>/<file>.log instead of stdout; a failing test
+// prints the tail of what was logged while it ran (test/helpers/log-setup.ts).
+const LOG_SETUP = 'test/helpers/log-setup.ts';
+
 // Three projects: `unit` is pure and fast; `system` shares one real Temporal dev server and one fresh
 // Postgres database per run, started by the global setup; `e2e` drives the dashboard in a browser.
 export default defineConfig({
@@ -10,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: [LOG_SETUP],
           sequence: { groupOrder: 0 },
         },
       },
@@ -18,6 +23,7 @@ export default defineConfig({
           name: 'system',
           include: ['test/workflows/**/*.test.ts', 'test/replay/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
           environment: 'node',
+          setupFiles: [LOG_SETUP],
           globalSetup: ['test/helpers/global-setup.ts'],
           // CI runs on a loaded two-core machine; see WAIT_SCALE in test/helpers/system.ts.
           testTimeout: process.env.CI ? 120_000 : 60_000,
@@ -35,6 +41,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          setupFiles: [LOG_SETUP],
           globalSetup: ['test/helpers/database-setup.ts'],
           testTimeout: process.env.CI ? 120_000 : 60_000,
           hookTimeout: 120_000,
@@ -52,6 +59,7 @@ export default defineConfig({
                 name: 'chaos',
                 include: ['test/chaos/**/*.test.ts'],
                 environment: 'node',
+                setupFiles: [LOG_SETUP],
                 globalSetup: ['test/helpers/global-setup.ts', 'test/chaos/report.ts'],
                 testTimeout: 300_000,
                 hookTimeout: 180_000,

@@ -10,6 +10,7 @@ import { asc, inArray } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { Database } from '../../db/client.js';
 import { accessGrants, auditLog, flagRollbacks, incidents, sandboxes, timelineEvents } from '../../db/schema/index.js';
+import { testLogFd } from '../helpers/test-log.js';
 import { testDataConverter } from '../helpers/encryption.js';
 
 export const RESULTS_DIR = 'test-results/chaos';
@@ -43,11 +44,12 @@ export async function startChildWorker(target: WorkerTarget, env: Record<string,
       WORKFLOW_BUNDLE: inject('workflowBundlePath') ?? '',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its stderr (SDK and crash output) goes to the scenario's log, not between the reporter's lines.
+    stdio: ['ignore', 'pipe', testLogFd()],
     // Its own process group, so the kill reaches everything it started.
     detached: true,
   });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const signal = (name: NodeJS.Signals) => {
     try {

@@ -15,10 +15,10 @@ import { parseEnv } from '../../platform/config/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { testDataConverter } from './encryption.js';
 import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
+import { testLogger } from './test-log.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const EXAMPLE_REPO = 'Codertocat/Hello-World';
@@ -59,7 +59,7 @@ export async function startGitHubSystem(options: { auth?: 'token' | 'app'; priva
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection, namespace: inject('temporalNamespace'), dataConverter: testDataConverter });
   const taskQueue = `test-github-${randomUUID()}`;
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logger = testLogger();
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const ctx = { config, policy, db: database.db, client, taskQueue, logger, redactor };
   const integration = buildGitHubIntegration(ctx, config.github!, { paceWrites: false });

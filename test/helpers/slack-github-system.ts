@@ -10,11 +10,11 @@ import { slackIntegration } from '../../worker/integrations.js';
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../platform/logger.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SlashCommandFields } from './slack-requests.js';
 import { eventually, startTestSystem, type TestSystem } from './system.js';
+import { testLogger } from './test-log.js';
 
 export interface SlackGitHubSystem {
   system: TestSystem;
@@ -36,7 +36,7 @@ export async function startSlackGitHubSystem(): Promise<SlackGitHubSystem> {
       { name: 'github', notify: (n) => built.github!.notifiers[0]!.notify(n) },
     ],
   });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logger = testLogger();
   const config = parseEnv({
     DATABASE_URL: inject('databaseUrl'),
     SLACK_BOT_TOKEN: VALID_TOKEN,

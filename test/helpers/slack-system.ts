@@ -8,10 +8,10 @@ import { startHttpServer, type RunningServer } from '../../platform/http/server.
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../platform/logger.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SignedBody, type SignOptions, type SlashCommandFields } from './slack-requests.js';
 import { startTestSystem, type TestSystem } from './system.js';
+import { testLogger } from './test-log.js';
 
 export interface SlackHarness {
   system: TestSystem;
@@ -33,7 +33,7 @@ export async function startSlackHarness(options: Omit<NonNullable<Parameters<typ
     // The notifier is built with the integration below, once the system's client exists.
     notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }],
   });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logger = testLogger();
   const config = parseEnv({
     DATABASE_URL: inject('databaseUrl'),
     SLACK_BOT_TOKEN: VALID_TOKEN,

@@ -14,10 +14,11 @@ import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { OutboundActivities as IntegrationActivities } from '../../activities/outbound.js';
-import { createLogger, type Logger } from '../../platform/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import { testDataConverter } from './encryption.js';
+import { testLogger } from './test-log.js';
 
 export const TEST_POLICY_PATH = new URL('../fixtures/policy.yaml', import.meta.url);
 
@@ -51,7 +52,7 @@ export async function startTestSystem(
     sandbox?: ActivityDeps['sandbox'];
     flagProviders?: ActivityDeps['flagProviders'];
     prometheusUrl?: string;
-    /** Where activities log; silent unless a test reads the lines (the leak test). */
+    /** Where activities log: the test file's log (test/helpers/test-log.ts) unless a test reads the lines (the leak test). */
     logger?: Logger;
   } = {},
 ): Promise<TestSystem> {
@@ -61,14 +62,14 @@ export async function startTestSystem(
   const policy = options.policy ?? loadTestPolicy();
   const notices: IncidentNotice[] = [];
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
-  installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
+  installTemporalRuntime(testLogger());
   const nativeConnection = await NativeConnection.connect({ address });
   const activities = {
     ...createActivities({
       db: database.db,
       policy: () => policy,
       redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-      logger: options.logger ?? createLogger({ level: 'silent' }),
+      logger: options.logger ?? testLogger(),
       triageSources: options.triageSources,
       notifiers: [{ name: 'test-recorder', notify: async (notice) => void notices.push(notice) }, ...(options.notifiers ?? [])],
       accessNotifiers: options.accessNotifiers,

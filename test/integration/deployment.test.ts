@@ -19,6 +19,7 @@ import { writeWorkflowBundles } from '../../worker/workflow-bundle.js';
 import { createLogger } from '../../platform/logger.js';
 import { freePort } from '../helpers/free-port.js';
 import { eventually, TEST_POLICY_PATH } from '../helpers/system.js';
+import { testLogFd, testLogger } from '../helpers/test-log.js';
 
 // What the Docker image relies on, checked against the run's real Temporal dev server: the bundles
 // `npm run bundle:workflows` writes load in a worker (the tracing one exports spans over OTLP),
@@ -33,7 +34,7 @@ let dir: string;
 let bundles: { plain: string; tracing: string };
 
 beforeAll(async () => {
-  installTemporalRuntime(createLogger({ level: 'warn' }));
+  installTemporalRuntime(testLogger());
   dir = mkdtempSync(join(tmpdir(), 'firebreak-deploy-'));
   bundles = await writeWorkflowBundles(join(dir, 'dist', 'workflows.js'), quiet);
 });
@@ -124,7 +125,7 @@ describe('FIREBREAK_ROLE', () => {
         PORT: String(port),
         ...extra,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', testLogFd()],
     });
     children.push(child);
     const url = `http://127.0.0.1:${port}`;

@@ -18,13 +18,13 @@ import { postmortemWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../platform/logger.js';
 import * as msg from '../../workflows/incident/messages.js';
 import * as pm from '../../workflows/postmortem/messages.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { examplePayload, githubTestPolicy, PUBLIC_URL, uniqueIssueNumber, WEBHOOK_SECRET } from '../helpers/github-system.js';
 import { testDataConverter } from '../helpers/encryption.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { testLogger } from '../helpers/test-log.js';
 
 const REPO = 'acme/payments';
 const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
@@ -48,7 +48,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection, namespace: inject('temporalNamespace'), dataConverter: testDataConverter });
   const taskQueue = `test-github-actions-${randomUUID()}`;
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const logger = testLogger();
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   integration = buildGitHubIntegration({ config, policy, db: database.db, client, taskQueue, logger, redactor }, config.github!, { paceWrites: false });
   system = await startTestSystem({

@@ -9,6 +9,7 @@ import { cloneSandbox } from '../../activities/sandbox/clone.js';
 import { createRedactor } from '../../domain/redact.js';
 import { fixtureRules } from '../fixtures/sandbox/rules.js';
 import { query, startSandboxClusters, type SandboxClusters } from '../helpers/sandbox-clusters.js';
+import { testLogFd } from '../helpers/test-log.js';
 
 let clusters: SandboxClusters;
 const SECRET = 'sandbox-resume-test-secret';
@@ -27,11 +28,11 @@ const clone = (sandboxId: string) =>
 async function killDuring(sandboxId: string, table: string): Promise<{ table: string; rows: number }> {
   const child = spawn('npx', ['tsx', 'test/helpers/sandbox-clone-child.ts'], {
     env: { ...process.env, SANDBOX_ID: sandboxId, SOURCE_URL: clusters.sourceUrl, SANDBOX_ADMIN_URL: clusters.sandbox.adminUrl, SEED: '7', SECRET, STALL_AT: table },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', testLogFd()],
     detached: true,
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  for await (const line of createInterface({ input: child.stdout })) {
+  for await (const line of createInterface({ input: child.stdout! })) {
     const progress = JSON.parse(line) as { table?: string; rows?: number; done?: string };
     if (progress.done) throw new Error('the clone finished before it could be killed');
     if (progress.table === table && progress.rows! > 0) {

@@ -22,7 +22,6 @@ import type { Actor } from '../../domain/incident.js';
 import { createRedactor } from '../../domain/redact.js';
 import { outboundActivities as integrationActivities, outboundActivityDeps as integrationActivityDeps } from '../../activities/outbound.js';
 import { type Integration } from '../../worker/integrations.js';
-import { createLogger } from '../../platform/logger.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
 import * as msg from '../../workflows/incident/messages.js';
@@ -30,6 +29,7 @@ import { testDataConverter } from '../helpers/encryption.js';
 import { eventually, loadTestPolicy } from '../helpers/system.js';
 import { secondaryRateLimit, startGitHubStandIn, tooManyRequests, type GitHubStandIn } from '../standins/github-api.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
+import { testLogger } from '../helpers/test-log.js';
 
 const FLOOD = 16;
 // What GitHub asks for while it refuses (a real secondary rate limit asks for about a minute).
@@ -63,8 +63,8 @@ beforeAll(async () => {
     GITHUB_TOKEN: 'ghp_standin_token_0123456789',
     GITHUB_API_URL: github.url,
   });
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
-  installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
+  const logger = testLogger();
+  installTemporalRuntime(testLogger());
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const ctx = { config, policy, db: database.db, client, taskQueue: temporal.taskQueue, logger, redactor };
   // Production pacing, with shorter intervals so recovery takes seconds. GitHub's notifier comes

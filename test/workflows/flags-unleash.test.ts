@@ -9,6 +9,7 @@ import { bob, carol, dave, declareOn, decide, flagAudits, flagUpdate, listFlags,
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { startUnleash, type UnleashServer } from '../helpers/unleash.js';
 import { startPrometheusStandIn, type PrometheusStandIn } from '../standins/prometheus.js';
+import { testLogger } from '../helpers/test-log.js';
 
 // Real unleash-server 7.5 on its own database; payments' flags live in project `default`,
 // environment `development` (test/fixtures/policy.yaml). smart-retries is never created in Unleash,
@@ -19,7 +20,7 @@ let system: TestSystem;
 
 beforeAll(async () => {
   unleash = await startUnleash();
-  process.stderr.write(`unleash-server booted and migrated in ${unleash.bootMs} ms\n`);
+  testLogger('info').info({ bootMs: unleash.bootMs }, 'unleash-server booted and migrated');
   prometheus = await startPrometheusStandIn();
   await unleash.createFlag('default', 'new-checkout');
   system = await startTestSystem({ flagProviders: { unleash: createUnleashProvider({ url: unleash.url, adminToken: unleash.adminToken }) }, prometheusUrl: prometheus.url });

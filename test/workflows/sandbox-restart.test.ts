@@ -20,6 +20,7 @@ import { alice, declare } from '../helpers/access.js';
 import { query, sandboxPolicy, startSandboxClusters, type SandboxClusters } from '../helpers/sandbox-clusters.js';
 import { testDataConverter } from '../helpers/encryption.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { testLogFd } from '../helpers/test-log.js';
 
 const SECRET = 'restart-test-secret';
 let system: TestSystem;
@@ -51,10 +52,10 @@ function startChildWorker(taskQueue: string) {
       SECRET,
       STALL_AT: 'public.events',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', testLogFd()],
     detached: true,
   });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   return {
     async waitFor(key: string): Promise<Record<string, unknown>> {
