@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
-import { eq } from 'drizzle-orm';
 import type { TimelineKind } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
-import { processedRequests } from '../db/schema/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { IncidentView } from '../workflows/incident/messages.js';
+import { once } from './once.js';
 import { isWaitFailure } from './pacing.js';
 
 export interface IncidentNotice {
@@ -41,21 +40,21 @@ export function createNotifyActivities({ db, logger, notifiers }: { db: Database
       // so a final refusal from one integration does not cancel the retry another still needs.
       const failures: unknown[] = [];
       for (const notifier of notifiers) {
-        const key = `notify:${notifier.name}:${notice.eventKey}`;
-        const [done] = await db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-        if (done) continue;
-        try {
-          await notifier.notify(notice);
-        } catch (err) {
-          logger.warn({ err, incident: notice.incident, notifier: notifier.name }, 'incident notice not delivered');
-          failures.push(err);
-          continue;
-        }
-        await db.insert(processedRequests).values({ key, kind: `notify.${notifier.name}` }).onConflictDoNothing();
+        const step = { key: `notify:${notifier.name}:${notice.eventKey}`, kind: `notify.${notifier.name}` };
+        // Only the notifier's own failure is set aside; a database failure fails the attempt at once.
+        await once(db, step, () => notifier.notify(notice).catch((err: unknown) => Promise.reject(new NotDelivered(err)))).catch((err: unknown) => {
+          if (!(err instanceof NotDelivered)) throw err;
+          logger.warn({ err: err.cause, incident: notice.incident, notifier: notifier.name }, 'incident notice not delivered');
+          failures.push(err.cause);
+        });
       }
       if (failures.length) throw deliveryFailure(failures);
     },
   };
+}
+
+class NotDelivered {
+  constructor(readonly cause: unknown) {}
 }
 
 // A wait a sink asked for (a rate limit, Firebreak's own pacing) is retried for as long as the

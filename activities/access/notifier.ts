@@ -3,31 +3,20 @@
 // workflow, its history, the database, a channel or a log.
 
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { processedRequests } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
-import type { GrantView } from '../../workflows/access/messages.js';
+import type { AccessNoticeBase, PublicAccessNotice } from '../../workflows/access/messages.js';
+import { once } from '../once.js';
 
-interface NoticeBase {
-  grant: string;
-  incident: string;
-  /** Stable per notice (`GR-N:<seq>` or `GR-N:credentials:<attempt>`), for delivery de-duplication. */
-  key: string;
-  view: GrantView;
-}
-
-/** Who is asked to approve (policy names); `escalation` counts the stages already passed. */
-export type ApprovalRequestedNotice = NoticeBase & { kind: 'approval_requested'; approvers: string[]; escalation: number };
-export type DecidedNotice = NoticeBase & { kind: 'decided'; decision: 'approved' | 'denied' | 'extended' | 'extension_requested'; by: Actor };
-export type ExpiringNotice = NoticeBase & { kind: 'expiring'; expiresAt: string };
-export type EndedNotice = NoticeBase & { kind: 'ended'; status: GrantView['status']; reason?: string };
+// The notices the workflow publishes enter its history, so they are defined with its messages;
+// named here too for the notifiers that render them.
+export type { ApprovalRequestedNotice, DecidedNotice, EndedNotice, ExpiringNotice, PublicAccessNotice } from '../../workflows/access/messages.js';
 
 /**
  * The secret itself, for the requester only: deliver it by DM or ephemeral message. `secret` holds
  * what the provider issued (a connection URL and password, a bearer token); nothing else may keep it.
  */
-export type CredentialsNotice = Omit<NoticeBase, 'view'> & {
+export type CredentialsNotice = Omit<AccessNoticeBase, 'view'> & {
   kind: 'credentials';
   requester: Actor;
   provider: 'token' | 'postgres' | 'github-team';
@@ -38,9 +27,7 @@ export type CredentialsNotice = Omit<NoticeBase, 'view'> & {
   secret?: Record<string, string>;
 };
 
-export type AccessNotice = ApprovalRequestedNotice | DecidedNotice | ExpiringNotice | EndedNotice | CredentialsNotice;
-/** Every notice the workflow publishes; credentials never come from the workflow. */
-export type PublicAccessNotice = Exclude<AccessNotice, CredentialsNotice>;
+export type AccessNotice = PublicAccessNotice | CredentialsNotice;
 
 export interface AccessNotifier {
   name: string;
@@ -67,11 +54,7 @@ export function createAccessNotifyActivities({ db, notifiers }: { db: Database; 
     /** Delivers one workflow notice to every notifier once, even when a later notifier forces a retry. */
     async publishAccessNotice(notice: PublicAccessNotice): Promise<void> {
       for (const notifier of notifiers) {
-        const key = `access-notify:${notifier.name}:${notice.key}`;
-        const [done] = await db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-        if (done) continue;
-        await notifier.notify(notice);
-        await db.insert(processedRequests).values({ key, kind: `access-notify.${notifier.name}` }).onConflictDoNothing();
+        await once(db, { key: `access-notify:${notifier.name}:${notice.key}`, kind: `access-notify.${notifier.name}` }, () => notifier.notify(notice));
       }
     },
   };

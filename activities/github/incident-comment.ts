@@ -1,11 +1,10 @@
 // A comment on the incident's GitHub issue, posted at most once per delivery key: the shared step
 // of every GitHub notifier that reports on something the incident owns (grants, sandboxes).
 
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
-import { processedRequests } from '../../db/schema/index.js';
 import type { Redactor } from '../../domain/redact.js';
+import { once } from '../once.js';
 import { github, type GitHubApi } from './client.js';
 import { eventMarker, issueRef, parseIssueRef, splitRepo } from '../../domain/github/refs.js';
 
@@ -28,16 +27,16 @@ export interface IncidentComment {
 
 /** Does nothing when the incident has no issue or the comment was already posted. */
 export async function commentOnIncidentIssueOnce(deps: IncidentCommentDeps, comment: IncidentComment): Promise<void> {
-  const key = `${comment.kind}:${comment.key}`;
-  const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-  if (done) return;
+  // Without an issue nothing is recorded, so a comment still goes out if the issue is linked later.
   const target = parseIssueRef((await findLink(deps.db, comment.incident, 'github-issue'))?.externalId);
   if (!target) return;
-  const { owner, name } = splitRepo(target.repo);
-  const client = await deps.api.forRepo(target.repo);
-  const body = deps.redactor.forIncident(comment.incident).redact(`${eventMarker(comment.incident, comment.marker)}\n${comment.text}`);
-  const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
-    client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
-  );
-  await deps.db.insert(processedRequests).values({ key, kind: comment.kind, result: { id: data.id } }).onConflictDoNothing();
+  await once(deps.db, { key: `${comment.kind}:${comment.key}`, kind: comment.kind }, async () => {
+    const { owner, name } = splitRepo(target.repo);
+    const client = await deps.api.forRepo(target.repo);
+    const body = deps.redactor.forIncident(comment.incident).redact(`${eventMarker(comment.incident, comment.marker)}\n${comment.text}`);
+    const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
+      client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body }),
+    );
+    return { id: data.id };
+  });
 }

@@ -3,14 +3,13 @@
 // publishIncidentUpdate activity, so every step is idempotent on its own.
 
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { ensureLink, findLink, LinkTakenError } from '../../db/queries/links.js';
-import { processedRequests } from '../../db/schema/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentNotice, IncidentNotifier } from '../notify.js';
+import { once } from '../once.js';
 import { github, type GitHubApi } from './client.js';
 import { isEnded } from '../../domain/lifecycle.js';
 import { COMMENTED_KINDS, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, trackingIssueTitle, withSummary, type SummaryExtras } from './render.js';
@@ -90,15 +89,14 @@ async function createTrackingIssue(deps: GitHubNotifierDeps, repo: string, view:
 }
 
 async function commentOnce(deps: GitHubNotifierDeps, target: Target, notice: IncidentNotice): Promise<void> {
-  const key = `github-comment:${notice.eventKey}`;
-  const [done] = await deps.db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-  if (done) return;
-  const { owner, name } = splitRepo(target.repo);
-  const client = await deps.api.forRepo(target.repo);
-  const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
-    client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body: renderComment(notice, deps.redactor) }),
-  );
-  await deps.db.insert(processedRequests).values({ key, kind: 'github.comment', result: { id: data.id } }).onConflictDoNothing();
+  await once(deps.db, { key: `github-comment:${notice.eventKey}`, kind: 'github.comment' }, async () => {
+    const { owner, name } = splitRepo(target.repo);
+    const client = await deps.api.forRepo(target.repo);
+    const { data } = await github(`commenting on ${issueRef(target.repo, target.number)}`, () =>
+      client.rest.issues.createComment({ owner, repo: name, issue_number: target.number, body: renderComment(notice, deps.redactor) }),
+    );
+    return { id: data.id };
+  });
 }
 
 /** Body summary, severity label and open/closed state follow the incident; unchanged means no write. */

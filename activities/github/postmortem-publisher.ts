@@ -3,12 +3,11 @@
 // call, so each step first looks at what GitHub already has and writes only the difference.
 
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
-import { processedRequests } from '../../db/schema/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
+import { once } from '../once.js';
 import type { CreateActionIssueInput, PostmortemPublisher, PublishDocumentInput } from '../postmortem/ports.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
 import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
@@ -95,16 +94,11 @@ function isShaConflict(err: unknown): boolean {
 }
 
 async function createActionIssue(deps: GitHubPostmortemPublisherDeps, input: CreateActionIssueInput): Promise<{ ref: string; url: string }> {
-  const key = `github-action-issue:${input.item}`;
-  const [known] = await deps.db.select({ result: processedRequests.result }).from(processedRequests).where(eq(processedRequests.key, key));
-  if (known && typeof known.result.ref === 'string' && typeof known.result.url === 'string') return { ref: known.result.ref, url: known.result.url };
-
   // Issue bodies are text people can write, so no issue is ever adopted by the marker in its body:
   // an action item's text once could have named another item's marker. A crash between GitHub's
-  // answer and this row costs a duplicate issue, never someone else's.
-  const created = await openActionIssue(deps, input);
-  await deps.db.insert(processedRequests).values({ key, kind: 'github.action-issue', result: created }).onConflictDoNothing();
-  return created;
+  // answer and the record costs a duplicate issue, never someone else's.
+  const known = await once(deps.db, { key: `github-action-issue:${input.item}`, kind: 'github.action-issue' }, () => openActionIssue(deps, input));
+  return typeof known.ref === 'string' && typeof known.url === 'string' ? { ref: known.ref, url: known.url } : openActionIssue(deps, input);
 }
 
 async function openActionIssue(deps: GitHubPostmortemPublisherDeps, input: CreateActionIssueInput): Promise<{ ref: string; url: string }> {

@@ -1,18 +1,17 @@
 // Idempotency inside one notice and the record of what Slack refused. A notice is retried as a
 // whole (after a 429, say), so every visible step remembers that it happened.
 
-import { eq } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import type { Database } from '../../db/client.js';
-import { processedRequests, timelineEvents } from '../../db/schema/index.js';
+import { timelineEvents } from '../../db/schema/index.js';
+import { once as onceAcrossRetries } from '../once.js';
 
 export function createSteps(db: Database) {
   /** Runs `work` unless a step with this key already finished; a retry skips what got through. */
   async function once(key: string, work: () => Promise<unknown>): Promise<void> {
-    const [done] = await db.select({ key: processedRequests.key }).from(processedRequests).where(eq(processedRequests.key, key));
-    if (done) return;
-    await work();
-    await db.insert(processedRequests).values({ key, kind: 'slack.step' }).onConflictDoNothing();
+    await onceAcrossRetries(db, { key, kind: 'slack.step' }, async () => {
+      await work();
+    });
   }
 
   /**
