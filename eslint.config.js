@@ -49,4 +49,54 @@ export default tseslint.config(
       ],
     },
   },
+  // Arrows only point down (DESIGN.md §2): worker/ composes front-ends and activities; neither
+  // reaches up into worker/ or sideways into the other. Shared vocabulary lives in domain/ or platform/.
+  {
+    files: ['bots/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**', '**/activities', '**/worker/**', '**/worker', '**/web/**', '**/web'],
+              message: 'Front-ends only receive: what they share with activities or web/ belongs in domain/ or platform/, composition in worker/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**', '**/activities', '**/worker/**', '**/worker', '**/bots/**', '**/bots'],
+              message: 'web/ is a front-end: what it shares with activities or bots/ belongs in domain/ or platform/, composition in worker/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/worker/**', '**/worker', '**/bots/**', '**/bots', '**/web/**', '**/web'],
+              message: 'Activities only send: they are built from their deps (worker/ composes them), never from front-ends or the worker.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
