@@ -2,11 +2,18 @@
 // when a test fails, prints what was logged while it ran, so the failure and its logs are read
 // together while passing tests stay quiet.
 
-import { readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { beforeAll, beforeEach } from 'vitest';
 import { beginTestLog, testLogPath } from './test-log.js';
 
 const TAIL_LINES = 60;
+
+// Node's own warnings (a dependency's deprecation, say) are written straight to stderr by its
+// default listener; they go to the log with everything else.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  appendFileSync(testLogPath(), `${JSON.stringify({ level: 'warn', warning: warning.name, msg: warning.message, stack: warning.stack })}\n`);
+});
 
 // Vitest passes the file's suite second; the first argument (fixtures) is unused here.
 // eslint-disable-next-line no-empty-pattern
