@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';
+import { createGitHubRecordActivities } from './github/delivery-records.js';
 import { createIncidentActivities } from './incidents.js';
 import { createNotifyActivities, type IncidentNotifier } from './notify.js';
 import { createPolicyActivities } from './policy.js';
@@ -42,6 +43,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createIncidentActivities(deps),
+    ...createGitHubRecordActivities(deps),
     ...createPolicyActivities(deps),
     ...createAuthorizationActivities(deps),
     ...createNotifyActivities({ db: deps.db, logger: deps.logger, notifiers: deps.notifiers ?? [] }),

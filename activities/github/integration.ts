@@ -32,7 +32,7 @@ export function createGitHubOutbound(ctx: OutboundContext, config: GitHubConfig,
     triageSources: [githubTriageSource({ api, policy, windowSeconds: policy().incidents.contextWindowSeconds })],
     activities: {
       ...createGitHubRedeliveryActivities({ db, api, policy, webhookUrl: githubWebhookUrl(ctx.config) }),
-      // What a webhook delivery leaves to workflows: its record, its reply, the declaring issue's link.
+      // The reply to a webhook delivery, posted by the delivery's workflow.
       ...createGitHubWebhookActivities({ db, api }),
     },
   };

@@ -7,6 +7,7 @@ import type { Database } from '../../db/client.js';
 import { processedRequests } from '../../db/schema/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { FailedDelivery, HookTarget } from '../../workflows/github-redelivery/messages.js';
+import { deliveryRecordKey } from './delivery-records.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
 import { splitRepo } from '../../domain/github/refs.js';
 
@@ -39,9 +40,9 @@ export function createGitHubRedeliveryActivities(deps: RedeliveryDeps) {
       const done = await deps.db
         .select({ key: processedRequests.key })
         .from(processedRequests)
-        .where(inArray(processedRequests.key, found.map((d) => `github-delivery:${d.guid}`)));
+        .where(inArray(processedRequests.key, found.map((d) => deliveryRecordKey(d.guid))));
       const processed = new Set(done.map((r) => r.key));
-      return found.filter((d) => !processed.has(`github-delivery:${d.guid}`));
+      return found.filter((d) => !processed.has(deliveryRecordKey(d.guid)));
     },
 
     async redeliverGitHubDelivery(delivery: FailedDelivery): Promise<void> {

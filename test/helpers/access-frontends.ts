@@ -64,6 +64,8 @@ export async function startAccessFrontends(options: FrontendOptions = {}): Promi
     access: { postgresUrl: target.adminUrl },
     sandboxNotifiers: ['slack', 'github'].map((name) => ({ name, notify: (n) => late(name).sandboxNotifiers![0]!.notify(n) })),
     ...(options.sandbox ? { sandbox: { ...options.sandbox, resolveRelease: (repo, ref) => late('github').resolveRelease!(repo, ref) } } : {}),
+    // A delivery's reply comment is posted by the GitHub integration's activity.
+    activities: { postGitHubReply: (input: never) => late('github').activities!.postGitHubReply!(input) },
   });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });

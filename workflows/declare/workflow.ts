@@ -1,6 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, startChild } from '@temporalio/workflow';
-import type { GitHubWebhookActivities } from '../../activities/github/webhook-effects.js';
 import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
@@ -13,8 +12,8 @@ const { allocateIncident, loadPolicy } = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
 });
 
-// Registered by the GitHub integration, the only front-end that asks for a link.
-const { linkGitHubIssue } = proxyActivities<GitHubWebhookActivities>({
+// Only GitHub asks for a link; a link another incident holds stays with it.
+const { linkGitHubIssue } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['LinkTaken'] },
 });

@@ -1,10 +1,11 @@
 import { log, proxyActivities } from '@temporalio/workflow';
+import type { GitHubRecordActivities } from '../../activities/github/delivery-records.js';
 import type { GitHubWebhookActivities } from '../../activities/github/webhook-effects.js';
 import type { GitHubDeliveryInput } from './messages.js';
 
 // Pacing and rate limits make a write wait its turn (retryable, with GitHub's delay), so the
 // attempts are bounded by time rather than by count; refusals (4xx) are final.
-const effects = proxyActivities<GitHubWebhookActivities>({
+const effects = proxyActivities<GitHubRecordActivities & GitHubWebhookActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes: ['GitHub400', 'GitHub401', 'GitHub404', 'GitHub410', 'GitHub422'] },
