@@ -14,30 +14,9 @@ import type { Database } from '../db/client.js';
 import { deleteProcessedRequests, oldestOpenWork, purgeSandboxDebugData, redactTimelineFreeText, type BatchResult } from '../db/queries/retention.js';
 import { SYSTEM_ACTOR } from '../domain/incident.js';
 import type { Policy } from '../domain/policy/index.js';
-import { retentionMarker, retentionPlan, type RetentionCounts, type RetentionPlan, type RetentionTarget, type RetentionWindow } from '../domain/retention.js';
+import { retentionMarker, retentionPlan, type RetentionPlan } from '../domain/retention.js';
 import type { Logger } from '../platform/logger.js';
-
-export interface PurgeInput {
-  target: RetentionTarget;
-  window: RetentionWindow;
-  /** The run's `now`, recorded on what it changes. */
-  asOf: string;
-  batchSize: number;
-}
-
-export interface PurgeResult {
-  changed: number;
-  /** Sandbox playbooks cleaned with their sandboxes. */
-  extra: number;
-}
-
-export interface RetentionReportInput {
-  /** One per workflow run: a retried report activity appends nothing new. */
-  idempotencyKey: string;
-  asOf: string;
-  plan: RetentionPlan;
-  counts: RetentionCounts;
-}
+import type { PurgeInput, PurgeResult, RetentionReportInput } from '../workflows/retention/messages.js';
 
 /** Where a retried purge picks up: the key it had reached and what it had changed by then. */
 interface Progress {

@@ -2,12 +2,11 @@ import { and, arrayOverlaps, desc, ne, notInArray } from 'drizzle-orm';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import { incidents } from '../db/schema/index.js';
+import type { TriageContextInput } from '../workflows/incident/messages.js';
 
-export interface TriageContextInput {
-  incident: string;
-  services: string[];
-  declaredAt: string;
-}
+// The workflow's request enters its history, so it is defined with the incident's messages; named
+// here too for the sources that answer it.
+export type { TriageContextInput } from '../workflows/incident/messages.js';
 
 /** One source of context (GitHub, flags, our own incident history): a few lines and their data. */
 export interface TriageSource {

@@ -6,18 +6,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
 import { personKey } from '../../domain/access.js';
-import type { CapabilityTarget, CredentialRef } from '../../workflows/access/messages.js';
+import type { CapabilityTarget, CredentialRef, GrantTargetInput } from '../../workflows/access/messages.js';
 import type { GitHubTeamProvider } from './github-team.js';
 import { deliverCredentials, requireCredentialPath, type AccessNotifier, type CredentialsNotice } from './notifier.js';
 import type { PostgresProvider } from './postgres.js';
 import { issueAccessToken } from './token.js';
-
-export interface GrantTargetInput {
-  grant: string;
-  incident: string;
-  requester: Actor;
-  targets: CapabilityTarget[];
-}
 
 export interface ProviderDeps {
   policy: () => Policy;

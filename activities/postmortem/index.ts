@@ -12,12 +12,12 @@ import { actionItemsOf, allocateActionItemNumber, applyPostmortemEvent, getPostm
 import { auditLog, postmortems, sandboxes, timelineEvents, type IncidentRow, type PostmortemRow } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, findPersonByHandle, severityPolicy, type Policy } from '../../domain/policy/index.js';
-import { computeMetrics, renderPostmortemDocument, type PostmortemMetrics, type PostmortemStatus } from '../../domain/postmortem.js';
+import { computeMetrics, renderPostmortemDocument, type PostmortemMetrics } from '../../domain/postmortem.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendWeeklyDigests } from './digest.js';
 import type { PostmortemNotifier, PostmortemPublisher } from './ports.js';
-import type { PostmortemNotice, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
+import type { DraftedPostmortem, DraftPostmortemInput, PostmortemNotice, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
 
 export interface PostmortemActivityDeps {
   db: Database;
@@ -29,22 +29,6 @@ export interface PostmortemActivityDeps {
   publisher?: PostmortemPublisher;
   /** For the dashboard link in digests. */
   publicUrl?: string;
-}
-
-export interface DraftPostmortemInput {
-  incident: string;
-  idempotencyKey: string;
-  at: string;
-  requestedBy: Actor;
-  owner?: Actor;
-}
-
-export interface DraftedPostmortem {
-  status: PostmortemStatus;
-  owner: string;
-  team?: string;
-  dueAt: string;
-  metrics: PostmortemMetrics;
 }
 
 // When a severity needs no postmortem but someone starts one anyway.

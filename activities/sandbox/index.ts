@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
 import { allocateSandboxNumber, applySandboxEvent, getSandbox } from '../../db/queries/sandboxes.js';
-import type { CloneResult, StoredSandboxEvent } from '../../workflows/sandbox/messages.js';
+import type { CloneResult, ProvisionInput, StoredSandboxEvent } from '../../workflows/sandbox/messages.js';
 import { timelineEvents } from '../../db/schema/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
@@ -37,12 +37,6 @@ export interface SandboxActivityDeps {
   redactor: Redactor;
   notifiers: SandboxNotifier[];
   settings: SandboxSettings;
-}
-
-export interface ProvisionInput {
-  sandbox: string;
-  source: string;
-  seed: number;
 }
 
 function misconfigured(message: string): ApplicationFailure {

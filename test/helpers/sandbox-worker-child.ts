@@ -6,7 +6,8 @@
 import { Context } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { cloneSandbox } from '../../activities/sandbox/clone.js';
-import { createSandboxActivities, type ProvisionInput } from '../../activities/sandbox/index.js';
+import { createSandboxActivities } from '../../activities/sandbox/index.js';
+import type { ProvisionInput } from '../../workflows/sandbox/messages.js';
 import { connectDatabase } from '../../db/client.js';
 import { createRedactor } from '../../domain/redact.js';
 import { fixtureRules } from '../fixtures/sandbox/rules.js';

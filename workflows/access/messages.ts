@@ -112,6 +112,14 @@ export interface CapabilityTarget {
   githubTeam?: { org: string; team: string };
 }
 
+/** What the grant asks its providers to give, extend or take back. */
+export interface GrantTargetInput {
+  grant: string;
+  incident: string;
+  requester: Actor;
+  targets: CapabilityTarget[];
+}
+
 export interface AccessNoticeBase {
   grant: string;
   incident: string;

@@ -122,6 +122,13 @@ export const COMMANDER_TO_CHILDREN_PATCH = 'commander-to-children';
 /** The incident asks each child that still needs it to tear itself down (on resolve). */
 export const teardownSignal = defineSignal<[{ incident: string; reason: string }]>('teardown');
 
+/** What triage context is gathered for (an activity input, so it is in the history). */
+export interface TriageContextInput {
+  incident: string;
+  services: string[];
+  declaredAt: string;
+}
+
 /** `access CAPS DURATION REASON` inside an incident: starts a grant child (`grant:GR-N`). */
 export interface RequestAccessInput {
   actor: Actor;

@@ -139,6 +139,23 @@ export interface ActionItemChanges {
   escalatedAt?: string;
 }
 
+/** The first event of a postmortem: the draft is written from the incident's timeline. */
+export interface DraftPostmortemInput {
+  incident: string;
+  idempotencyKey: string;
+  at: string;
+  requestedBy: Actor;
+  owner?: Actor;
+}
+
+export interface DraftedPostmortem {
+  status: PostmortemStatus;
+  owner: string;
+  team?: string;
+  dueAt: string;
+  metrics: PostmortemMetrics;
+}
+
 /** One postmortem or action-item change; its idempotency key is `postmortem:INC-N:<seq>`. */
 export interface StoredPostmortemEvent extends ChildEventFields {
   postmortem?: { create?: NewPostmortem; changes?: PostmortemChanges };

@@ -1,19 +1,7 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { RetentionActivities } from '../../activities/retention.js';
+import { workflowInfo } from '@temporalio/workflow';
 import { NO_RETENTION_COUNTS, type RetentionCounts } from '../../domain/retention.js';
+import { purge, quick } from './activities.js';
 import { RETENTION_BATCH_SIZE, type RetentionInput, type RetentionResult } from './messages.js';
-
-const quick = proxyActivities<RetentionActivities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '5s', maximumInterval: '1m', maximumAttempts: 10 },
-});
-
-// A purge walks a whole table; it heartbeats after every batch and a retry resumes where it was.
-const purge = proxyActivities<RetentionActivities>({
-  startToCloseTimeout: '2h',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '10s', maximumInterval: '5m', maximumAttempts: 10 },
-});
 
 /**
  * One retention run (daily, from a Temporal Schedule): each window in turn, then one audit report.

@@ -98,6 +98,13 @@ export interface StoredSandboxEvent extends ChildEventFields {
   changes: SandboxChanges;
 }
 
+/** What the sandbox asks the clone engine to build. */
+export interface ProvisionInput {
+  sandbox: string;
+  source: string;
+  seed: number;
+}
+
 /** What a provisioned clone reports back (the provenance record is built from it). */
 export interface CloneResult {
   database: string;
