@@ -5,8 +5,8 @@ import type { TimelineKind } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import type { IncidentView } from '../workflows/incident/messages.js';
-import { once } from './once.js';
-import { isWaitFailure } from './pacing.js';
+import { once } from './shared/once.js';
+import { isWaitFailure } from './shared/pacing.js';
 
 export interface IncidentNotice {
   incident: string;

@@ -32,7 +32,7 @@ export async function createFirebreakWorker(options: FirebreakWorkerOptions): Pr
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    // Activities never wait for a sink (activities/pacing.ts) and every Slack and GitHub request has
+    // Activities never wait for a sink (activities/shared/pacing.ts) and every Slack and GitHub request has
     // a timeout (GitHub's also end on cancellation), so the grace time is enough to finish them.
     // The force time bounds a shutdown anyway: an activity that ignores cancellation must not keep
     // a process that was told to stop alive (run() then rejects and the process exits).

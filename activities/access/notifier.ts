@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
 import type { Actor } from '../../domain/incident.js';
 import type { AccessNoticeBase, PublicAccessNotice } from '../../workflows/access/messages.js';
-import { once } from '../once.js';
+import { once } from '../shared/once.js';
 
 // The notices the workflow publishes enter its history, so they are defined with its messages;
 // named here too for the notifiers that render them.

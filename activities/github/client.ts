@@ -1,5 +1,5 @@
 // One Octokit per credential for every GitHub call Firebreak makes. The client itself retries
-// almost nothing and never waits: a rate limit, or Firebreak's own write pacing (activities/pacing.ts),
+// almost nothing and never waits: a rate limit, or Firebreak's own write pacing (activities/shared/pacing.ts),
 // becomes an ApplicationFailure carrying the wait, so the Temporal activity retry waits it out on
 // the server instead of a request loop (or a queue) inside the activity holding a worker slot.
 
@@ -10,7 +10,7 @@ import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { GitHubConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logger.js';
-import { activityCaller, activitySignal, waitFailure, WritePacer } from '../pacing.js';
+import { activityCaller, activitySignal, waitFailure, WritePacer } from '../shared/pacing.js';
 import { splitRepo } from '../../domain/github/refs.js';
 
 // The throttling plugin is not installed: its pacing queues requests inside the calling activity.

@@ -4,7 +4,7 @@
 import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
 import type { Redactor } from '../../domain/redact.js';
-import { once } from '../once.js';
+import { once } from '../shared/once.js';
 import { github, type GitHubApi } from './client.js';
 import { eventMarker, issueRef, parseIssueRef, splitRepo } from '../../domain/github/refs.js';
 

@@ -9,7 +9,7 @@ import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentNotice, IncidentNotifier } from '../notify.js';
-import { once } from '../once.js';
+import { once } from '../shared/once.js';
 import { github, type GitHubApi } from './client.js';
 import { isEnded } from '../../domain/lifecycle.js';
 import { COMMENTED_KINDS, labelsFor, renderComment, renderSummary, severityLabel, trackingIssueBody, trackingIssueTitle, withSummary, type SummaryExtras } from './render.js';

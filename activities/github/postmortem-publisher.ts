@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
-import { once } from '../once.js';
+import { once } from '../shared/once.js';
 import type { CreateActionIssueInput, PostmortemPublisher, PublishDocumentInput } from '../postmortem/ports.js';
 import { github, httpStatus, toActivityFailure, type GitHubApi, type GitHubOctokit } from './client.js';
 import { neutraliseGitHubText } from '../../domain/github/neutralise.js';

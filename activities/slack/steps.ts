@@ -4,7 +4,7 @@
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import type { Database } from '../../db/client.js';
 import { timelineEvents } from '../../db/schema/index.js';
-import { once as onceAcrossRetries } from '../once.js';
+import { once as onceAcrossRetries } from '../shared/once.js';
 
 export function createSteps(db: Database) {
   /** Runs `work` unless a step with this key already finished; a retry skips what got through. */

@@ -4,7 +4,7 @@
 import { App, LogLevel, type Authorize, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../platform/logger.js';
-import type { SlackDeps } from './deps.js';
+import type { SlackDeps } from './listeners/deps.js';
 import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
 import { registerEvents } from './listeners/events/index.js';

@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import type { Route } from '../../platform/http/server.js';
 import type { Inbound, InboundContext } from '../inbound.js';
 import { botAuthorization, createSlackApp } from './app.js';
-import type { SlackDeps } from './deps.js';
+import type { SlackDeps } from './listeners/deps.js';
 import { FirebreakReceiver } from './receiver.js';
 
 export function createSlackInbound(ctx: InboundContext): Inbound | undefined {

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubApi, github } from '../../activities/github/client.js';
-import { WritePacer } from '../../activities/pacing.js';
+import { WritePacer } from '../../activities/shared/pacing.js';
 import { createLogger } from '../../platform/logger.js';
 import { secondaryRateLimit, startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../domain/commands/index.js';
-import { commandText, decodeSlackText } from '../../bots/slack/text.js';
+import { commandText, decodeSlackText } from '../../bots/slack/listeners/text.js';
 
 describe('Slack command text', () => {
   it('decodes the three escaped characters once', () => {

@@ -1,7 +1,7 @@
 // Keep on the resolve question for one rolled-back flag; the policy decides who may.
 
 import { decideFlag, parseDecisionValue } from '../../../flags/decide.js';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { buttonValue, runButtonUpdate, type ButtonArgs } from './run-update.js';
 
 export function flagKeep(deps: SlackDeps) {

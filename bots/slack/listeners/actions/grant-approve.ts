@@ -1,6 +1,6 @@
 // Approve on an access request (channel or DM); the grant workflow checks who may.
 
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { runGrantButton } from './run-grant-update.js';
 import type { ButtonArgs } from './run-update.js';
 

@@ -1,6 +1,6 @@
 // Deny on an access request; the reason recorded is "denied by <person>".
 
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { runGrantButton } from './run-grant-update.js';
 import type { ButtonArgs } from './run-update.js';
 

@@ -7,7 +7,7 @@ import { approvalRequirement } from '../../../../domain/access.js';
 import { grantWorkflowId } from '../../../../domain/ids.js';
 import { stateQuery, type GrantView } from '../../../../workflows/access/messages.js';
 import { toRefusal } from '../../../workflow-client.js';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { runGrantButton } from './run-grant-update.js';
 import type { ButtonArgs } from './run-update.js';
 

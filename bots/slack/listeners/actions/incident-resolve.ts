@@ -2,7 +2,7 @@
 
 import * as msg from '../../../../workflows/incident/messages.js';
 import { runIncidentUpdate } from '../../../workflow-client.js';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { buttonValue, runButtonUpdate, type ButtonArgs } from './run-update.js';
 
 export function incidentResolve(deps: SlackDeps) {

@@ -3,7 +3,7 @@
 import { isSeverity } from '../../../../domain/incident.js';
 import * as msg from '../../../../workflows/incident/messages.js';
 import { runIncidentUpdate } from '../../../workflow-client.js';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { runButtonUpdate, type ButtonArgs } from './run-update.js';
 
 export function incidentSeverity(deps: SlackDeps) {

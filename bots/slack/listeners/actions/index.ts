@@ -1,6 +1,6 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { ACCESS_ACTION_IDS, ACTION_IDS } from '../../../../domain/slack/action-ids.js';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { grantApprove } from './grant-approve.js';
 import { grantDeny } from './grant-deny.js';
 import { grantExtend } from './grant-extend.js';

@@ -5,7 +5,7 @@
 import { runAccessCommand, type AccessCommand } from '../../../access/commands.js';
 import { parseGrantKey } from '../../../../domain/ids.js';
 import { CommandRefused } from '../../../workflow-client.js';
-import { slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
+import { slackActor, UNAVAILABLE, type SlackDeps } from '../deps.js';
 import { ephemeral } from '../../render/reply.js';
 import { buttonRequestKey, buttonValue, type ButtonArgs } from './run-update.js';
 

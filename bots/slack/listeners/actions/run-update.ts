@@ -5,7 +5,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Actor } from '../../../../domain/incident.js';
 import { toRefusal } from '../../../workflow-client.js';
-import { slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
+import { slackActor, UNAVAILABLE, type SlackDeps } from '../deps.js';
 import { ephemeral } from '../../render/reply.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;

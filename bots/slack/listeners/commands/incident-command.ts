@@ -5,11 +5,11 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { helpText, parseCommand, type Command } from '../../../../domain/commands/index.js';
 import { runCommand } from '../../../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../../../render/redaction.js';
-import { incidentOfChannel, slackActor, UNAVAILABLE, type SlackDeps } from '../../deps.js';
+import { incidentOfChannel, slackActor, UNAVAILABLE, type SlackDeps } from '../deps.js';
 import { declareModal } from '../../render/declare-modal.js';
 import { commandReply, ephemeral, usageReply } from '../../render/reply.js';
-import { responder, type Responder } from '../../respond.js';
-import { commandText } from '../../text.js';
+import { responder, type Responder } from '../respond.js';
+import { commandText } from '../text.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { incidentCommand } from './incident-command.js';
 
 export function registerCommands(app: App, deps: SlackDeps): void {

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { reactionAdded } from './reaction-added.js';
 import { reactionRemoved } from './reaction-removed.js';
 

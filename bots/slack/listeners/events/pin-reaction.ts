@@ -3,7 +3,7 @@
 
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { processedRequests } from '../../../../db/schema/index.js';
-import { incidentOfChannel, type SlackDeps } from '../../deps.js';
+import { incidentOfChannel, type SlackDeps } from '../deps.js';
 
 export type ReactionArgs = SlackEventMiddlewareArgs<'reaction_added' | 'reaction_removed'> & AllMiddlewareArgs;
 

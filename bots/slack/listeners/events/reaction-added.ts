@@ -5,8 +5,8 @@ import type { WebClient } from '@slack/web-api';
 import * as msg from '../../../../workflows/incident/messages.js';
 import { findPersonByActor } from '../../../../domain/policy/index.js';
 import { runIncidentUpdate, toRefusal } from '../../../workflow-client.js';
-import { slackActor, type SlackDeps } from '../../deps.js';
-import { decodeSlackText } from '../../text.js';
+import { slackActor, type SlackDeps } from '../deps.js';
+import { decodeSlackText } from '../text.js';
 import { normaliseInput } from '../../../../domain/text-input.js';
 import { pinTarget, tsToIso, type PinTarget, type ReactionArgs } from './pin-reaction.js';
 

@@ -2,7 +2,7 @@
 
 import * as msg from '../../../../workflows/incident/messages.js';
 import { runIncidentUpdate, toRefusal } from '../../../workflow-client.js';
-import { slackActor, type SlackDeps } from '../../deps.js';
+import { slackActor, type SlackDeps } from '../deps.js';
 import { pinTarget, type ReactionArgs } from './pin-reaction.js';
 
 export function reactionRemoved(deps: SlackDeps) {

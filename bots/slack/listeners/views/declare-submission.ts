@@ -3,7 +3,7 @@
 
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { declareIncident } from '../../../workflow-client.js';
-import { slackActor, type SlackDeps } from '../../deps.js';
+import { slackActor, type SlackDeps } from '../deps.js';
 import { BLOCKS, declareFormErrors, readDeclareForm } from '../../render/declare-modal.js';
 import { admitRequest } from '../../../commands/limits.js';
 

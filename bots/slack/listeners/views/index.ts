@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackDeps } from '../../deps.js';
+import type { SlackDeps } from '../deps.js';
 import { DECLARE_CALLBACK_ID } from '../../render/declare-modal.js';
 import { declareSubmission } from './declare-submission.js';
 

@@ -4,8 +4,8 @@
 // caller derives from the workflow's own IDs, and skipped on the next attempt.
 
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { processedRequests } from '../db/schema/index.js';
+import type { Database } from '../../db/client.js';
+import { processedRequests } from '../../db/schema/index.js';
 
 export type StepResult = Record<string, unknown>;
 

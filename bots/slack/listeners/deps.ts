@@ -1,12 +1,12 @@
 // What every Slack listener needs: Temporal for the workflows, the database for channel lookups
 // and event de-duplication, and the policy for forms and reactions.
 
-import type { Policy } from '../../domain/policy/index.js';
-import type { Actor } from '../../domain/incident.js';
-import type { Database } from '../../db/client.js';
-import { findIncidentByExternal } from '../../db/queries/links.js';
-import type { Logger } from '../../platform/logger.js';
-import type { TemporalContext } from '../workflow-client.js';
+import type { Policy } from '../../../domain/policy/index.js';
+import type { Actor } from '../../../domain/incident.js';
+import type { Database } from '../../../db/client.js';
+import { findIncidentByExternal } from '../../../db/queries/links.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { TemporalContext } from '../../workflow-client.js';
 
 export interface SlackDeps {
   temporal: TemporalContext;
