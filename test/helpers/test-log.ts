@@ -6,7 +6,9 @@
 import { appendFileSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger as TemporalLogger } from '@temporalio/worker';
 import { createLogger, type Logger } from '../../platform/logger.js';
+import { temporalLogger } from '../../worker/temporal-logger.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LOG_ROOT = join(ROOT, 'test-results', 'logs');
@@ -41,6 +43,11 @@ const toCurrentLog = { write: (line: string) => appendFileSync(testLogPath(), li
 /** A Firebreak logger writing to the current test file's log instead of stdout. */
 export function testLogger(level = process.env.LOG_LEVEL ?? 'warn'): Logger {
   return createLogger({ level, destination: toCurrentLog });
+}
+
+/** The same, in the Temporal SDK's shape (MockActivityEnvironment's `logger`). */
+export function testTemporalLogger(level?: string): TemporalLogger {
+  return temporalLogger(testLogger(level));
 }
 
 /** A file descriptor on the current log, for a child process's stdout or stderr. */

@@ -16,6 +16,7 @@ import type { SandboxRules } from '../../domain/sandbox/types.js';
 import { createRedactor } from '../../domain/redact.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { query, sandboxPolicy } from '../helpers/sandbox-clusters.js';
+import { testTemporalLogger } from '../helpers/test-log.js';
 
 let source: PgCluster;
 let sandbox: PgCluster;
@@ -96,7 +97,7 @@ describe('the provisioning activity', () => {
     return { ...base, sandboxes: { ...base.sandboxes!, subset: {}, sources } };
   };
   const provision = (adminUrl: string, supportRules: MaskingRules): Promise<CloneResult> =>
-    new MockActivityEnvironment().run(
+    new MockActivityEnvironment(undefined, { logger: testTemporalLogger() }).run(
       createSandboxActivities({
         db: undefined as never,
         policy: () => policyWith(supportRules),

@@ -8,6 +8,7 @@ import { createGitHubApi, github } from '../../activities/github/client.js';
 import { WritePacer } from '../../activities/shared/pacing.js';
 import { createLogger } from '../../platform/logger.js';
 import { secondaryRateLimit, startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
+import { testTemporalLogger } from '../helpers/test-log.js';
 
 describe('WritePacer', () => {
   let now = 1_000_000;
@@ -57,7 +58,7 @@ describe('the GitHub client in an activity', () => {
     createGitHubApi({ auth: { kind: 'token', token: 'ghp_standin_token_0123456789' }, apiUrl: standin.url }, { logger: createLogger({ level: 'silent' }), paceWrites: { writeIntervalMs: 60_000, notifyingWriteIntervalMs: 60_000 } });
   const comment = (gh: ReturnType<typeof api>, body: string) =>
     github('commenting', async () => (await gh.forRepo('acme/payments')).rest.issues.createComment({ owner: 'acme', repo: 'payments', issue_number: 1, body }));
-  const inActivity = <T>(activityId: string, work: () => Promise<T>): Promise<T> => new MockActivityEnvironment({ activityId }).run(work) as Promise<T>;
+  const inActivity = <T>(activityId: string, work: () => Promise<T>): Promise<T> => new MockActivityEnvironment({ activityId }, { logger: testTemporalLogger() }).run(work) as Promise<T>;
 
   it('fails a write that must wait with a retryable failure carrying the wait, without sending it', async () => {
     const gh = api();
