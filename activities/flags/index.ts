@@ -9,15 +9,15 @@ import type { Database } from '../../db/client.js';
 import { getFlagRollback, listFlagRollbacks, listFlagSnapshots, saveFlagRollback, saveFlagSnapshots, type FlagRollbackWrite } from '../../db/queries/flags.js';
 import type { FlagRollbackRow } from '../../db/schema/index.js';
 import type { Logger } from '../../platform/logger.js';
-import type { FlagListing } from '../../workflows/incident/messages.js';
-import type { ChangeNote, FlagProvider, FlagProviders } from './provider.js';
-import { snapshotText, type SnapshotEntry } from './snapshot.js';
-import { createErrorRateCheck, type ErrorRateVerdict } from './verify.js';
+import type { ChangeNote, ErrorRateVerdict, FlagListing, SnapshotEntry } from '../../workflows/incident/messages.js';
+import type { FlagProvider, FlagProviders } from './provider.js';
+import { snapshotText } from './snapshot.js';
+import { createErrorRateCheck } from './verify.js';
 
 export { createLaunchDarklyProvider } from './launchdarkly.js';
 export { flagProvidersFrom } from './providers.js';
 export { createUnleashProvider } from './unleash.js';
-export type { ChangeNote, FlagProvider, FlagProviders } from './provider.js';
+export type { FlagProvider, FlagProviders } from './provider.js';
 
 export interface FlagActivityDeps {
   db: Database;

@@ -3,7 +3,8 @@
 // history. Rate limits (429) are waited out using `X-Ratelimit-Reset` (epoch milliseconds).
 
 import type { FlagChange, FlagRef } from '../../domain/flags.js';
-import { REQUEST_TIMEOUT_MS, failureFor, flagNotFound, type ChangeNote, type FlagProvider } from './provider.js';
+import type { ChangeNote } from '../../workflows/incident/messages.js';
+import { REQUEST_TIMEOUT_MS, failureFor, flagNotFound, type FlagProvider } from './provider.js';
 
 export interface LaunchDarklySettings {
   apiToken: string;

@@ -4,14 +4,7 @@
 
 import { ApplicationFailure } from '@temporalio/common';
 import type { FlagChange, FlagProviderKind, FlagRef } from '../../domain/flags.js';
-
-/** The annotation of one change: its text, and a key that makes re-applying it a no-op. */
-export interface ChangeNote {
-  /** `Firebreak INC-N by <person>: <reason>` */
-  text: string;
-  /** `INC-N/<flag>/<seq>`: unique per incident, flag and incident event. */
-  key: string;
-}
+import type { ChangeNote } from '../../workflows/incident/messages.js';
 
 export interface FlagProvider {
   readonly kind: FlagProviderKind;

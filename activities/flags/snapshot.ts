@@ -1,12 +1,5 @@
-import { onOff, type FlagChange, type FlagRef } from '../../domain/flags.js';
-
-export interface SnapshotEntry {
-  service: string;
-  ref: FlagRef;
-  enabled?: boolean;
-  recent: FlagChange[];
-  error?: string;
-}
+import { onOff } from '../../domain/flags.js';
+import type { SnapshotEntry } from '../../workflows/incident/messages.js';
 
 /** One line per flag, its latest change first-class: "on; turned on by alice 4m before the start". */
 export function snapshotText(flags: SnapshotEntry[], at: string): string {

@@ -4,7 +4,8 @@
 // the event log, right before the toggle event it explains.
 
 import type { FlagChange, FlagRef } from '../../domain/flags.js';
-import { REQUEST_TIMEOUT_MS, failureFor, type ChangeNote, type FlagProvider } from './provider.js';
+import type { ChangeNote } from '../../workflows/incident/messages.js';
+import { REQUEST_TIMEOUT_MS, failureFor, type FlagProvider } from './provider.js';
 
 export interface UnleashSettings {
   url: string;

@@ -2,15 +2,9 @@
 // Prometheus-compatible HTTP API (`GET /api/v1/query?query=…&time=…`) at the rollback and now.
 
 import { ApplicationFailure } from '@temporalio/common';
+import type { ErrorRateVerdict } from '../../workflows/incident/messages.js';
 import { REQUEST_TIMEOUT_MS } from './provider.js';
 
-export interface ErrorRateVerdict {
-  before?: number;
-  after?: number;
-  /** Undefined when there is no Prometheus, or the expression returned no sample. */
-  improved?: boolean;
-  text: string;
-}
 
 interface QueryResponse {
   status: string;

@@ -6,7 +6,7 @@
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GrantStatus } from '../../domain/access.js';
-import type { FlagChange, FlagProviderKind, FlagStatus } from '../../domain/flags.js';
+import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry } from '../../domain/timeline.js';
 
@@ -218,6 +218,34 @@ export interface FlagListing {
   recent: FlagChange[];
   status?: string;
   error?: string;
+}
+
+// What the flag saga hands its activities and gets back, and so writes into the incident's history.
+
+/** The annotation of one change: its text, and a key that makes re-applying it a no-op. */
+export interface ChangeNote {
+  /** `Firebreak INC-N by <person>: <reason>` */
+  text: string;
+  /** `INC-N/<flag>/<seq>`: unique per incident, flag and incident event. */
+  key: string;
+}
+
+/** One flag as the declaration-time snapshot saw it. */
+export interface SnapshotEntry {
+  service: string;
+  ref: FlagRef;
+  enabled?: boolean;
+  recent: FlagChange[];
+  error?: string;
+}
+
+/** Whether a rollback helped, from the service's error rate at the rollback and now. */
+export interface ErrorRateVerdict {
+  before?: number;
+  after?: number;
+  /** Undefined when there is no Prometheus, or the expression returned no sample. */
+  improved?: boolean;
+  text: string;
 }
 
 export const rollbackFlagsUpdate = defineUpdate<FlagResult, [RollbackFlagsInput]>('rollbackFlags');
