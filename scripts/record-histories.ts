@@ -9,7 +9,11 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { createRecordingAccessNotifier } from '../activities/access/index.js';
+import { createUnleashProvider } from '../activities/flags/index.js';
+import { createGitHubApi } from '../activities/github/client.js';
+import { createGitHubRedeliveryActivities } from '../activities/github/redelivery.js';
 import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { createScratchDatabase } from '../db/admin.js';
 import { connectDatabase } from '../db/client.js';
@@ -25,6 +29,10 @@ import { createLogger } from '../platform/logger.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../worker/worker.js';
 import { ensureTemporalCli } from '../worker/temporal-cli.js';
+import { startUnleash } from '../test/helpers/unleash.js';
+import { startGitHubStandIn } from '../test/standins/github-api.js';
+import { startPrometheusStandIn } from '../test/standins/prometheus.js';
+import * as scenarios from './history-scenarios.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -103,23 +111,31 @@ interface Stack {
   policy: Policy;
 }
 
+type Scenario = (ctx: scenarios.ScenarioContext, save: scenarios.Save) => Promise<void>;
+
+/** What a scenario adds to the worker: activity dependencies, or activities a stand-in answers. */
+interface Extras {
+  deps?: Partial<ActivityDeps>;
+  activities?: object;
+}
+
 /**
  * Runs `scenario` with a worker of its own (own task queue and policy) against the shared stack.
  * No payload codec here, on purpose: the fixtures are reviewed as text, and the replay test runs
  * them through the codec, which passes plaintext payloads through.
  */
-async function withWorker(stack: Stack, policy: Policy, scenario: (ctx: { client: Client; taskQueue: string }) => Promise<void>) {
+async function withWorker(stack: Stack, policy: Policy, scenario: Scenario, extras: Extras = {}) {
   const taskQueue = `record-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: stack.address });
-  const worker = await createFirebreakWorker({
-    connection: nativeConnection,
-    namespace: stack.namespace,
-    taskQueue,
-    activities: createActivities({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }) }),
-  });
+  const activities = {
+    ...createActivities({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }), ...extras.deps }),
+    ...extras.activities,
+  };
+  const worker = await createFirebreakWorker({ connection: nativeConnection, namespace: stack.namespace, taskQueue, activities });
   const connection = await Connection.connect({ address: stack.address });
+  const client = new Client({ connection, namespace: stack.namespace });
   try {
-    await worker.runUntil(scenario({ client: new Client({ connection, namespace: stack.namespace }), taskQueue }));
+    await worker.runUntil(scenario({ client, taskQueue }, (name, workflowId) => save(name, client.workflow.getHandle(workflowId))));
   } finally {
     await connection.close();
     await nativeConnection.close();
@@ -143,7 +159,63 @@ async function continueAsNew(ctx: { client: Client; taskQueue: string }): Promis
   await incidentHandle(ctx, key).terminate('recorded');
 }
 
+/** Flag rollbacks against a real Unleash (new-checkout on; smart-retries never created). */
+async function recordFlagSaga(stack: Stack): Promise<void> {
+  const unleash = await startUnleash();
+  const prometheus = await startPrometheusStandIn();
+  try {
+    await unleash.createFlag('default', 'new-checkout');
+    await unleash.toggle('default', 'new-checkout', 'development', true);
+    prometheus.setValue(() => 0.2);
+    const flagProviders = { unleash: createUnleashProvider({ url: unleash.url, adminToken: unleash.adminToken }) };
+    // One run from declaration to close: the test policy's 200 events would continue it as new midway.
+    const policy = { ...stack.policy, incidents: { ...stack.policy.incidents, continueAsNewAfterEvents: 100_000 } };
+    await withWorker(stack, policy, scenarios.flagSaga, { deps: { flagProviders, prometheusUrl: prometheus.url } });
+  } finally {
+    await prometheus.stop();
+    await unleash.stop();
+  }
+}
+
+/** Redelivery against the GitHub API stand-in: Firebreak's hook on acme/payments, two failed deliveries. */
+async function recordGitHubRedelivery(stack: Stack): Promise<void> {
+  const standin = await startGitHubStandIn();
+  try {
+    const webhookUrl = 'https://firebreak.example.test/github/webhooks';
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const failed = (id: number, deliveredAt: string) => ({ id, guid: randomUUID(), delivered_at: deliveredAt, status_code: 502, status: 'Bad Gateway', event: 'issues', action: 'labeled', redelivery: false });
+    standin.hooks.set('acme/payments', [{ id: 7, config: { url: webhookUrl } }]);
+    standin.deliveries.set('acme/payments:7', [failed(2, ago(1)), failed(1, ago(84))]);
+    const api = createGitHubApi({ auth: { kind: 'token', token: 'ghp_standin_token_0123456789' }, apiUrl: standin.url }, { logger: createLogger({ level: 'warn' }), paceWrites: false });
+    const activities = createGitHubRedeliveryActivities({ db: stack.database.db, api, policy: () => stack.policy, webhookUrl });
+    await withWorker(stack, stack.policy, scenarios.githubRedelivery, { activities });
+  } finally {
+    await standin.stop();
+  }
+}
+
+/** Every recording by name; `npm run record-histories -- grant sandbox` records only those. */
+const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
+  // One run from declaration to close, and separately a run that ends by continuing as new.
+  incident: async (stack) => {
+    const { policy } = stack;
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, lifecycle);
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
+  },
+  postmortem: (stack) => withWorker(stack, stack.policy, postmortem),
+  // Credentials go to a recording notifier: a token grant needs somewhere to deliver its secret.
+  grant: (stack) => withWorker(stack, scenarios.grantPolicy(stack.policy), scenarios.grantLifecycle, { deps: { accessNotifiers: [createRecordingAccessNotifier('record')] } }),
+  sandbox: (stack) => withWorker(stack, stack.policy, scenarios.sandboxLifecycle, { activities: scenarios.sandboxServerStandIn() }),
+  flags: recordFlagSaga,
+  retention: (stack) => withWorker(stack, stack.policy, scenarios.retention),
+  digest: (stack) => withWorker(stack, stack.policy, scenarios.weeklyDigest),
+  redelivery: recordGitHubRedelivery,
+};
+
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in RECORDINGS));
+  if (unknown.length) throw new Error(`no recording named ${unknown.join(', ')}; known: ${Object.keys(RECORDINGS).join(', ')}`);
   installTemporalRuntime(createLogger({ level: 'warn' }));
   const cli = await ensureTemporalCli({ log: console.log });
   const server = await startDevServer({ cli, uiPort: false });
@@ -153,14 +225,8 @@ async function main(): Promise<void> {
     await runMigrations(scratch.url);
     const policy = parsePolicy(readFileSync(POLICY, 'utf8'), POLICY);
     const stack = { address: server.address, namespace: server.namespace, database, policy };
-    if (process.argv.includes('postmortem')) {
-      // Only the postmortem histories: the others stay as recorded from the code they ran on.
-      await withWorker(stack, policy, postmortem);
-      return;
-    }
-    // One run from declaration to close, and separately a run that ends by continuing as new.
-    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, lifecycle);
-    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
+    // Named recordings only, when asked: the others stay as recorded from the code they ran on.
+    for (const name of asked.length ? asked : Object.keys(RECORDINGS)) await RECORDINGS[name]!(stack);
   } finally {
     await database.close();
     await scratch.drop();
@@ -169,3 +235,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// unleash-server leaves timers behind after stop(); nothing else is left to wait for.
+process.exit(0);

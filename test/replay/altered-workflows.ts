@@ -1,10 +1,36 @@
-// The incident workflow as a careless change would leave it: an extra timer before anything else,
-// added without patched(). Replaying a real history against it must fail.
+// Every workflow type as a careless change would leave it: an extra timer before anything else,
+// added without patched(). Replaying a real history of any type against these must fail.
 import { sleep } from '@temporalio/workflow';
-import { incidentWorkflow as current } from '../../workflows/incident/workflow.js';
-import type { IncidentInput } from '../../workflows/incident/messages.js';
+import * as current from '../../workflows/index.js';
 
-export async function incidentWorkflow(input: IncidentInput) {
+type InputOf<W extends (...args: never[]) => unknown> = Parameters<W>[0];
+
+export async function incidentWorkflow(input: InputOf<typeof current.incidentWorkflow>) {
   await sleep('1s');
-  return current(input);
+  return current.incidentWorkflow(input);
+}
+
+export async function accessGrantWorkflow(input: InputOf<typeof current.accessGrantWorkflow>) {
+  await sleep('1s');
+  return current.accessGrantWorkflow(input);
+}
+
+export async function sandboxWorkflow(input: InputOf<typeof current.sandboxWorkflow>) {
+  await sleep('1s');
+  return current.sandboxWorkflow(input);
+}
+
+export async function retentionWorkflow(input: InputOf<typeof current.retentionWorkflow>) {
+  await sleep('1s');
+  return current.retentionWorkflow(input);
+}
+
+export async function weeklyDigestWorkflow() {
+  await sleep('1s');
+  return current.weeklyDigestWorkflow();
+}
+
+export async function githubRedeliveryWorkflow(input: InputOf<typeof current.githubRedeliveryWorkflow>) {
+  await sleep('1s');
+  return current.githubRedeliveryWorkflow(input);
 }

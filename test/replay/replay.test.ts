@@ -1,19 +1,40 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { temporal } from '@temporalio/proto';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import { testDataConverter } from '../helpers/encryption.js';
+import { ALTERED_STEP } from './altered-steps.js';
 
 const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const ALTERED_WORKFLOWS = fileURLToPath(new URL('./altered-workflows.ts', import.meta.url));
+const ALTERED_STEPS = fileURLToPath(new URL('./altered-steps.ts', import.meta.url));
 const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+
+/** One recorded history per workflow type the worker registers (workflows/index.ts), and its type. */
+const EVERY_TYPE: [file: string, workflowType: string][] = [
+  ['incident-lifecycle.json', 'incidentWorkflow'],
+  ['declare.json', 'declareIncidentWorkflow'],
+  ['postmortem-lifecycle.json', 'postmortemWorkflow'],
+  ['grant-lifecycle.json', 'accessGrantWorkflow'],
+  ['sandbox-lifecycle.json', 'sandboxWorkflow'],
+  ['incident-flag-saga.json', 'incidentWorkflow'],
+  ['retention.json', 'retentionWorkflow'],
+  ['weekly-digest.json', 'weeklyDigestWorkflow'],
+  ['github-redelivery.json', 'githubRedeliveryWorkflow'],
+];
+const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
 function load(file: string) {
   return historyFromJSON(JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')));
 }
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const activities = (events: HistoryEvent[]) => events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+const updates = (events: HistoryEvent[]) => events.flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? []);
 
 describe('replaying recorded histories', () => {
   it('has histories recorded from real runs', () => {
@@ -27,6 +48,43 @@ describe('replaying recorded histories', () => {
     expect(continued.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   });
 
+  it('covers every workflow type the worker registers, each run recorded to its end and kept small', async () => {
+    const registered = Object.keys(await import('../../workflows/index.js')).sort();
+    expect([...new Set(EVERY_TYPE.map(([, type]) => type))].sort()).toEqual(registered);
+    for (const [file, type] of EVERY_TYPE) {
+      const events = load(file).events ?? [];
+      expect(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name, file).toBe(type);
+      expect(events.at(-1)?.workflowExecutionCompletedEventAttributes, file).toBeTruthy();
+      expect(events.length, file).toBeLessThan(400);
+    }
+  });
+
+  it('has the steps each new history was recorded to cover', () => {
+    const grant = load('grant-lifecycle.json').events ?? [];
+    // Requested, approved, extended past what was approved (so approved again), warned, expired.
+    expect(updates(grant)).toEqual(['approve', 'extend', 'approve']);
+    expect(activities(grant)).toEqual(expect.arrayContaining(['activateGrant', 'extendGrant', 'deprovisionGrant']));
+    expect(grant.filter((e) => e.timerFiredEventAttributes).length).toBe(2);
+
+    const sandbox = load('sandbox-lifecycle.json').events ?? [];
+    expect(updates(sandbox)).toEqual(['extend', 'destroy']);
+    expect(activities(sandbox)).toEqual(expect.arrayContaining(['provisionSandbox', 'issueSandboxCredentials', 'extendSandboxCredentials', 'destroySandbox']));
+
+    const flags = load('incident-flag-saga.json').events ?? [];
+    expect(updates(flags)).toEqual(['rollbackFlags', 'rollbackFlags', 'resolve', 'decideFlag']);
+    // The two-flag saga: new-checkout switched, smart-retries missing, new-checkout switched back;
+    // then new-checkout alone, its error rate checked, kept after resolve.
+    const flagSteps = activities(flags).filter((a) => ['prepareFlagRollback', 'applyFlagChange', 'checkErrorRate', 'getFlagRollback'].includes(a));
+    expect(flagSteps).toEqual(['prepareFlagRollback', 'applyFlagChange', 'prepareFlagRollback', 'applyFlagChange', 'prepareFlagRollback', 'applyFlagChange', 'checkErrorRate', 'getFlagRollback']);
+
+    expect(activities(load('retention.json').events ?? [])).toEqual(['planRetention', 'purgeExpired', 'purgeExpired', 'purgeExpired', 'recordRetentionReport']);
+    expect(activities(load('weekly-digest.json').events ?? [])).toEqual(['sendWeeklyDigests']);
+    // One delivery sent again, one refused (older than three days), and the run still completes.
+    const redelivery = load('github-redelivery.json').events ?? [];
+    expect(activities(redelivery)).toEqual(['findFailedGitHubDeliveries', 'redeliverGitHubDelivery', 'redeliverGitHubDelivery']);
+    expect(redelivery.filter((e) => e.activityTaskFailedEventAttributes).length).toBe(1);
+  });
+
   // With the payload codec on, as production workers replay: histories from before encryption
   // carry plaintext payloads, which the codec passes through.
   it.each(files)('%s replays deterministically against the current workflow code', async (file) => {
@@ -36,5 +94,35 @@ describe('replaying recorded histories', () => {
   it('fails with DeterminismViolationError when workflow code changes without patched()', async () => {
     const failure = await Worker.runReplayHistory({ workflowsPath: ALTERED_WORKFLOWS }, load('incident-lifecycle.json')).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(DeterminismViolationError);
+  });
+});
+
+describe('each new history against altered workflow code', () => {
+  let alteredAtStart: WorkflowBundle;
+  let alteredStep: WorkflowBundle;
+  beforeAll(async () => {
+    const logger = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: (m: string) => process.stderr.write(`bundler: ${m}\n`) };
+    alteredAtStart = await bundleWorkflowCode({ workflowsPath: ALTERED_WORKFLOWS, logger });
+    alteredStep = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [ALTERED_STEPS], logger });
+  });
+  const replay = (bundle: WorkflowBundle, file: string) =>
+    Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: testDataConverter }, load(file)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  it.each(NEW_HISTORIES)('%s fails with DeterminismViolationError when a timer is added before the workflow starts', async (file) => {
+    expect(await replay(alteredAtStart, file)).toBeInstanceOf(DeterminismViolationError);
+  });
+
+  it.each(NEW_HISTORIES)('%s fails with DeterminismViolationError when one of its later steps changes', async (file) => {
+    const type = EVERY_TYPE.find(([f]) => f === file)![1];
+    expect(activities(load(file).events ?? []), `${file} reaches ${ALTERED_STEP[type]}`).toContain(ALTERED_STEP[type]);
+    expect(await replay(alteredStep, file)).toBeInstanceOf(DeterminismViolationError);
+  });
+
+  it('replays a history that never reaches the altered step: the failures above come from the step', async () => {
+    // The lifecycle incident rolls back no flag, so the altered flag switch is never scheduled.
+    expect(await replay(alteredStep, 'incident-lifecycle.json')).toBeUndefined();
   });
 });
