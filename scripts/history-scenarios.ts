@@ -1,6 +1,6 @@
 // The runs record-histories.ts records for the workflow types beyond incident, declare and
 // postmortem: a grant, a sandbox, an incident with a flag rollback saga, retention, the weekly digest
-// and GitHub redelivery. Each drives the real workflow through its public messages; only the
+// GitHub redelivery and a GitHub delivery's effects. Each drives the real workflow through its public messages; only the
 // systems outside Firebreak (the sandbox server, GitHub, Prometheus) are stand-ins or test servers.
 
 import { randomUUID } from 'node:crypto';
@@ -156,4 +156,21 @@ export function sandboxServerStandIn() {
     async extendSandboxCredentials(): Promise<void> {},
     async destroySandbox(): Promise<void> {},
   };
+}
+
+/**
+ * A GitHub issue that declares an incident (the declaration links the issue), and a delivery's
+ * effects: its record, then its reply comment on that issue.
+ */
+export async function githubDelivery(ctx: ScenarioContext, save: Save): Promise<void> {
+  const issue = 'acme/payments#7';
+  const idempotencyKey = `github:${issue}:${randomUUID()}`;
+  const reporter: Actor = { source: 'github', id: 'octocat', name: 'octocat' };
+  const declared = await declareIncident(ctx, { idempotencyKey, title: 'Checkout returns 502', severity: 'SEV3', services: ['payments'], source: 'github', sourceRef: issue, reporter, linkIssue: issue });
+  await save('declare-github-issue', `declare:${idempotencyKey}`);
+  const deliveryId = randomUUID();
+  const workflowId = `github-delivery:${deliveryId}`;
+  const reply = { repo: 'acme/payments', number: 7, body: `<!-- firebreak:reply -->\n@octocat ${declared.key} declared` };
+  await ctx.client.workflow.execute('githubDeliveryWorkflow', { taskQueue: ctx.taskQueue, workflowId, args: [{ deliveryId, event: 'issue_comment', result: 'ran declare', reply }] });
+  await save('github-delivery', workflowId);
 }

@@ -14,6 +14,7 @@ import { createRecordingAccessNotifier } from '../activities/access/index.js';
 import { createUnleashProvider } from '../activities/flags/index.js';
 import { createGitHubApi } from '../activities/github/client.js';
 import { createGitHubRedeliveryActivities } from '../activities/github/redelivery.js';
+import { createGitHubWebhookActivities } from '../activities/github/webhook-effects.js';
 import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { createScratchDatabase } from '../db/admin.js';
 import { connectDatabase } from '../db/client.js';
@@ -194,6 +195,18 @@ async function recordGitHubRedelivery(stack: Stack): Promise<void> {
   }
 }
 
+/** A declaring issue's link and a delivery's reply, posted to the GitHub API stand-in. */
+async function recordGitHubDelivery(stack: Stack): Promise<void> {
+  const standin = await startGitHubStandIn();
+  try {
+    standin.seedIssue('acme/payments', { number: 7, title: 'Checkout returns 502', body: null, labels: ['incident'], user: 'octocat' });
+    const api = createGitHubApi({ auth: { kind: 'token', token: 'ghp_standin_token_0123456789' }, apiUrl: standin.url }, { logger: createLogger({ level: 'warn' }), paceWrites: false });
+    await withWorker(stack, stack.policy, scenarios.githubDelivery, { activities: createGitHubWebhookActivities({ db: stack.database.db, api }) });
+  } finally {
+    await standin.stop();
+  }
+}
+
 /** Every recording by name; `npm run record-histories -- grant sandbox` records only those. */
 const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   // One run from declaration to close, and separately a run that ends by continuing as new.
@@ -210,6 +223,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   retention: (stack) => withWorker(stack, stack.policy, scenarios.retention),
   digest: (stack) => withWorker(stack, stack.policy, scenarios.weeklyDigest),
   redelivery: recordGitHubRedelivery,
+  delivery: recordGitHubDelivery,
 };
 
 async function main(): Promise<void> {

@@ -13,6 +13,7 @@ export const ALTERED_STEP: Record<string, string> = {
   retentionWorkflow: 'recordRetentionReport',
   weeklyDigestWorkflow: 'sendWeeklyDigests',
   githubRedeliveryWorkflow: 'redeliverGitHubDelivery',
+  githubDeliveryWorkflow: 'postGitHubReply',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

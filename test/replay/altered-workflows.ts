@@ -34,3 +34,8 @@ export async function githubRedeliveryWorkflow(input: InputOf<typeof current.git
   await sleep('1s');
   return current.githubRedeliveryWorkflow(input);
 }
+
+export async function githubDeliveryWorkflow(input: InputOf<typeof current.githubDeliveryWorkflow>) {
+  await sleep('1s');
+  return current.githubDeliveryWorkflow(input);
+}

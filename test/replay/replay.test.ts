@@ -25,6 +25,7 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['retention.json', 'retentionWorkflow'],
   ['weekly-digest.json', 'weeklyDigestWorkflow'],
   ['github-redelivery.json', 'githubRedeliveryWorkflow'],
+  ['github-delivery.json', 'githubDeliveryWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -83,6 +84,9 @@ describe('replaying recorded histories', () => {
     const redelivery = load('github-redelivery.json').events ?? [];
     expect(activities(redelivery)).toEqual(['findFailedGitHubDeliveries', 'redeliverGitHubDelivery', 'redeliverGitHubDelivery']);
     expect(redelivery.filter((e) => e.activityTaskFailedEventAttributes).length).toBe(1);
+    // A delivery's record, then its reply; and a declaration from an issue that links the issue.
+    expect(activities(load('github-delivery.json').events ?? [])).toEqual(['recordGitHubDelivery', 'postGitHubReply']);
+    expect(activities(load('declare-github-issue.json').events ?? [])).toContain('linkGitHubIssue');
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption
