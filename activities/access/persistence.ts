@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
 import { allocateGrantNumber, applyGrantEvent } from '../../db/queries/grants.js';
-import type { StoredGrantEvent } from '../../workflows/access/messages.js';
+import type { StoredGrantEvent } from '../../domain/child-events.js';
 import type { Redactor } from '../../domain/redact.js';
 
 export type GrantEventInput = StoredGrantEvent;

@@ -17,7 +17,8 @@ import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
 import { sendWeeklyDigests } from './digest.js';
 import type { PostmortemNotifier, PostmortemPublisher } from './ports.js';
-import type { DraftedPostmortem, DraftPostmortemInput, PostmortemNotice, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
+import type { StoredPostmortemEvent } from '../../domain/child-events.js';
+import type { DraftedPostmortem, DraftPostmortemInput, PostmortemNotice } from '../../workflows/postmortem/messages.js';
 
 export interface PostmortemActivityDeps {
   db: Database;

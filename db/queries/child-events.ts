@@ -1,4 +1,4 @@
-import type { ChildEventFields } from '../../domain/child-event.js';
+import type { ChildEventFields } from '../../domain/child-events.js';
 import { appendAudit } from '../audit.js';
 import type { Database, Transaction } from '../client.js';
 import { processedRequests, timelineEvents } from '../schema/index.js';

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { GrantChanges, StoredGrantEvent } from '../../workflows/access/messages.js';
+import type { GrantChanges, StoredGrantEvent } from '../../domain/child-events.js';
 import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';

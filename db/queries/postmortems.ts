@@ -2,7 +2,7 @@
 // timeline row on the incident and an audit entry, exactly once per idempotency key.
 
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { ActionItemChanges, PostmortemChanges, StoredPostmortemEvent } from '../../workflows/postmortem/messages.js';
+import type { ActionItemChanges, PostmortemChanges, StoredPostmortemEvent } from '../../domain/child-events.js';
 import type { Database } from '../client.js';
 import { actionItems, postmortems, type ActionItemRow, type PostmortemRow } from '../schema/index.js';
 import { applyChildEvent } from './child-events.js';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { SandboxChanges, StoredSandboxEvent } from '../../workflows/sandbox/messages.js';
+import type { SandboxChanges, StoredSandboxEvent } from '../../domain/child-events.js';
 import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 import type { Database } from '../client.js';

@@ -4,7 +4,6 @@
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { GrantStatus } from '../../domain/access.js';
-import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 
@@ -77,32 +76,6 @@ export const extendUpdate = defineUpdate<GrantView, [ExtendInput]>('extend');
 
 // What the grant workflow hands to activities, and so writes into its history: defined here, with
 // the messages, so that changing a query or a notifier cannot silently change a persisted payload.
-
-/** The grant row's columns a transition may set; dates as ISO text, as the workflow holds them. */
-export interface GrantChanges {
-  status?: string;
-  approvals?: GrantApprovalView[];
-  credentialRefs?: { provider: string; ref: string }[];
-  activatedAt?: string;
-  expiresAt?: string;
-  endedAt?: string;
-  endReason?: string;
-}
-
-export interface NewGrant {
-  requester: Actor;
-  capabilities: string[];
-  durationSeconds: number;
-  reason: string;
-}
-
-/** One grant transition; its idempotency key is `GR-N:<seq>`. */
-export interface StoredGrantEvent extends ChildEventFields {
-  grant: string;
-  /** Present only on the first event: the row to create. */
-  created?: NewGrant;
-  changes: GrantChanges;
-}
 
 /** One capability of a grant and where its provider acts, as the grant's policy snapshot says. */
 export interface CapabilityTarget {

@@ -10,7 +10,8 @@ import type { Policy } from '../../domain/policy/index.js';
 import { childStatusSignal } from '../incident/messages.js';
 import { PolicyHolder, refuse, SerialQueue } from '../kernel/index.js';
 import { grantProviders, notifications, persistence, policyLoading, revokeProviders } from './activities.js';
-import type { AccessGrantInput, CapabilityTarget, CredentialRef, GrantChanges, GrantView, PublicAccessNotice } from './messages.js';
+import type { GrantChanges } from '../../domain/child-events.js';
+import type { AccessGrantInput, CapabilityTarget, CredentialRef, GrantView, PublicAccessNotice } from './messages.js';
 
 type NoticeBody = DistributiveOmit<PublicAccessNotice, 'grant' | 'incident' | 'view'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -2,7 +2,6 @@
 // (never workflow.ts) to start, steer and query a postmortem and its action items.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Person } from '../../domain/policy/index.js';
 import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
@@ -96,49 +95,6 @@ export const redraftSignal = defineSignal('redraft');
 // What the postmortem workflow hands to activities, and so writes into its history: defined here,
 // with the messages, so that changing a query or a notifier cannot silently change it.
 
-export interface NewPostmortem {
-  owner: string;
-  team?: string;
-  dueAt: string;
-  metrics: PostmortemMetrics;
-  document: string;
-}
-
-export interface PostmortemChanges {
-  status?: PostmortemStatus;
-  owner?: string;
-  team?: string | null;
-  approver?: string;
-  document?: string;
-  documentUrl?: string;
-  metrics?: PostmortemMetrics;
-  submittedAt?: string;
-  publishedAt?: string;
-  closedAt?: string;
-}
-
-export interface NewActionItem {
-  text: string;
-  owner: string;
-  team?: string;
-  service?: string;
-  priority: ActionPriority;
-  due: string;
-  createdBy: Actor;
-}
-
-export interface ActionItemChanges {
-  status?: ActionItemStatus;
-  owner?: string;
-  team?: string | null;
-  due?: string;
-  issueRef?: string;
-  issueUrl?: string;
-  doneAt?: string | null;
-  remindedAt?: string;
-  escalatedAt?: string;
-}
-
 /** The first event of a postmortem: the draft is written from the incident's timeline. */
 export interface DraftPostmortemInput {
   incident: string;
@@ -154,12 +110,6 @@ export interface DraftedPostmortem {
   team?: string;
   dueAt: string;
   metrics: PostmortemMetrics;
-}
-
-/** One postmortem or action-item change; its idempotency key is `postmortem:INC-N:<seq>`. */
-export interface StoredPostmortemEvent extends ChildEventFields {
-  postmortem?: { create?: NewPostmortem; changes?: PostmortemChanges };
-  item?: { key: string; create?: NewActionItem; changes?: ActionItemChanges };
 }
 
 export type PostmortemAudience =

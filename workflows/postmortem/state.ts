@@ -10,7 +10,8 @@ import { findPersonByActor, findPersonByHandle, type Person, type Policy } from 
 import { formatElapsed } from '../../domain/postmortem.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { github, notifications, persistence } from './activities.js';
-import type { ActionItemState, PostmortemActorInput, PostmortemInput, PostmortemNotice, PostmortemState, PostmortemView, StoredPostmortemEvent } from './messages.js';
+import type { StoredPostmortemEvent } from '../../domain/child-events.js';
+import type { ActionItemState, PostmortemActorInput, PostmortemInput, PostmortemNotice, PostmortemState, PostmortemView } from './messages.js';
 
 export class Postmortem {
   state!: PostmortemState;

@@ -3,7 +3,6 @@
 // (incident/messages.ts).
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ChildEventFields } from '../../domain/child-event.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { SandboxProvenance } from '../../domain/sandbox/provenance.js';
@@ -71,32 +70,6 @@ export const destroySandboxUpdate = defineUpdate<SandboxView, [SandboxActorInput
 
 // What the sandbox workflow hands to activities and gets back from them, and so writes into its
 // history: defined here, with the messages, so a query or the clone engine cannot silently change it.
-
-/** The sandbox row's columns a transition may set. */
-export interface SandboxChanges {
-  status?: string;
-  provenance?: SandboxProvenance;
-  readyAt?: string;
-  expiresAt?: string;
-  endedAt?: string;
-  endReason?: string;
-}
-
-export interface NewSandbox {
-  requester: Actor;
-  source: string;
-  seed: number;
-  releaseRef?: string;
-  recreatedFrom?: string;
-  ttlSeconds: number;
-}
-
-/** One sandbox transition; its idempotency key is `SBX-N:<seq>`. */
-export interface StoredSandboxEvent extends ChildEventFields {
-  sandbox: string;
-  created?: NewSandbox;
-  changes: SandboxChanges;
-}
 
 /** What the sandbox asks the clone engine to build. */
 export interface ProvisionInput {

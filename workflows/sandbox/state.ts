@@ -9,7 +9,8 @@ import { describeProvenance } from '../../domain/sandbox/provenance.js';
 import { childStatusSignal } from '../incident/messages.js';
 import { PolicyHolder, refuse } from '../kernel/index.js';
 import { persistence } from './activities.js';
-import type { SandboxChanges, SandboxInput, SandboxStatus, SandboxView } from './messages.js';
+import type { SandboxChanges } from '../../domain/child-events.js';
+import type { SandboxInput, SandboxStatus, SandboxView } from './messages.js';
 
 export const LIVE: readonly SandboxStatus[] = ['provisioning', 'ready'];
 
