@@ -4,7 +4,7 @@ import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { incidentWorkflow } from '../incident/workflow.js';
-import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../search-attributes.js';
+import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from './messages.js';
 
 const { allocateIncident, loadPolicy } = proxyActivities<Activities>({

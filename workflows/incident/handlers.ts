@@ -1,11 +1,11 @@
 // Every message `incident:INC-N` handles, registered before the workflow's first await so an update
-// sent right after the start is never rejected. Each group lives in handlers/: the incident's own
-// lifecycle and timeline, then the children it starts (grants, flag rollbacks, sandboxes).
+// sent right after the start is never rejected. One file per group: the incident's own lifecycle
+// (lifecycle.ts, timeline.ts), then the children it starts (access.ts, flags.ts, sandbox.ts).
 
-import { registerAccessHandlers } from './handlers/access.js';
-import { registerFlagHandlers } from './handlers/flags.js';
-import { registerLifecycleHandlers } from './handlers/lifecycle.js';
-import { registerSandboxHandlers } from './handlers/sandbox.js';
+import { registerAccessHandlers } from './access.js';
+import { registerFlagHandlers } from './flags.js';
+import { registerLifecycleHandlers } from './lifecycle.js';
+import { registerSandboxHandlers } from './sandbox.js';
 import type { IncidentRuntime } from './state.js';
 
 export function registerIncidentHandlers(rt: IncidentRuntime): void {

@@ -121,6 +121,8 @@ export const commanderChangedSignal = defineSignal<[{ commander?: Actor }]>('com
 export const COMMANDER_TO_CHILDREN_PATCH = 'commander-to-children';
 /** The incident asks each child that still needs it to tear itself down (on resolve). */
 export const teardownSignal = defineSignal<[{ incident: string; reason: string }]>('teardown');
+/** The incident was reopened and resolved again: its postmortem redrafts from the longer timeline. */
+export const redraftSignal = defineSignal('redraft');
 
 /** What triage context is gathered for (an activity input, so it is in the history). */
 export interface TriageContextInput {

@@ -10,7 +10,7 @@ import type { Facts } from '../../domain/authorization/index.js';
 import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/index.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
-import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../search-attributes.js';
+import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import { notifications, persistence } from './activities.js';
 import type { ActorInput, IncidentInput, IncidentState, IncidentView } from './messages.js';
 import { statusUpdateDueAt, type ReminderPolicy } from './reminders.js';

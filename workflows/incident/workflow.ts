@@ -3,7 +3,7 @@ import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { severityPolicy } from '../../domain/policy/index.js';
 import { context } from './activities.js';
 import { registerIncidentHandlers } from './handlers.js';
-import { snapshotFlags } from './handlers/flags.js';
+import { snapshotFlags } from './flags.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { nextDue, type Due } from './reminders.js';
 import { IncidentRuntime, initialState } from './state.js';

@@ -4,13 +4,13 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { isValidDueDate } from '../../domain/postmortem.js';
+import { redraftSignal } from '../incident/messages.js';
 import { github, persistence } from './activities.js';
 import {
   addActionUpdate,
   approvePostmortemUpdate,
   assignActionUpdate,
   postmortemStateQuery,
-  redraftSignal,
   setActionStatusUpdate,
   setPostmortemOwnerUpdate,
   submitPostmortemUpdate,

@@ -1,7 +1,7 @@
 // The postmortem workflow's public contract (`postmortem:INC-N`). Front-ends import this file
 // (never workflow.ts) to start, steer and query a postmortem and its action items.
 
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../domain/incident.js';
 import type { Person } from '../../domain/policy/index.js';
 import type { ActionItemStatus, ActionPriority, PostmortemMetrics, PostmortemStatus } from '../../domain/postmortem.js';
@@ -89,8 +89,6 @@ export const approvePostmortemUpdate = defineUpdate<PostmortemView, [PostmortemA
 export const addActionUpdate = defineUpdate<ActionItemState, [AddActionInput]>('addAction');
 export const setActionStatusUpdate = defineUpdate<ActionItemState, [SetActionStatusInput]>('setActionStatus');
 export const assignActionUpdate = defineUpdate<ActionItemState, [AssignActionInput]>('assignAction');
-/** The incident was reopened and resolved again: the draft is rebuilt from the longer timeline. */
-export const redraftSignal = defineSignal('redraft');
 
 // What the postmortem workflow hands to activities, and so writes into its history: defined here,
 // with the messages, so that changing a query or a notifier cannot silently change it.

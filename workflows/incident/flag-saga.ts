@@ -4,11 +4,11 @@
 
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { log, sleep } from '@temporalio/workflow';
-import { changeNote, compensations, flagChildId, onOff, type AppliedStep, type FlagRef, type PlannedFlag } from '../../../domain/flags.js';
-import type { Actor } from '../../../domain/incident.js';
-import { flagRows, flagSteps } from '../activities.js';
-import type { IncidentRuntime } from '../state.js';
-import type { FlagOutcome, FlagResult } from '../messages.js';
+import { changeNote, compensations, flagChildId, onOff, type AppliedStep, type FlagRef, type PlannedFlag } from '../../domain/flags.js';
+import type { Actor } from '../../domain/incident.js';
+import { flagRows, flagSteps } from './activities.js';
+import type { IncidentRuntime } from './state.js';
+import type { FlagOutcome, FlagResult } from './messages.js';
 
 export interface SagaContext {
   actor: Actor;

@@ -3,15 +3,17 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, condition, currentUpdateInfo, startChild } from '@temporalio/workflow';
-import { accessRequestProblem, approvalRequirement, escalationStages } from '../../../domain/access.js';
-import { formatDuration } from '../../../domain/duration.js';
-import { grantWorkflowId } from '../../../domain/ids.js';
-import { isActivePhase } from '../../../domain/lifecycle.js';
-import { requestAccessUpdate, type RequestAccessInput, type RequestAccessResult } from '../messages.js';
-import { accessGrantWorkflow } from '../../access/workflow.js';
-import { incidentKeyAttribute } from '../../search-attributes.js';
-import { persistence } from '../activities.js';
-import type { IncidentRuntime } from '../state.js';
+import { accessRequestProblem, approvalRequirement, escalationStages } from '../../domain/access.js';
+import { formatDuration } from '../../domain/duration.js';
+import { grantWorkflowId } from '../../domain/ids.js';
+import { isActivePhase } from '../../domain/lifecycle.js';
+import { requestAccessUpdate, type RequestAccessInput, type RequestAccessResult } from './messages.js';
+// By type name, the string the function's name gives: children import the incident's messages, so
+// the incident imports nothing of theirs but types.
+import type { accessGrantWorkflow } from '../access/workflow.js';
+import { incidentKeyAttribute } from '../kernel/search-attributes.js';
+import { persistence } from './activities.js';
+import type { IncidentRuntime } from './state.js';
 
 // How long a request waits for its grant's first report (pending, or active when no approval is needed).
 const FIRST_REPORT_TIMEOUT = '10s';
@@ -40,7 +42,7 @@ export function registerAccessHandlers(rt: IncidentRuntime): void {
         rt.version++;
       }
       try {
-        await startChild(accessGrantWorkflow, {
+        await startChild<typeof accessGrantWorkflow>('accessGrantWorkflow', {
           workflowId,
           args: [{ grant, incident: state.key, requester: i.actor, capabilities, durationSeconds: i.durationSeconds, reason: i.reason.trim(), commander: state.roles.commander, policySnapshot: rt.policy() }],
           // ABANDON, not REQUEST_CANCEL: Temporal applies the parent-close policy when the incident

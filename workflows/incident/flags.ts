@@ -3,13 +3,13 @@
 // `flag restore`, and on resolve the question what to do with each flag still rolled back.
 
 import { condition, log, setHandler } from '@temporalio/workflow';
-import { FLAG_QUESTION, findFlag, isEmergency, onOff, withoutEmergency, type PlannedFlag } from '../../../domain/flags.js';
-import { SYSTEM_ACTOR, type Actor } from '../../../domain/incident.js';
-import { isActivePhase } from '../../../domain/lifecycle.js';
-import * as flagMsg from '../messages.js';
-import { flagSteps } from '../activities.js';
-import { failureText, findChild, refOf, rollbackSaga, saveRow, setChild, type SagaContext } from '../flags/saga.js';
-import type { IncidentRuntime } from '../state.js';
+import { FLAG_QUESTION, findFlag, isEmergency, onOff, withoutEmergency, type PlannedFlag } from '../../domain/flags.js';
+import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';
+import { isActivePhase } from '../../domain/lifecycle.js';
+import * as flagMsg from './messages.js';
+import { flagSteps } from './activities.js';
+import { failureText, findChild, refOf, rollbackSaga, saveRow, setChild, type SagaContext } from './flag-saga.js';
+import type { IncidentRuntime } from './state.js';
 
 export function registerFlagHandlers(rt: IncidentRuntime): void {
   const { state } = rt;

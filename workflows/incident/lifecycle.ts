@@ -2,17 +2,17 @@
 // workflow. Each update validates first (and again in the serial queue), then records the event.
 
 import { getExternalWorkflowHandle, log, patched, setHandler } from '@temporalio/workflow';
-import { grantWorkflowId, sandboxWorkflowId } from '../../../domain/ids.js';
-import { resolveActor, type ResolvedActor } from '../../../domain/authorization/index.js';
-import type { Actor, Severity } from '../../../domain/incident.js';
-import { findPersonByActor, findPersonByHandle } from '../../../domain/policy/index.js';
-import { DECISION_POINT_PATCH } from '../../kernel/index.js';
-import type { IncidentChanges } from '../../../domain/timeline.js';
-import * as msg from '../messages.js';
-import { COMMANDER_TO_CHILDREN_PATCH } from '../messages.js';
+import { grantWorkflowId, sandboxWorkflowId } from '../../domain/ids.js';
+import { resolveActor, type ResolvedActor } from '../../domain/authorization/index.js';
+import type { Actor, Severity } from '../../domain/incident.js';
+import { findPersonByActor, findPersonByHandle } from '../../domain/policy/index.js';
+import { DECISION_POINT_PATCH } from '../kernel/index.js';
+import type { IncidentChanges } from '../../domain/timeline.js';
+import * as msg from './messages.js';
+import { COMMANDER_TO_CHILDREN_PATCH } from './messages.js';
 import { startPostmortem } from './postmortem.js';
 import { registerTimelineHandlers } from './timeline.js';
-import type { IncidentRuntime } from '../state.js';
+import type { IncidentRuntime } from './state.js';
 
 export function registerLifecycleHandlers(rt: IncidentRuntime): void {
   const { state } = rt;

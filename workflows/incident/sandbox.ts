@@ -4,15 +4,17 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, currentUpdateInfo, startChild } from '@temporalio/workflow';
-import { formatDuration } from '../../../domain/duration.js';
-import { sandboxWorkflowId } from '../../../domain/ids.js';
-import { isActivePhase } from '../../../domain/lifecycle.js';
-import type { Policy } from '../../../domain/policy/index.js';
-import { createSandboxUpdate, type CreateSandboxInput, type CreateSandboxResult } from '../messages.js';
-import { sandboxWorkflow } from '../../sandbox/workflow.js';
-import { incidentKeyAttribute } from '../../search-attributes.js';
-import { persistence } from '../activities.js';
-import type { IncidentRuntime } from '../state.js';
+import { formatDuration } from '../../domain/duration.js';
+import { sandboxWorkflowId } from '../../domain/ids.js';
+import { isActivePhase } from '../../domain/lifecycle.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { createSandboxUpdate, type CreateSandboxInput, type CreateSandboxResult } from './messages.js';
+// By type name, the string the function's name gives: children import the incident's messages, so
+// the incident imports nothing of theirs but types.
+import type { sandboxWorkflow } from '../sandbox/workflow.js';
+import { incidentKeyAttribute } from '../kernel/search-attributes.js';
+import { persistence } from './activities.js';
+import type { IncidentRuntime } from './state.js';
 
 // Warn a tenth of the TTL before expiry, at most fifteen minutes before.
 const warnBefore = (ttlSeconds: number) => Math.min(Math.ceil(ttlSeconds / 10), 15 * 60);
@@ -64,7 +66,7 @@ export function registerSandboxHandlers(rt: IncidentRuntime): void {
         rt.version++;
       }
       try {
-        await startChild(sandboxWorkflow, {
+        await startChild<typeof sandboxWorkflow>('sandboxWorkflow', {
           workflowId: sandboxWorkflowId(sandbox),
           args: [{
             sandbox, incident: state.key, incidentTitle: state.title, requester: i.actor, requesterName: rt.personKey(i.actor), source, seed, ttlSeconds,

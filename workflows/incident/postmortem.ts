@@ -3,19 +3,21 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, log, startChild } from '@temporalio/workflow';
-import { postmortemWorkflowId } from '../../../domain/ids.js';
-import { SYSTEM_ACTOR } from '../../../domain/incident.js';
-import { severityPolicy } from '../../../domain/policy/index.js';
-import { redraftSignal } from '../../postmortem/messages.js';
-import { postmortemWorkflow } from '../../postmortem/workflow.js';
-import { incidentKeyAttribute } from '../../search-attributes.js';
-import type { IncidentRuntime } from '../state.js';
+import { postmortemWorkflowId } from '../../domain/ids.js';
+import { SYSTEM_ACTOR } from '../../domain/incident.js';
+import { severityPolicy } from '../../domain/policy/index.js';
+// By type name, the string the function's name gives: children import the incident's messages, so
+// the incident imports nothing of theirs but types.
+import type { postmortemWorkflow } from '../postmortem/workflow.js';
+import { incidentKeyAttribute } from '../kernel/search-attributes.js';
+import { redraftSignal } from './messages.js';
+import type { IncidentRuntime } from './state.js';
 
 export async function startPostmortem(rt: IncidentRuntime): Promise<void> {
   const workflowId = postmortemWorkflowId(rt.state.key);
   if (!severityPolicy(rt.policy(), rt.state.severity).postmortem.required) return;
   try {
-    await startChild(postmortemWorkflow, {
+    await startChild<typeof postmortemWorkflow>('postmortemWorkflow', {
       workflowId,
       args: [{ incident: rt.state.key, requestedBy: SYSTEM_ACTOR }],
       // ABANDON: action items are tracked for weeks, long after the incident itself has closed.

@@ -2,10 +2,10 @@
 // off again; redelivered events must not pin twice, and an unpin is audited like any change.
 
 import { patched } from '@temporalio/workflow';
-import { auditOnly, DECISION_POINT_PATCH } from '../../kernel/index.js';
-import { persistence } from '../activities.js';
-import * as msg from '../messages.js';
-import type { IncidentRuntime } from '../state.js';
+import { auditOnly, DECISION_POINT_PATCH } from '../kernel/index.js';
+import { persistence } from './activities.js';
+import * as msg from './messages.js';
+import type { IncidentRuntime } from './state.js';
 
 export function registerTimelineHandlers(rt: IncidentRuntime): void {
   rt.handle(
