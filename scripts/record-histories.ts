@@ -1,6 +1,7 @@
 // Records workflow histories from real runs into test/fixtures/histories/ for the replay tests.
 // Run it (`npm run record-histories`) before changing workflow code, never after: the committed
-// histories must come from the code that running incidents were started with.
+// histories must come from the code that running incidents were started with. Name recordings to
+// record only those (`npm run record-histories -- grant flags`); RECORDINGS below lists them.
 
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
