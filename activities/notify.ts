@@ -1,22 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
-import type { TimelineKind } from '../domain/timeline.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
-import type { IncidentView } from '../workflows/incident/messages.js';
+import type { IncidentNotice } from '../workflows/incident/messages.js';
 import { once } from './shared/once.js';
 import { isWaitFailure } from './shared/pacing.js';
-
-export interface IncidentNotice {
-  incident: string;
-  /** The event's idempotency key (`INC-N:<seq>`). */
-  eventKey: string;
-  kind: TimelineKind;
-  /** Already redacted by the persistence activity. */
-  text: string;
-  view: IncidentView;
-}
 
 /**
  * One per enabled integration (Slack, GitHub, …). A notifier that hits a rate limit throws an

@@ -8,7 +8,8 @@ import { ensureLink, findLink, LinkTakenError } from '../../db/queries/links.js'
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
-import type { IncidentNotice, IncidentNotifier } from '../notify.js';
+import type { IncidentNotifier } from '../notify.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import { once } from '../shared/once.js';
 import { github, type GitHubApi } from './client.js';
 import { isEnded } from '../../domain/lifecycle.js';

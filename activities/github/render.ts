@@ -2,7 +2,7 @@
 // block in the issue body that is rewritten in place. Everything people wrote is redacted, then
 // neutralised (neutralise.ts), before it is composed with Firebreak's own markup and markers.
 
-import type { IncidentNotice } from '../notify.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import { neutraliseGitHubText } from '../../domain/github/neutralise.js';

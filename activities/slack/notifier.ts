@@ -3,7 +3,8 @@
 // incidents channel. Runs inside the publishIncidentUpdate activity; Temporal retries it.
 
 import { FLAG_QUESTION } from '../../domain/flags.js';
-import type { IncidentNotice, IncidentNotifier } from '../notify.js';
+import type { IncidentNotifier } from '../notify.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';

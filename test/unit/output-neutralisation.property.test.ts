@@ -6,7 +6,7 @@ import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
 import { renderComment, renderSummary, trackingIssueBody, trackingIssueTitle } from '../../activities/github/render.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';
 import { createRenderer } from '../../activities/slack/render.js';
-import type { IncidentNotice } from '../../activities/notify.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import { renderCommandReply, replyText } from '../../bots/github/replies.js';
 import { commandReply, ephemeral } from '../../bots/slack/render/reply.js';
 import { createRedactor } from '../../domain/redact.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncidentNotice } from '../../activities/notify.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import { declareIncident, getIncidentView, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { processedRequests, timelineEvents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';

@@ -8,7 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GrantStatus } from '../../domain/access.js';
 import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
-import type { TimelineEntry } from '../../domain/timeline.js';
+import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
@@ -62,6 +62,17 @@ export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'chil
   actionItems: ChildSummary[];
   /** When the next status update is due (ISO), while the incident is active. */
   statusUpdateDueAt?: string;
+}
+
+/** What the incident publishes after each event it records (an activity input, so in its history). */
+export interface IncidentNotice {
+  incident: string;
+  /** The event's idempotency key (`INC-N:<seq>`). */
+  eventKey: string;
+  kind: TimelineKind;
+  /** Already redacted by the persistence activity. */
+  text: string;
+  view: IncidentView;
 }
 
 export interface ActorInput {

@@ -12,7 +12,7 @@ import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import { notifications, persistence } from './activities.js';
-import type { ActorInput, IncidentInput, IncidentState, IncidentView } from './messages.js';
+import type { ActorInput, IncidentInput, IncidentNotice, IncidentState, IncidentView } from './messages.js';
 import { statusUpdateDueAt, type ReminderPolicy } from './reminders.js';
 
 export interface RecordOptions {
@@ -137,7 +137,7 @@ export class IncidentRuntime {
     this.applyChanges(options.changes ?? {});
     appendTimeline(this.state, { at: event.at, kind, actor, text: stored.text, ...(ref ? { ref } : {}) }, this.policy().incidents.timelineLimit);
     this.version++;
-    const notice = { incident: this.state.key, eventKey: event.idempotencyKey, kind, text: stored.text, view: this.view() };
+    const notice: IncidentNotice = { incident: this.state.key, eventKey: event.idempotencyKey, kind, text: stored.text, view: this.view() };
     this.queue.sendInOrder(
       () => notifications.publishIncidentUpdate(notice),
       (err: unknown) => log.warn('incident notification failed', { incident: this.state.key, error: String(err) }),
