@@ -1,6 +1,7 @@
 // Feature-flag rollback rules, pure: which flag a name refers to, what state a rollback returns it
 // to (from the provider's change history), how a change is annotated, and how a saga undoes itself.
 
+import type { Actor } from './incident.js';
 import type { Policy, ServiceFlags } from './policy/index.js';
 
 export type FlagProviderKind = ServiceFlags['provider'];
@@ -129,3 +130,28 @@ export const FLAG_QUESTION = 'Keep or restore';
 export const FLAG_ERRORS = ['FlagNotFound', 'FlagRequestRejected', 'FlagProviderMissing', 'FlagVerificationFailed'] as const;
 
 export type FlagStatus = 'snapshot' | 'awaiting approval' | 'rolled back' | 'restored' | 'kept' | 'failed' | 'awaiting decision';
+
+/**
+ * A flag rollback's row as the incident's saga writes it. It is an activity input, so it is in the
+ * incident's history: defined here, below the saga that sends it and the query that stores it.
+ */
+export interface FlagRollbackWrite {
+  incidentKey: string;
+  flag: string;
+  environment: string;
+  provider: string;
+  project: string;
+  service: string;
+  /** `awaiting approval`, `rolled back`, `restored`, `kept`, `failed`, `awaiting decision`. */
+  status: string;
+  /** State before the rollback (what restore returns to); null until it is known. */
+  previousEnabled: boolean | null;
+  targetEnabled: boolean;
+  changed: boolean;
+  requestedBy: Actor;
+  approvedBy?: Actor | null;
+  emergency: boolean;
+  reason: string;
+  rolledBackAt?: string | null;
+  restoredAt?: string | null;
+}

@@ -2,11 +2,11 @@
 // verify by reading back), the rollback rows, and the error-rate check after a rollback.
 
 import { ApplicationFailure } from '@temporalio/common';
-import { findFlag, rollbackTarget, type FlagChange, type FlagRef, type Target } from '../../domain/flags.js';
+import { findFlag, rollbackTarget, type FlagChange, type FlagRef, type FlagRollbackWrite, type Target } from '../../domain/flags.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';
-import { getFlagRollback, listFlagRollbacks, listFlagSnapshots, saveFlagRollback, saveFlagSnapshots, type FlagRollbackWrite } from '../../db/queries/flags.js';
+import { getFlagRollback, listFlagRollbacks, listFlagSnapshots, saveFlagRollback, saveFlagSnapshots } from '../../db/queries/flags.js';
 import type { FlagRollbackRow } from '../../db/schema/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ChangeNote, ErrorRateVerdict, FlagListing, SnapshotEntry } from '../../workflows/incident/messages.js';

@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
+import type { FlagRollbackWrite } from '../../domain/flags.js';
 import { flagRollbacks, flagSnapshots, type FlagRollbackRow, type FlagSnapshotRow } from '../schema/index.js';
 
 export type NewFlagSnapshot = Omit<FlagSnapshotRow, 'takenAt'> & { takenAt: string };
@@ -16,12 +17,6 @@ export async function saveFlagSnapshots(db: Database, rows: NewFlagSnapshot[]): 
 export async function listFlagSnapshots(db: Database, incident: string): Promise<FlagSnapshotRow[]> {
   return db.select().from(flagSnapshots).where(eq(flagSnapshots.incidentKey, incident)).orderBy(asc(flagSnapshots.flag));
 }
-
-export type FlagRollbackWrite = Omit<FlagRollbackRow, 'updatedAt' | 'rolledBackAt' | 'restoredAt' | 'approvedBy'> & {
-  approvedBy?: FlagRollbackRow['approvedBy'];
-  rolledBackAt?: string | null;
-  restoredAt?: string | null;
-};
 
 /**
  * Writes the rollback row as the workflow sees it now. An upsert of the whole row is idempotent:
