@@ -40,7 +40,7 @@ export interface CommandContext extends TemporalContext {
 
 export type Reply =
   | { ok: true; text: string; incident?: string; view?: msg.IncidentView; incidents?: IncidentListing[] }
-  | { ok: false; text: string; incident?: string };
+  | { ok: false; text: string };
 
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
@@ -48,18 +48,14 @@ export async function runCommand(ctx: CommandContext, command: Command): Promise
   // here (declarations from the Slack form and GitHub issues go through declareAsPerson below).
   // Replies leave unredacted: each front-end redacts once where it renders (render/redaction.ts).
   const refused = command.kind === 'help' ? undefined : admitRequest(ctx.policy, ctx.actor, command.kind === 'declare' ? 'declaration' : 'command');
-  if (refused) return refusal(ctx, refused);
+  if (refused) return { ok: false, text: refused };
   try {
     return await execute(ctx, command);
   } catch (err) {
-    const refused = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
-    if (refused) return refusal(ctx, refused.message);
+    const refusal = err instanceof CommandRefused ? err : toRefusal(err, ctx.incident);
+    if (refusal) return { ok: false, text: refusal.message };
     throw err;
   }
-}
-
-function refusal(ctx: CommandContext, text: string): Reply {
-  return { ok: false, text, ...(ctx.incident ? { incident: ctx.incident } : {}) };
 }
 
 async function execute(ctx: CommandContext, command: Command): Promise<Reply> {

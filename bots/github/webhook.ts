@@ -35,10 +35,10 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
     // Capped before the signature check: an unsigned body is never held whole in memory.
     const body = await readText(req, MAX_BODY_BYTES);
     if (!(await webhooks.verify(body, signature).catch(() => false))) return sendJson(res, 401, { error: 'signature does not match' });
-    if (await delivered(fe, id)) return sendJson(res, 200, { status: DUPLICATE });
 
     let outcome: Outcome;
     try {
+      if (await delivered(fe, id)) return sendJson(res, 200, { status: DUPLICATE });
       outcome = await act(fe, translate, { id, name, payload: JSON.parse(body) } as EmitterWebhookEvent);
     } catch (err) {
       // Nothing is recorded, so GitHub's (or our schedule's) redelivery gets a second chance.

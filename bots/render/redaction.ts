@@ -17,7 +17,7 @@ export function replyRedactor(policy: Policy | undefined, incident?: string): Re
   return incident ? redactor.forIncident(incident) : redactor;
 }
 
-/** The incident a command's reply is about, for its redactor. */
-export function replyIncident(reply: { incident?: string; view?: { key: string } }): string | undefined {
-  return reply.incident ?? reply.view?.key;
+/** The incident a command's reply is about, for its redactor; a refusal is about the one asked of. */
+export function replyIncident(reply: { ok: boolean; incident?: string; view?: { key: string } }): string | undefined {
+  return reply.ok ? (reply.incident ?? reply.view?.key) : undefined;
 }
