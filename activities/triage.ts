@@ -4,10 +4,6 @@ import type { Database } from '../db/client.js';
 import { incidents } from '../db/schema/index.js';
 import type { TriageContextInput } from '../workflows/incident/messages.js';
 
-// The workflow's request enters its history, so it is defined with the incident's messages; named
-// here too for the sources that answer it.
-export type { TriageContextInput } from '../workflows/incident/messages.js';
-
 /** One source of context (GitHub, flags, our own incident history): a few lines and their data. */
 export interface TriageSource {
   name: string;

@@ -8,10 +8,6 @@ import type { Actor } from '../../domain/incident.js';
 import type { AccessNoticeBase, PublicAccessNotice } from '../../workflows/access/messages.js';
 import { once } from '../shared/once.js';
 
-// The notices the workflow publishes enter its history, so they are defined with its messages;
-// named here too for the notifiers that render them.
-export type { ApprovalRequestedNotice, DecidedNotice, EndedNotice, ExpiringNotice, PublicAccessNotice } from '../../workflows/access/messages.js';
-
 /**
  * The secret itself, for the requester only: deliver it by DM or ephemeral message. `secret` holds
  * what the provider issued (a connection URL and password, a bearer token); nothing else may keep it.

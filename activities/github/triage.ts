@@ -2,7 +2,8 @@
 // shortly before the incident was declared. Short lines only; the caller redacts them.
 
 import type { Policy } from '../../domain/policy/index.js';
-import type { TriageContextInput, TriageSource } from '../triage.js';
+import type { TriageSource } from '../triage.js';
+import type { TriageContextInput } from '../../workflows/incident/messages.js';
 import { github, httpStatus, type GitHubApi } from './client.js';
 import { splitRepo } from '../../domain/github/refs.js';
 

@@ -4,10 +4,6 @@
 
 import type { PostmortemNotice } from '../../workflows/postmortem/messages.js';
 
-// What the workflow asks to send enters its history, so it is defined with its messages; named
-// here too for the notifiers that deliver it.
-export type { PostmortemAudience, PostmortemNotice } from '../../workflows/postmortem/messages.js';
-
 export interface PostmortemNotifier {
   name: string;
   notify(notice: PostmortemNotice): Promise<void>;

@@ -6,7 +6,8 @@
 import type { Database } from '../../db/client.js';
 import { findLink } from '../../db/queries/links.js';
 import type { Logger } from '../../platform/logger.js';
-import type { PostmortemNotice, PostmortemNotifier } from '../postmortem/ports.js';
+import type { PostmortemNotifier } from '../postmortem/ports.js';
+import type { PostmortemNotice } from '../../workflows/postmortem/messages.js';
 import type { ChannelData } from './channel.js';
 import { isSlackError, type SlackApi } from './client.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';

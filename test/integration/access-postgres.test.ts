@@ -7,7 +7,7 @@ import { auditLog, accessGrants, timelineEvents } from '../../db/schema/index.js
 import * as access from '../../workflows/access/messages.js';
 import type { PgCluster } from '../helpers/pg-cluster.js';
 import { createPostgresProvider, grantRoleName } from '../../activities/access/postgres.js';
-import type { EndedNotice } from '../../activities/access/notifier.js';
+import type { EndedNotice } from '../../workflows/access/messages.js';
 import {
   accessRecorder,
   alice,
