@@ -10,7 +10,7 @@
 // key in the hash keeps tokens of different incidents from being matched against each other.
 
 import { PII_RULES, SECRET_RULES, placeholder, plainMarker, regexRule, type Marker, type Rule } from './redact-patterns/index.js';
-import { sipHashText, sipKey, type SipKey } from './sandbox/siphash.js';
+import { sipHashText, sipKey, type SipKey } from './hash/siphash.js';
 
 export interface RedactionPattern {
   name: string;

@@ -1,7 +1,7 @@
 // Plain sentences about a grant that every front-end shows the same way: what the policy asks of
 // a request, and how a grant ended. They carry no secret; callers still redact and escape them.
 
-import { approvalRequirement } from '../../domain/access.js';
+import { approvalRequirement } from '../../domain/access/rules.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';

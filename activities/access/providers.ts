@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
-import { personKey } from '../../domain/access.js';
+import { personKey } from '../../domain/access/rules.js';
 import type { CapabilityTarget, CredentialRef, GrantTargetInput } from '../../workflows/access/messages.js';
 import type { GitHubTeamProvider } from './github-team.js';
 import { deliverCredentials, requireCredentialPath, type AccessNotifier, type CredentialsNotice } from './notifier.js';

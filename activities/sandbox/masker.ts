@@ -2,13 +2,13 @@
 // by a key derived with HMAC-SHA256 from the server secret and the sandbox's seed: the same value
 // and seed give the same mask in every table (joins survive), another seed gives other masks, and
 // nobody without the secret can recompute a mask from a guessed original. Per value the keyed
-// function is SipHash-2-4 (domain/sandbox/siphash.ts), an order of magnitude cheaper than an HMAC.
+// function is SipHash-2-4 (domain/hash/siphash.ts), an order of magnitude cheaper than an HMAC.
 
 import { createCipheriv, createHmac } from 'node:crypto';
 import { decodeField, encodeField } from '../../domain/sandbox/copy-text.js';
 import { maskCard, maskEmail, maskIp, maskName, maskPhone, noiseDate, noiseNumber, tokenText, tokenUuid } from '../../domain/sandbox/formats.js';
 import { INTEGER_BITS, permuteInteger, permuteSmallInteger, type RoundFunction, type SmallRoundFunction } from '../../domain/sandbox/permute.js';
-import { sipHashDigits, sipHashText, sipKey } from '../../domain/sandbox/siphash.js';
+import { sipHashDigits, sipHashText, sipKey } from '../../domain/hash/siphash.js';
 import type { ColumnRule } from '../../domain/sandbox/plan.js';
 import type { ColumnInfo } from '../../domain/sandbox/types.js';
 

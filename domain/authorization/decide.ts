@@ -3,10 +3,10 @@
 // (today's commander, today's owner), and gets allow or one refusal sentence. Handlers never
 // decide on their own; pure, so the same question gets the same answer on replay.
 
-import { approvalProblem, revokeProblem } from '../access.js';
+import { approvalProblem, revokeProblem } from '../access/rules.js';
 import type { Role } from '../incident.js';
 import { isAllowed, type Permission, type Policy } from '../policy/index.js';
-import { ACTION_TEXT, GUEST_GRANTABLE, isPrivileged, type Action } from './actions.js';
+import { ACTION_TEXT, GUEST_GRANTABLE, isPrivileged, type Action } from '../policy/actions.js';
 import type { ResolvedActor } from './actors.js';
 
 /** What the decision needs to know about the thing acted on, as person keys. */

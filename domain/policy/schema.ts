@@ -20,7 +20,7 @@ import {
 } from './values.js';
 import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking.js';
 import { limitsSection } from './limits.js';
-import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from '../authorization/actions.js';
+import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;

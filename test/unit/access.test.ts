@@ -3,7 +3,7 @@ import { grantRoleName, scramVerifier } from '../../activities/access/postgres.j
 import { issueAccessToken } from '../../activities/access/token.js';
 import { verifyAccessToken } from '../../platform/access-token.js';
 import { ConfigError, parseEnv, secretValues } from '../../platform/config/index.js';
-import { accessRequestProblem, approvalProblem, approvalRequirement, eligibleApprovers, escalationStages, extensionProblem, revokeProblem } from '../../domain/access.js';
+import { accessRequestProblem, approvalProblem, approvalRequirement, eligibleApprovers, escalationStages, extensionProblem, revokeProblem } from '../../domain/access/rules.js';
 import { loadTestPolicy } from '../helpers/system.js';
 
 const policy = loadTestPolicy();

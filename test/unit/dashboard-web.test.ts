@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart } from '../../web/charts.js';
-import { csvCell, csvLine } from '../../web/csv.js';
-import { parseActionQuery, parseIncidentQuery } from '../../web/filters.js';
-import { html } from '../../web/html.js';
+import { barChart, lineChart } from '../../web/render/charts.js';
+import { csvCell, csvLine } from '../../web/render/csv.js';
+import { parseActionQuery, parseIncidentQuery } from '../../web/render/filters.js';
+import { html } from '../../web/render/html.js';
 import { safeNext } from '../../web/pages/signin.js';
 import { constantTimeEqual, cookieHeader, newSession, openSession, readCookie, sealSession, sessionKeys } from '../../web/session.js';
 

@@ -9,7 +9,7 @@ import {
   PolicyError,
   severityPolicy,
   teamsOf,
-} from '../../domain/policy.js';
+} from '../../domain/policy/index.js';
 
 const fixtureText = readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8');
 const exampleText = readFileSync(new URL('../../firebreak.config.yaml', import.meta.url), 'utf8');

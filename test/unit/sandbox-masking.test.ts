@@ -9,7 +9,7 @@ import { createMasker, deriveMaskingKey } from '../../activities/sandbox/masker.
 import { decodeField, encodeField } from '../../domain/sandbox/copy-text.js';
 import { luhnCheckDigit, maskCard, maskIp, noiseDate, noiseNumber } from '../../domain/sandbox/formats.js';
 import { permuteInteger, permuteSmallInteger } from '../../domain/sandbox/permute.js';
-import { sipHash, sipKey } from '../../domain/sandbox/siphash.js';
+import { sipHash, sipKey } from '../../domain/hash/siphash.js';
 import type { ColumnInfo } from '../../domain/sandbox/types.js';
 
 const column = (name: string, baseType: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({ name, type: baseType, baseType, notNull: false, ...extra });

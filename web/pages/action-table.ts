@@ -2,7 +2,7 @@
 // and with a marker, not by colour alone.
 
 import type { ActionItemRow } from '../../db/schema/index.js';
-import { html, type SafeHtml } from '../html.js';
+import { html, type SafeHtml } from '../render/html.js';
 
 const DAY_MS = 86_400_000;
 

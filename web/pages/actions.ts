@@ -2,10 +2,10 @@
 // by due date; `/actions.csv`: the same filter as a spreadsheet.
 
 import { actionBoard, actionBoardCsvRows, actionBoardFacets, countActionItems, MAX_CSV_ROWS } from '../../db/queries/dashboard.js';
-import { csvLine } from '../csv.js';
-import { actionQueryParams, parseActionQuery } from '../filters.js';
-import { html, query } from '../html.js';
-import { options, page } from '../layout.js';
+import { csvLine } from '../render/csv.js';
+import { actionQueryParams, parseActionQuery } from '../render/filters.js';
+import { html, query } from '../render/html.js';
+import { options, page } from '../render/layout.js';
 import { actionTable } from './action-table.js';
 import type { PageContext, PageResult } from './context.js';
 

@@ -3,9 +3,9 @@
 
 import { actionBoardFacets, chartSeries, type ChartSeries } from '../../db/queries/dashboard.js';
 import { SEVERITIES } from '../../domain/incident.js';
-import { barChart, lineChart, shortDuration } from '../charts.js';
-import { html, type SafeHtml } from '../html.js';
-import { options, page } from '../layout.js';
+import { barChart, lineChart, shortDuration } from '../render/charts.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { options, page } from '../render/layout.js';
 import type { PageContext, PageResult } from './context.js';
 
 function bounded(params: URLSearchParams, key: string, fallback: number, max: number): number {

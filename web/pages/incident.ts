@@ -4,8 +4,8 @@
 import { incidentDetail, utcDate, type IncidentDetail } from '../../db/queries/dashboard.js';
 import { ROLES } from '../../domain/incident.js';
 import { ACTION_PRIORITIES } from '../../domain/postmortem.js';
-import { html, type SafeHtml } from '../html.js';
-import { between, dateTime, page, personName, seconds } from '../layout.js';
+import { html, type SafeHtml } from '../render/html.js';
+import { between, dateTime, page, personName, seconds } from '../render/layout.js';
 import { actionTable } from './action-table.js';
 import type { PageContext, PageResult } from './context.js';
 

@@ -2,9 +2,9 @@
 
 import { listIncidents } from '../../db/queries/dashboard.js';
 import { PHASES, SEVERITIES } from '../../domain/incident.js';
-import { parseIncidentQuery } from '../filters.js';
-import { html, query } from '../html.js';
-import { between, dateTime, options, page, personName } from '../layout.js';
+import { parseIncidentQuery } from '../render/filters.js';
+import { html, query } from '../render/html.js';
+import { between, dateTime, options, page, personName } from '../render/layout.js';
 import type { PageContext, PageResult } from './context.js';
 
 export async function incidentsPage(ctx: PageContext): Promise<PageResult> {

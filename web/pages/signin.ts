@@ -1,7 +1,7 @@
 // The sign-in page: the shared token form and/or "Sign in with Slack", whichever are configured.
 
-import { html } from '../html.js';
-import { page } from '../layout.js';
+import { html } from '../render/html.js';
+import { page } from '../render/layout.js';
 
 export interface SignInOptions {
   token: boolean;

@@ -2,7 +2,7 @@
 // handler re-runs its validator in the serial queue before it writes.
 
 import { setHandler } from '@temporalio/workflow';
-import { extensionProblem, isLiveStatus } from '../../domain/access.js';
+import { extensionProblem, isLiveStatus } from '../../domain/access/rules.js';
 import type { Action } from '../../domain/authorization/index.js';
 import { formatDuration } from '../../domain/duration.js';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/incident.js';

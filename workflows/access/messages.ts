@@ -3,7 +3,7 @@
 // (incident/messages.ts).
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { GrantStatus } from '../../domain/access.js';
+import type { GrantStatus } from '../../domain/access/rules.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 

@@ -2,7 +2,7 @@
 // audit, one transaction, key `GR-N:<seq>`), reported to the incident and announced to notifiers.
 
 import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import { approvalRequirement, escalationStages, isLiveStatus, personKey, type ApprovalRequirement, type GrantStatus } from '../../domain/access.js';
+import { approvalRequirement, escalationStages, isLiveStatus, personKey, type ApprovalRequirement, type GrantStatus } from '../../domain/access/rules.js';
 import { formatDuration } from '../../domain/duration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import type { Actor } from '../../domain/incident.js';

@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import { isLiveStatus } from '../../domain/access.js';
+import { isLiveStatus } from '../../domain/access/rules.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { Grant } from './state.js';
 import { registerGrantHandlers } from './handlers.js';

@@ -3,7 +3,7 @@
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, condition, currentUpdateInfo, startChild } from '@temporalio/workflow';
-import { accessRequestProblem, approvalRequirement, escalationStages } from '../../domain/access.js';
+import { accessRequestProblem, approvalRequirement, escalationStages } from '../../domain/access/rules.js';
 import { formatDuration } from '../../domain/duration.js';
 import { grantWorkflowId } from '../../domain/ids.js';
 import { isActivePhase } from '../../domain/lifecycle.js';

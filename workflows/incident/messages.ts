@@ -5,7 +5,7 @@
 // defineQuery are in recorded histories and running incidents: they never change.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GrantStatus } from '../../domain/access.js';
+import type { GrantStatus } from '../../domain/access/rules.js';
 import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';

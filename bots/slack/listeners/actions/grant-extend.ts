@@ -3,7 +3,7 @@
 // same window they asked for once, and a grant at its maximum is refused with the workflow's own
 // sentence ("request a new grant instead"). `/incident access extend GR-N 10m` picks any other length.
 
-import { approvalRequirement } from '../../../../domain/access.js';
+import { approvalRequirement } from '../../../../domain/access/rules.js';
 import { grantWorkflowId } from '../../../../domain/ids.js';
 import { stateQuery, type GrantView } from '../../../../workflows/access/messages.js';
 import { toRefusal } from '../../../workflow-client.js';

@@ -1,9 +1,9 @@
 // Just-in-time access rules (DESIGN.md §5, issue 5), pure so the grant workflow's validators, the
 // incident's request handler and the unit tests all ask the same questions of the policy.
 
-import type { Actor } from './incident.js';
-import { formatDuration } from './duration.js';
-import { findPersonByActor, isAllowed, type CapabilityPolicy, type Policy } from './policy/index.js';
+import type { Actor } from '../incident.js';
+import { formatDuration } from '../duration.js';
+import { findPersonByActor, isAllowed, type CapabilityPolicy, type Policy } from '../policy/index.js';
 
 export const GRANT_STATUSES = ['pending', 'active', 'expired', 'revoked', 'denied', 'timed_out'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];

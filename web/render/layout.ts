@@ -1,11 +1,11 @@
 // The page shell and the little pieces every page shares: navigation, tables, dates, durations.
 
-import { formatDuration } from '../domain/duration.js';
-import type { Actor } from '../domain/incident.js';
-import { findPersonByActor } from '../domain/policy/lookup.js';
-import type { Policy } from '../domain/policy/index.js';
+import { formatDuration } from '../../domain/duration.js';
+import type { Actor } from '../../domain/incident.js';
+import { findPersonByActor } from '../../domain/policy/lookup.js';
+import type { Policy } from '../../domain/policy/index.js';
 import { html, type SafeHtml } from './html.js';
-import type { Session } from './session.js';
+import type { Session } from '../session.js';
 
 export const STYLESHEET = `
 :root { font-family: system-ui, sans-serif; color: #1b1f24; background: #fff; }

@@ -1,8 +1,8 @@
 // Query parameters → query filters. Anything unrecognised is dropped rather than refused: a stale
 // bookmark still opens, just less filtered.
 
-import type { ActionBoardFilter, IncidentFilter } from '../db/queries/dashboard.js';
-import { isPhase, isSeverity } from '../domain/incident.js';
+import type { ActionBoardFilter, IncidentFilter } from '../../db/queries/dashboard.js';
+import { isPhase, isSeverity } from '../../domain/incident.js';
 
 export const PAGE_SIZE = 50;
 
