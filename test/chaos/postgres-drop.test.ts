@@ -11,7 +11,6 @@ import { declareIncident, getIncidentView, incidentHandle, type TemporalContext 
 import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
 import { accessGrants, incidents } from '../../db/schema/index.js';
 import type { Actor } from '../../domain/incident.js';
-import * as access from '../../workflows/access/messages.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { eventually } from '../helpers/system.js';
 import { connectClient, duplicates, recordOutcome, snapshot, startSupervisedWorker, summarize } from './harness.js';
