@@ -2,7 +2,7 @@
 // as `"30m"` or seconds and leave as numbers of seconds under a key ending in `Seconds`.
 
 import { z } from 'zod';
-import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission } from './permissions.js';
+import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission } from './permission-names.js';
 import {
   capabilityName,
   duration,

@@ -3,14 +3,15 @@
 // Each concern reads its own variables (the files beside this one); this file puts them together
 // in the order the checks have always run, so the first problem reported stays the same.
 
-import { readAccess, readSandbox, type AccessConfig, type SandboxConfig } from './access.js';
-import { readCodec, readDashboard, readPort, type CodecConfig, type DashboardConfig } from './http.js';
-import { readFlagSystems, readGitHub, readSlack, type FlagSystemsConfig, type GitHubConfig, type SlackConfig } from './integrations.js';
-import { parseEncryptionKeys, parseRedactionKey, type Base64Key, type EncryptionKey } from './keys.js';
+import { readAccess, readSandbox } from './access.js';
+import type { Config } from './config.js';
+import { readCodec, readDashboard, readPort } from './http.js';
+import { readFlagSystems, readGitHub, readSlack } from './integrations.js';
+import { parseEncryptionKeys, parseRedactionKey } from './keys.js';
 import { HTTP, fail, readUrl, type Env } from './parse.js';
 import { readDataDir, readDatabaseUrl, readPolicyPath, readWorkflowBundlePath } from './service.js';
-import { parseLogLevel, readTelemetry, type LogLevel, type TelemetryConfig } from './telemetry.js';
-import { readRole, readTemporal, type Role, type TemporalConfig } from './temporal.js';
+import { parseLogLevel, readTelemetry } from './telemetry.js';
+import { readRole, readTemporal } from './temporal.js';
 
 export { loadCliConfig, type CliConfig } from './cli.js';
 export type { AccessConfig, SandboxConfig } from './access.js';
@@ -19,29 +20,9 @@ export type { FlagSystemsConfig, GitHubAuth, GitHubConfig, SlackConfig } from '.
 export { parseEncryptionKeys, parseRedactionKey, type Base64Key, type EncryptionKey } from './keys.js';
 export { ConfigError, type Env } from './parse.js';
 export { enabledIntegrations, secretValues } from './report.js';
+export type { Config } from './config.js';
 export { LOG_LEVELS, parseLogLevel, type LogLevel, type TelemetryConfig } from './telemetry.js';
 export { ROLES, type Role, type TemporalConfig, type TemporalTarget } from './temporal.js';
-
-export interface Config extends FlagSystemsConfig, SandboxConfig, CodecConfig, DashboardConfig, AccessConfig {
-  role: Role;
-  /** Prebuilt workflow bundle (FIREBREAK_WORKFLOW_BUNDLE); unset, workflows are bundled at start. */
-  workflowBundlePath?: string;
-  telemetry: TelemetryConfig;
-  databaseUrl: string;
-  port: number;
-  publicUrl?: string;
-  /** Path of the policy file (FIREBREAK_CONFIG). */
-  policyPath: string;
-  dataDir: string;
-  logLevel: LogLevel;
-  temporal: TemporalConfig;
-  slack?: SlackConfig;
-  github?: GitHubConfig;
-  /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
-  encryptionKeys: EncryptionKey[];
-  /** Keys the per-incident redaction tokens (FIREBREAK_REDACTION_KEY); see platform/redaction-key.ts. */
-  redactionKey?: Base64Key;
-}
 
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {

@@ -1,7 +1,7 @@
 // What the service says about its configuration: which integrations are on (the start-up log
 // line) and which values the log redactor must never let through.
 
-import type { Config } from './index.js';
+import type { Config } from './config.js';
 
 /** For the start-up log line, e.g. `["slack (http)", "github (token)", "unleash"]`. */
 export function enabledIntegrations(config: Config): string[] {
