@@ -155,3 +155,14 @@ export interface FlagRollbackWrite {
   rolledBackAt?: string | null;
   restoredAt?: string | null;
 }
+
+/**
+ * A stored flag rollback as the incident's saga reads it back (an activity result, so in the
+ * incident's history): the row's fields, its times as ISO strings, which is how they arrive.
+ */
+export interface FlagRollbackRecord extends Omit<FlagRollbackWrite, 'approvedBy' | 'rolledBackAt' | 'restoredAt'> {
+  approvedBy: Actor | null;
+  rolledBackAt: string | null;
+  restoredAt: string | null;
+  updatedAt: string;
+}

@@ -2,12 +2,11 @@
 // verify by reading back), the rollback rows, and the error-rate check after a rollback.
 
 import { ApplicationFailure } from '@temporalio/common';
-import { findFlag, rollbackTarget, type FlagChange, type FlagRef, type FlagRollbackWrite, type Target } from '../../domain/flags.js';
+import { findFlag, rollbackTarget, type FlagChange, type FlagRef, type FlagRollbackRecord, type FlagRollbackWrite, type Target } from '../../domain/flags.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';
 import { getFlagRollback, listFlagRollbacks, listFlagSnapshots, saveFlagRollback, saveFlagSnapshots } from '../../db/queries/flags.js';
-import type { FlagRollbackRow } from '../../db/schema/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ChangeNote, ErrorRateVerdict, FlagListing, SnapshotEntry } from '../../workflows/incident/messages.js';
 import type { FlagProvider, FlagProviders } from './provider.js';
@@ -110,8 +109,11 @@ export function createFlagActivities(deps: FlagActivityDeps) {
       await saveFlagRollback(db, { ...input.row, reason: redactor.forIncident(input.row.incidentKey).redact(input.row.reason) }, input.at);
     },
 
-    async getFlagRollback(input: { incident: string; flag: string; environment: string }): Promise<FlagRollbackRow | undefined> {
-      return getFlagRollback(db, input.incident, input.flag, input.environment);
+    async getFlagRollback(input: { incident: string; flag: string; environment: string }): Promise<FlagRollbackRecord | undefined> {
+      const row = await getFlagRollback(db, input.incident, input.flag, input.environment);
+      if (!row) return undefined;
+      // The same JSON the row always became on its way into the history, now with a type of its own.
+      return { ...row, rolledBackAt: isoOrNull(row.rolledBackAt), restoredAt: isoOrNull(row.restoredAt), updatedAt: row.updatedAt.toISOString() };
     },
 
     /** The declaration snapshot beside each flag's state now, its latest changes and what the incident did. */
@@ -147,3 +149,7 @@ export function createFlagActivities(deps: FlagActivityDeps) {
 }
 
 export type FlagActivities = ReturnType<typeof createFlagActivities>;
+
+function isoOrNull(at: Date | null): string | null {
+  return at ? at.toISOString() : null;
+}
