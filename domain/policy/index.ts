@@ -6,6 +6,7 @@ export { MASK_STRATEGIES, type MaskRule, type MaskStrategy } from './masking.js'
 export type { Principal } from './values.js';
 export type {
   AccessPolicy,
+  AlertsPolicy,
   CapabilityPolicy,
   IncidentsPolicy,
   PermissionsPolicy,

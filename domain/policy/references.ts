@@ -2,6 +2,7 @@
 // settings that are each valid but cannot work together.
 
 import type { Policy } from './schema.js';
+import { alertServiceProblem } from './alerts.js';
 
 export interface Problem {
   path: PropertyKey[];
@@ -109,5 +110,5 @@ function checkTimings(policy: Policy): Problem | undefined {
 
 /** The first cross-reference problem, in file order of the sections checked. */
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy);
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services));
 }

@@ -21,6 +21,7 @@ import {
 import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking.js';
 import { limitsSection } from './limits.js';
 import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
+import { alertsSection } from './alerts.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
@@ -177,6 +178,7 @@ export const policySchema = z.strictObject({
   retention,
   redaction: redaction.prefault({}),
   limits: limitsSection.prefault({}),
+  alerts: alertsSection.optional(),
 });
 
 export type Policy = z.output<typeof policySchema>;
@@ -194,3 +196,4 @@ export type SandboxesPolicy = NonNullable<Policy['sandboxes']>;
 export type PostmortemsPolicy = Policy['postmortems'];
 export type RetentionPolicy = Policy['retention'];
 export type RedactionPattern = Policy['redaction']['patterns'][number];
+export type { AlertsPolicy } from './alerts.js';

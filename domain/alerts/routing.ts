@@ -1,0 +1,86 @@
+// Which route an alert group takes: the policy's routes in order, first match wins, else the
+// default route. Pure functions, so the workflow decides the same way when it replays.
+
+import type { Severity } from '../incident.js';
+import type { Labels } from './types.js';
+
+export type MatchOp = '=' | '!=' | '=~';
+
+export interface LabelMatcher {
+  label: string;
+  op: MatchOp;
+  value: string;
+}
+
+export type AlertAction = 'declare' | 'notify';
+
+export interface AlertRoute {
+  match: LabelMatcher[];
+  service: string;
+  /** Value of the `severity` label → incident severity. */
+  severity: Record<string, Severity>;
+  action: AlertAction;
+}
+
+export interface DefaultAlertRoute {
+  action: AlertAction;
+  service?: string;
+  severity: Record<string, Severity>;
+}
+
+export interface RoutingRules {
+  routes: AlertRoute[];
+  default: DefaultAlertRoute;
+}
+
+/** What the group was routed to; `route` is the index in alerts.routes, or "default". */
+export interface RouteDecision {
+  route: number | 'default';
+  action: AlertAction;
+  service?: string;
+  severity: Severity;
+}
+
+export const DEFAULT_ALERT_SEVERITY: Severity = 'SEV3';
+
+/**
+ * Alertmanager anchors `=~` at both ends (`foo` matches only "foo"), so a matcher means the same
+ * here as in the Alertmanager configuration people copy it from.
+ */
+export function anchoredRegex(value: string): RegExp {
+  return new RegExp(`^(?:${value})$`, 'u');
+}
+
+/** A missing label matches like an empty one, as in Alertmanager. */
+export function matches(matcher: LabelMatcher, labels: Labels): boolean {
+  const actual = labels[matcher.label] ?? '';
+  switch (matcher.op) {
+    case '=':
+      return actual === matcher.value;
+    case '!=':
+      return actual !== matcher.value;
+    case '=~':
+      return anchoredRegex(matcher.value).test(actual);
+  }
+}
+
+export function severityFor(mapping: Record<string, Severity>, labels: Labels): Severity {
+  const label = labels.severity;
+  return (label !== undefined && Object.hasOwn(mapping, label) ? mapping[label] : undefined) ?? DEFAULT_ALERT_SEVERITY;
+}
+
+export function routeGroup(rules: RoutingRules, labels: Labels): RouteDecision {
+  for (const [i, route] of rules.routes.entries()) {
+    if (route.match.every((m) => matches(m, labels))) {
+      return { route: i, action: route.action, service: route.service, severity: severityFor(route.severity, labels) };
+    }
+  }
+  const fallback = rules.default;
+  return {
+    route: 'default',
+    // A default route without a service has no incident to declare; it can only notify.
+    action: fallback.service === undefined ? 'notify' : fallback.action,
+    ...(fallback.service !== undefined ? { service: fallback.service } : {}),
+    severity: severityFor(fallback.severity, labels),
+  };
+}

@@ -1,0 +1,69 @@
+// The `alerts:` section: which sources may post alerts (and the environment variable holding each
+// one's token), how alert groups are routed to services, and how long a new group attaches to a
+// service's open incident instead of declaring another.
+
+import { z } from 'zod';
+import { SEVERITIES } from '../incident.js';
+import { ALERT_SOURCE_KINDS } from '../alerts/types.js';
+import { anchoredRegex } from '../alerts/routing.js';
+import { duration, expectedGot, matching, name } from './values.js';
+
+const envName = matching(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like "ALERTMANAGER_TOKEN"');
+const labelName = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a label name like "severity"');
+
+const source = z.strictObject({
+  kind: z.enum(ALERT_SOURCE_KINDS, { error: (issue) => expectedGot(ALERT_SOURCE_KINDS.join(', '), issue.input) }),
+  // The token itself never sits in the policy file.
+  tokenEnv: envName,
+});
+
+const matcher = z
+  .strictObject({
+    label: labelName,
+    op: z.enum(['=', '!=', '=~'], { error: (issue) => expectedGot('"=", "!=" or "=~"', issue.input) }),
+    value: z.string({ error: (issue) => expectedGot('text', issue.input) }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.op !== '=~') return;
+    try {
+      anchoredRegex(m.value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a valid regular expression (${(err as Error).message})` });
+    }
+  });
+
+const severityMap = z.record(z.string(), z.enum(SEVERITIES, { error: (issue) => expectedGot('SEV1 to SEV4', issue.input) })).default(() => ({}));
+const action = z.enum(['declare', 'notify'], { error: (issue) => expectedGot('"declare" or "notify"', issue.input) });
+
+const route = z.strictObject({ match: z.array(matcher).min(1), service: name, severity: severityMap, action });
+
+const defaultRoute = z
+  .strictObject({ action, service: name.optional(), severity: severityMap })
+  .superRefine((r, ctx) => {
+    if (r.action === 'declare' && r.service === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['service'], message: 'missing; a default route that declares needs the service to declare for' });
+    }
+  });
+
+export const alertsSection = z
+  .strictObject({
+    sources: z.record(name, source).default(() => ({})),
+    routes: z.array(route).default(() => []),
+    default: defaultRoute.prefault({ action: 'notify' }),
+    attachWindow: duration().default(2 * 3600),
+  })
+  .transform(({ attachWindow, ...rest }) => ({ ...rest, attachWindowSeconds: attachWindow }));
+
+export type AlertsPolicy = z.output<typeof alertsSection>;
+
+/** Routes must name services the policy defines; the path and message of the first that does not. */
+export function alertServiceProblem(alerts: AlertsPolicy | undefined, services: readonly string[]): { path: PropertyKey[]; message: string } | undefined {
+  if (!alerts) return undefined;
+  const unknown = (service: string) => `service "${service}" is not defined under services (defined: ${services.join(', ') || 'none'})`;
+  for (const [i, r] of alerts.routes.entries()) {
+    if (!services.includes(r.service)) return { path: ['alerts', 'routes', i, 'service'], message: unknown(r.service) };
+  }
+  const fallback = alerts.default.service;
+  if (fallback !== undefined && !services.includes(fallback)) return { path: ['alerts', 'default', 'service'], message: unknown(fallback) };
+  return undefined;
+}
