@@ -2,6 +2,7 @@ import type { Policy } from '../domain/policy/index.js';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
+import { createAlertActivities } from './alerts/index.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';
@@ -52,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
     ...createRetentionActivities(deps),
+    ...createAlertActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
   };
 }

@@ -9,7 +9,7 @@ export type Phase = (typeof PHASES)[number];
 export const ROLES = ['commander', 'comms', 'scribe'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const INCIDENT_SOURCES = ['slack', 'github', 'cli'] as const;
+export const INCIDENT_SOURCES = ['slack', 'github', 'cli', 'alerts'] as const;
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 
 /**

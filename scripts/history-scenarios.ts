@@ -1,6 +1,6 @@
 // The runs record-histories.ts records for the workflow types beyond incident, declare and
 // postmortem: a grant, a sandbox, an incident with a flag rollback saga, retention, the weekly digest
-// GitHub redelivery and a GitHub delivery's effects. Each drives the real workflow through its public messages; only the
+// GitHub redelivery, a GitHub delivery's effects and an alert group. Each drives the real workflow through its public messages; only the
 // systems outside Firebreak (the sandbox server, GitHub, Prometheus) are stand-ins or test servers.
 
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import { grantWorkflowId, sandboxWorkflowId } from '../domain/ids.js';
 import type { Actor, Severity } from '../domain/incident.js';
 import type { Policy } from '../domain/policy/index.js';
 import * as access from '../workflows/access/messages.js';
+import * as alerts from '../workflows/alert-group/messages.js';
 import * as msg from '../workflows/incident/messages.js';
 import * as sbx from '../workflows/sandbox/messages.js';
 
@@ -173,4 +174,34 @@ export async function githubDelivery(ctx: ScenarioContext, save: Save): Promise<
   const reply = { repo: 'acme/payments', number: 7, body: `<!-- firebreak:reply -->\n@octocat ${declared.key} declared` };
   await ctx.client.workflow.execute('githubDeliveryWorkflow', { taskQueue: ctx.taskQueue, workflowId, args: [{ deliveryId, event: 'issue_comment', result: 'ran declare', reply }] });
   await save('github-delivery', workflowId);
+}
+
+/** The test policy with resolved alert groups ending after 2 s, so the recorded run completes. */
+export function alertsPolicy(policy: Policy): Policy {
+  return { ...policy, alerts: { ...policy.alerts!, closeResolvedGroupsAfterSeconds: 2 } };
+}
+
+/** An Alertmanager group of two alerts: declared, re-sent unchanged, resolved, then ended. */
+export async function alertGroup(ctx: ScenarioContext, save: Save): Promise<void> {
+  const groupKey = '{}:{alertname="HighErrorRate", service="payments"}';
+  const workflowId = alerts.alertGroupWorkflowId('alertmanager', groupKey);
+  const labels = { alertname: 'HighErrorRate', service: 'payments', severity: 'critical' };
+  const alert = (fingerprint: string, status: 'firing' | 'resolved') => ({ fingerprint, status, labels: { ...labels, instance: fingerprint }, annotations: { summary: '5xx above 5%' } });
+  const deliver = (status: 'firing' | 'resolved') =>
+    ctx.client.workflow.signalWithStart('alertGroupWorkflow', {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [{ source: 'alertmanager', groupKey }],
+      signal: alerts.alertDeliverySignal,
+      signalArgs: [{ source: 'alertmanager', kind: 'alertmanager' as const, groupKey, commonLabels: labels, alerts: [alert('a1', status), alert('b2', status)], truncatedAlerts: 0 }],
+    });
+  const handle = ctx.client.workflow.getHandle(workflowId);
+  const applied = (n: number) => until(`${n} deliveries applied`, async () => (await handle.query(alerts.alertGroupStateQuery)).deliveries === n);
+  await deliver('firing');
+  await applied(1);
+  await deliver('firing');
+  await applied(2);
+  await deliver('resolved');
+  await handle.result();
+  await save('alert-group', workflowId);
 }

@@ -225,6 +225,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   digest: (stack) => withWorker(stack, stack.policy, scenarios.weeklyDigest),
   redelivery: recordGitHubRedelivery,
   delivery: recordGitHubDelivery,
+  alerts: (stack) => withWorker(stack, scenarios.alertsPolicy(stack.policy), scenarios.alertGroup),
 };
 
 async function main(): Promise<void> {

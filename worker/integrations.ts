@@ -8,6 +8,7 @@ import { createGitHubApi, type GitHubApi, type GitHubApiOptions } from '../activ
 import { createGitHubOutbound } from '../activities/github/integration.js';
 import type { Outbound, OutboundContext } from '../activities/outbound.js';
 import { createSlackOutbound } from '../activities/slack/integration.js';
+import { createAlertsInbound } from '../bots/alerts/integration.js';
 import { createGitHubInbound } from '../bots/github/integration.js';
 import type { Inbound, InboundContext } from '../bots/inbound.js';
 import { createSlackInbound } from '../bots/slack/integration.js';
@@ -42,6 +43,9 @@ export function buildIntegrations(ctx: IntegrationContext, sides: IntegrationSid
     if (sides.outbound) outbound.push(createGitHubOutbound(outboundContext(ctx), github, api));
     if (sides.inbound) inbound.push(createGitHubInbound(ctx, github, api));
   }
+  // Alerts only come in; what they lead to is written by the incident's own activities.
+  const alerts = sides.inbound ? createAlertsInbound(ctx) : undefined;
+  if (alerts) inbound.push(alerts);
   return { outbound, inbound };
 }
 

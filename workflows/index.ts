@@ -8,3 +8,4 @@ export { sandboxWorkflow } from './sandbox/workflow.js';
 export { postmortemWorkflow } from './postmortem/workflow.js';
 export { weeklyDigestWorkflow } from './digest/workflow.js';
 export { retentionWorkflow } from './retention/workflow.js';
+export { alertGroupWorkflow } from './alert-group/workflow.js';

@@ -51,8 +51,14 @@ export const alertsSection = z
     routes: z.array(route).default(() => []),
     default: defaultRoute.prefault({ action: 'notify' }),
     attachWindow: duration().default(2 * 3600),
+    // A group resolved this long with no new firing ends its workflow; a later firing starts afresh.
+    closeResolvedGroupsAfter: duration().default(3600),
   })
-  .transform(({ attachWindow, ...rest }) => ({ ...rest, attachWindowSeconds: attachWindow }));
+  .transform(({ attachWindow, closeResolvedGroupsAfter, ...rest }) => ({
+    ...rest,
+    attachWindowSeconds: attachWindow,
+    closeResolvedGroupsAfterSeconds: closeResolvedGroupsAfter,
+  }));
 
 export type AlertsPolicy = z.output<typeof alertsSection>;
 

@@ -14,6 +14,7 @@ export const ALTERED_STEP: Record<string, string> = {
   weeklyDigestWorkflow: 'sendWeeklyDigests',
   githubRedeliveryWorkflow: 'redeliverGitHubDelivery',
   githubDeliveryWorkflow: 'postGitHubReply',
+  alertGroupWorkflow: 'addAlertNote',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

@@ -39,3 +39,8 @@ export async function githubDeliveryWorkflow(input: InputOf<typeof current.githu
   await sleep('1s');
   return current.githubDeliveryWorkflow(input);
 }
+
+export async function alertGroupWorkflow(input: InputOf<typeof current.alertGroupWorkflow>) {
+  await sleep('1s');
+  return current.alertGroupWorkflow(input);
+}

@@ -26,6 +26,7 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['weekly-digest.json', 'weeklyDigestWorkflow'],
   ['github-redelivery.json', 'githubRedeliveryWorkflow'],
   ['github-delivery.json', 'githubDeliveryWorkflow'],
+  ['alert-group.json', 'alertGroupWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -87,6 +88,12 @@ describe('replaying recorded histories', () => {
     // A delivery's record, then its reply; and a declaration from an issue that links the issue.
     expect(activities(load('github-delivery.json').events ?? [])).toEqual(['recordGitHubDelivery', 'postGitHubReply']);
     expect(activities(load('declare-github-issue.json').events ?? [])).toContain('linkGitHubIssue');
+    // Two alerts declared (a child declaration), noted once each; the re-send adds nothing; both
+    // resolutions and the "all resolved" note; then the run ends on its timer.
+    const group = load('alert-group.json').events ?? [];
+    expect(group.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length).toBe(1);
+    expect(activities(group)).toEqual(['loadPolicy', 'findOpenIncidentForService', 'addAlertNote', 'addAlertNote', 'addAlertNote', 'addAlertNote', 'addAlertNote']);
+    expect(group.some((e) => e.timerFiredEventAttributes)).toBe(true);
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption

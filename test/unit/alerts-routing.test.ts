@@ -39,6 +39,7 @@ describe('alerts policy', () => {
     expect(minimal.default).toEqual({ action: 'notify', severity: {} });
     expect(minimal.routes).toEqual([]);
     expect(minimal.attachWindowSeconds).toBe(7200);
+    expect(minimal.closeResolvedGroupsAfterSeconds).toBe(3600);
   });
 
   it('is optional', () => {

@@ -1,0 +1,62 @@
+// What the alert-group workflow needs outside itself: the open incident a new group may attach to
+// (read from the database), and a note on that incident's timeline, sent as the incident's own
+// addNote update so the incident records, audits and announces it like any other note.
+
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { and, arrayContains, desc, gte, inArray } from 'drizzle-orm';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import { SYSTEM_ACTOR, type Phase } from '../../domain/incident.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { Database } from '../../db/client.js';
+import { incidents } from '../../db/schema/index.js';
+import { addNoteUpdate } from '../../workflows/incident/messages.js';
+
+/** An incident in these phases still takes notes and is worth attaching a new alert group to. */
+const OPEN_PHASES: Phase[] = ['declared', 'triage', 'mitigating', 'monitoring'];
+
+export interface OpenIncidentQuery {
+  service: string;
+  /** Only incidents declared at most this long ago. */
+  withinSeconds: number;
+}
+
+export interface AlertNoteInput {
+  incident: string;
+  /** Derived from the alert-group workflow and the note's sequence: a retried activity adds nothing. */
+  updateId: string;
+  text: string;
+}
+
+export type AlertNoteResult = { written: true } | { written: false; reason: string };
+
+export function createAlertActivities({ db, redactor }: { db: Database; redactor: Redactor }) {
+  return {
+    async findOpenIncidentForService(query: OpenIncidentQuery): Promise<string | undefined> {
+      const since = new Date(Date.now() - query.withinSeconds * 1000);
+      const [row] = await db
+        .select({ key: incidents.key })
+        .from(incidents)
+        .where(and(arrayContains(incidents.services, [query.service]), inArray(incidents.phase, OPEN_PHASES), gte(incidents.declaredAt, since)))
+        .orderBy(desc(incidents.declaredAt))
+        .limit(1);
+      return row?.key;
+    },
+
+    async addAlertNote(input: AlertNoteInput): Promise<AlertNoteResult> {
+      // Labels and annotations carry whatever rule authors put there; they leave redacted.
+      const text = redactor.forIncident(input.incident).redact(input.text);
+      const handle = Context.current().client.workflow.getHandle(incidentWorkflowId(input.incident));
+      try {
+        await handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId });
+        return { written: true };
+      } catch (err) {
+        // A resolved or closed incident refuses notes; the group goes on without them.
+        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return { written: false, reason: String(err.cause ?? err.message) };
+        throw err;
+      }
+    },
+  };
+}
+
+export type AlertActivities = ReturnType<typeof createAlertActivities>;

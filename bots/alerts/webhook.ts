@@ -1,0 +1,107 @@
+// POST /alerts/alertmanager and POST /alerts/http/<source>: check the bearer token, read the capped
+// body, parse it, and hand the delivery to its group's workflow with signal-with-start. Nothing is
+// written here; every refusal (401, 400, 413) happens before a workflow is touched.
+
+import type { IncomingMessage } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { AlertDelivery, AlertSourceKind } from '../../domain/alerts/index.js';
+import { bearerToken } from '../../platform/http/bearer.js';
+import { readText } from '../../platform/http/read-body.js';
+import { sendJson, type RouteHandler } from '../../platform/http/server.js';
+import type { Logger } from '../../platform/logger.js';
+import { secretsEqual } from '../../platform/secret-equal.js';
+import type { alertGroupWorkflow } from '../../workflows/alert-group/workflow.js';
+import { alertDeliverySignal, alertGroupWorkflowId } from '../../workflows/alert-group/messages.js';
+import { parseAlertmanager, parseGeneric, type Parsed } from './parse.js';
+
+/** Alertmanager sends whole groups (up to its max_alerts); 1 MiB holds about a thousand alerts. */
+export const MAX_ALERT_BODY_BYTES = 1024 * 1024;
+
+export interface AlertSource {
+  name: string;
+  kind: AlertSourceKind;
+  /** Undefined when the environment variable the policy names is unset: the source refuses everything. */
+  token: string | undefined;
+}
+
+export interface AlertsFrontEnd {
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  sources: AlertSource[];
+}
+
+const UNAUTHORISED = { error: 'unknown alert source or wrong token' };
+
+/**
+ * The source whose token the request presents. Every candidate is compared, in constant time, so
+ * the answer's timing says nothing about which source (or how much of a token) was close.
+ */
+function authenticate(req: IncomingMessage, candidates: readonly AlertSource[]): AlertSource | undefined {
+  const given = bearerToken(req) ?? '';
+  let found: AlertSource | undefined;
+  for (const source of candidates) {
+    const equal = secretsEqual(given, source.token ?? '');
+    if (equal && given !== '' && source.token) found ??= source;
+  }
+  return found;
+}
+
+export function alertmanagerHandler(fe: AlertsFrontEnd): RouteHandler {
+  const candidates = fe.sources.filter((s) => s.kind === 'alertmanager');
+  return (req, res) => receive(fe, req, res, authenticate(req, candidates), parseAlertmanager);
+}
+
+export const GENERIC_PREFIX = '/alerts/http/';
+
+export function genericHandler(fe: AlertsFrontEnd): RouteHandler {
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://firebreak').pathname;
+    const name = decodeURIComponent(path.slice(GENERIC_PREFIX.length));
+    // An unknown source gets the same answer as a wrong token: names are not for guessing.
+    const candidates = fe.sources.filter((s) => s.kind === 'http' && s.name === name);
+    return receive(fe, req, res, authenticate(req, candidates), parseGeneric);
+  };
+}
+
+async function receive(
+  fe: AlertsFrontEnd,
+  req: IncomingMessage,
+  res: Parameters<RouteHandler>[1],
+  source: AlertSource | undefined,
+  parse: (source: string, body: unknown) => Parsed,
+): Promise<void> {
+  // The token is checked on the headers alone, so an unauthenticated body is never read at all.
+  if (!source) return sendJson(res, 401, UNAUTHORISED);
+  const text = await readText(req, MAX_ALERT_BODY_BYTES);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return sendJson(res, 400, { error: 'the body is not JSON' });
+  }
+  const parsed = parse(source.name, body);
+  if (!parsed.ok) return sendJson(res, 400, { error: parsed.problem });
+  const delivery = parsed.delivery;
+  const workflowId = alertGroupWorkflowId(source.name, delivery.groupKey);
+  try {
+    await deliver(fe, workflowId, delivery);
+  } catch (err) {
+    // Nothing was recorded; the sender's retry (Alertmanager retries a 5xx) gets another chance.
+    fe.logger.error({ err, source: source.name, workflowId }, 'alert delivery failed');
+    return sendJson(res, 500, { error: 'delivery failed; retry' });
+  }
+  fe.logger.info({ source: source.name, workflowId, alerts: delivery.alerts.length, truncatedAlerts: delivery.truncatedAlerts }, 'alert delivery');
+  sendJson(res, 202, { status: 'accepted', group: workflowId, alerts: delivery.alerts.length, truncatedAlerts: delivery.truncatedAlerts });
+}
+
+/** Starts the group's workflow or signals the running one: either way, exactly one workflow per group. */
+async function deliver(fe: AlertsFrontEnd, workflowId: string, delivery: AlertDelivery): Promise<void> {
+  await fe.client.workflow.signalWithStart<typeof alertGroupWorkflow, [AlertDelivery]>('alertGroupWorkflow', {
+    workflowId,
+    taskQueue: fe.taskQueue,
+    args: [{ source: delivery.source, groupKey: delivery.groupKey }],
+    signal: alertDeliverySignal,
+    signalArgs: [delivery],
+  });
+}

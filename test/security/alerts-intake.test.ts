@@ -1,0 +1,126 @@
+// Attacks on the alert intake over HTTP: no token, a wrong one, a token for another source, an
+// unknown source, an oversized body, malformed JSON, missing fields and 10,000 alerts. Each must be
+// a clear 4xx that starts no alert-group workflow and writes no incident or timeline row.
+
+import { randomUUID } from 'node:crypto';
+import { arrayContains } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidents } from '../../db/schema/index.js';
+import { ALERTMANAGER_TOKEN, startAlertsSystem, UPTIME_TOKEN, type AlertsSystem } from '../helpers/alertmanager.js';
+import { eventually } from '../helpers/system.js';
+
+let s: AlertsSystem;
+beforeAll(async () => {
+  s = await startAlertsSystem();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+function delivery(groupKey: string, alerts = 1) {
+  return {
+    version: '4',
+    groupKey,
+    status: 'firing',
+    receiver: 'firebreak',
+    groupLabels: { alertname: 'Attack' },
+    commonLabels: { alertname: 'Attack', service: s.service, severity: 'critical' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example.test',
+    truncatedAlerts: 0,
+    alerts: Array.from({ length: alerts }, (_, i) => ({
+      status: 'firing',
+      labels: { alertname: 'Attack', service: s.service, instance: `i-${i}` },
+      annotations: {},
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus.example.test/graph',
+      fingerprint: `fp${i.toString(16).padStart(14, '0')}`,
+    })),
+  };
+}
+
+/** Nothing happened for `groupKey`: no workflow under its ID, no incident for the service. */
+async function expectNoEffects(source: string, groupKey: string): Promise<void> {
+  expect(await s.group(source, groupKey)).toBeUndefined();
+  const rows = await s.system.database.db.select().from(incidents).where(arrayContains(incidents.services, [s.service]));
+  expect(rows).toEqual([]);
+}
+
+describe('alert intake refusals', () => {
+  it('refuses a missing, wrong or other source\'s token with 401 and starts nothing', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    for (const token of [null, 'wrong-token', `${ALERTMANAGER_TOKEN}x`, UPTIME_TOKEN, '']) {
+      const res = await s.post('/alerts/alertmanager', delivery(groupKey), token);
+      expect(res.status, String(token)).toBe(401);
+      expect(res.body.error).toBe('unknown alert source or wrong token');
+    }
+    await expectNoEffects('alertmanager', groupKey);
+  });
+
+  it('refuses an unknown generic source, or a source of another kind, with 401', async () => {
+    const body = { status: 'firing', title: 'Attack', deduplication_key: randomUUID(), metadata: { service: s.service } };
+    expect((await s.post('/alerts/http/nope', body, UPTIME_TOKEN)).status).toBe(401);
+    expect((await s.post('/alerts/http/alertmanager', body, ALERTMANAGER_TOKEN)).status).toBe(401);
+    expect((await s.post('/alerts/http/uptime', body, ALERTMANAGER_TOKEN)).status).toBe(401);
+    await expectNoEffects('uptime', body.deduplication_key);
+    await expectNoEffects('nope', body.deduplication_key);
+  });
+
+  it('refuses malformed JSON and missing fields with 400 and a clear message', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    expect(await s.post('/alerts/alertmanager', '{"version": "4", ')).toEqual({ status: 400, body: { error: 'the body is not JSON' } });
+    const noFingerprint = delivery(groupKey);
+    delete (noFingerprint.alerts[0] as Partial<(typeof noFingerprint.alerts)[0]>).fingerprint;
+    expect(await s.post('/alerts/alertmanager', noFingerprint)).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^alerts\[0\]\.fingerprint: missing/) } });
+    expect(await s.post('/alerts/alertmanager', { ...delivery(groupKey), version: '3' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^version: invalid/) } });
+    expect(await s.post('/alerts/alertmanager', { ...delivery(groupKey), alerts: [] })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^alerts: invalid/) } });
+    const { status: _status, ...noStatus } = delivery(groupKey);
+    expect(await s.post('/alerts/alertmanager', noStatus)).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^status: missing/) } });
+    expect(await s.post('/alerts/http/uptime', { status: 'firing', title: 'x' }, UPTIME_TOKEN)).toMatchObject({
+      status: 400,
+      body: { error: expect.stringMatching(/^deduplication_key: missing/) },
+    });
+    await expectNoEffects('alertmanager', groupKey);
+  });
+
+  it('refuses a body over 1 MiB with 413', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    const body = delivery(groupKey);
+    body.commonAnnotations = { padding: 'x'.repeat(1024 * 1024) };
+    const res = await s.post('/alerts/alertmanager', body);
+    expect(res.status).toBe(413);
+    await expectNoEffects('alertmanager', groupKey);
+  });
+
+  it('refuses 10,000 alerts in one delivery with a 4xx saying how to cap them', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    const full = delivery(groupKey, 10_000);
+    // As Alertmanager would send them, they pass the size cap: refused as too large.
+    expect((await s.post('/alerts/alertmanager', full)).status).toBe(413);
+    // Trimmed to the required fields they fit, and their number is what is refused.
+    const body = { ...full, alerts: full.alerts.map((a) => ({ status: a.status, labels: {}, fingerprint: a.fingerprint })) };
+    expect(JSON.stringify(body).length).toBeLessThan(1024 * 1024);
+    const res = await s.post('/alerts/alertmanager', body);
+    expect(res).toMatchObject({ status: 400, body: { error: expect.stringMatching(/more than 1000 alerts in one delivery; set max_alerts/) } });
+    await expectNoEffects('alertmanager', groupKey);
+  });
+
+  it('records truncatedAlerts without refusing, and a resolved alert of an unseen group declares nothing', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    const body = delivery(groupKey);
+    body.status = 'resolved';
+    body.truncatedAlerts = 250;
+    body.alerts[0]!.status = 'resolved';
+    const res = await s.post('/alerts/alertmanager', body);
+    expect(res).toMatchObject({ status: 202, body: { status: 'accepted', truncatedAlerts: 250 } });
+    const view = await eventually(async () => {
+      const v = await s.group('alertmanager', groupKey);
+      return v && v.deliveries === 1 ? v : undefined;
+    });
+    expect(view).toMatchObject({ truncatedAlerts: 250, alerts: [{ status: 'resolved' }], route: { action: 'declare', service: s.service } });
+    expect(view.incident).toBeUndefined();
+    const rows = await s.system.database.db.select().from(incidents).where(arrayContains(incidents.services, [s.service]));
+    expect(rows).toEqual([]);
+  });
+});

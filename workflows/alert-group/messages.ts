@@ -1,0 +1,39 @@
+// What the intake routes and tests may know of an alert group's workflow: its ID, the signal each
+// delivery arrives by (with signal-with-start) and the query showing what it decided.
+
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AlertDelivery, AlertStatus, KnownAlerts, RouteDecision } from '../../domain/alerts/index.js';
+
+export { alertGroupWorkflowId, ALERT_GROUP_WORKFLOW_PREFIX } from '../../domain/alerts/index.js';
+
+export interface AlertGroupInput {
+  source: string;
+  groupKey: string;
+  /** What a run that continued as new hands over. */
+  carried?: AlertGroupState;
+}
+
+export interface AlertGroupState {
+  route?: RouteDecision;
+  /** The incident this group writes to, once it has declared or attached. */
+  incident?: string;
+  /** True when the group found the service's open incident rather than declaring one. */
+  attached: boolean;
+  known: KnownAlerts;
+  /** Notes sent so far; each note's update ID ends with its number. */
+  notes: number;
+  /** The "all resolved" note was written for the current round of firing. */
+  resolvedNoted: boolean;
+  deliveries: number;
+  /** The most alerts a sender said it left out of one delivery. */
+  truncatedAlerts: number;
+}
+
+export interface AlertGroupView extends AlertGroupState {
+  source: string;
+  groupKey: string;
+  alerts: { fingerprint: string; status: AlertStatus }[];
+}
+
+export const alertDeliverySignal = defineSignal<[AlertDelivery]>('alertDelivery');
+export const alertGroupStateQuery = defineQuery<AlertGroupView>('alertGroupState');

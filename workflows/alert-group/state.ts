@@ -1,0 +1,114 @@
+// An alert group's state and the one step that changes it: a delivery. Notes go out one at a time
+// in the order changes arrived; their update IDs make a retried activity or a replay add nothing.
+
+import { executeChild, log, workflowInfo } from '@temporalio/workflow';
+import {
+  allResolved,
+  allResolvedNote,
+  alertGroupWorkflowId,
+  applyAlerts,
+  changeNote,
+  groupTitle,
+  routeGroup,
+  type AlertDelivery,
+  type RoutingRules,
+} from '../../domain/alerts/index.js';
+import { SYSTEM_ACTOR, type Severity } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
+import type { declareIncidentWorkflow } from '../declare/workflow.js';
+import { records, timeline } from './activities.js';
+import type { AlertGroupInput, AlertGroupState, AlertGroupView } from './messages.js';
+
+/** Without an alerts section every group is only recorded. */
+const NOTIFY_ONLY: RoutingRules = { routes: [], default: { action: 'notify', severity: {} } };
+
+export class AlertGroup {
+  state: AlertGroupState;
+
+  constructor(readonly input: AlertGroupInput) {
+    this.state = input.carried ?? { attached: false, known: {}, notes: 0, resolvedNoted: false, deliveries: 0, truncatedAlerts: 0 };
+  }
+
+  /** From the input rather than workflowInfo(), so a replay under any workflow ID issues the same commands. */
+  get workflowId(): string {
+    return alertGroupWorkflowId(this.input.source, this.input.groupKey);
+  }
+
+  /**
+   * This run's chain of the group (runs continued as new share it): a later run, started after the
+   * group ended, declares and notes under keys of its own.
+   */
+  private runKey(): string {
+    return `${this.workflowId}/${workflowInfo().firstExecutionRunId}`;
+  }
+
+  get resolved(): boolean {
+    return allResolved(this.state.known);
+  }
+
+  view(): AlertGroupView {
+    const alerts = Object.entries(this.state.known).map(([fingerprint, status]) => ({ fingerprint, status }));
+    return { ...this.state, source: this.input.source, groupKey: this.input.groupKey, alerts };
+  }
+
+  async apply(delivery: AlertDelivery, policy: Policy): Promise<void> {
+    const s = this.state;
+    s.deliveries++;
+    if (delivery.truncatedAlerts > s.truncatedAlerts) {
+      s.truncatedAlerts = delivery.truncatedAlerts;
+      log.warn('the sender left alerts out of a delivery', { truncatedAlerts: delivery.truncatedAlerts });
+    }
+    s.route ??= routeGroup(policy.alerts ?? NOTIFY_ONLY, delivery.commonLabels);
+    const { changes, known } = applyAlerts(s.known, delivery.alerts);
+    s.known = known;
+    if (changes.length === 0) return;
+    if (s.route.action !== 'declare' || s.route.service === undefined) {
+      log.info('alert group recorded (notify route)', { route: s.route.route, changes: changes.length });
+      return;
+    }
+    // A group first seen resolved (or whose incident was never opened) has nothing to declare for.
+    if (s.incident === undefined && !changes.some((c) => c.alert.status === 'firing')) return;
+    s.incident ??= await this.incidentFor(s.route.service, s.route.severity, delivery, policy);
+    for (const change of changes) await this.note(changeNote(change));
+    if (!this.resolved) s.resolvedNoted = false;
+    else if (!s.resolvedNoted) {
+      await this.note(allResolvedNote(Object.keys(s.known).length));
+      s.resolvedNoted = true;
+    }
+  }
+
+  /** The service's open incident declared within the window, or a new one. */
+  private async incidentFor(service: string, severity: Severity, delivery: AlertDelivery, policy: Policy): Promise<string> {
+    const windowSeconds = policy.alerts?.attachWindowSeconds ?? 0;
+    const open = windowSeconds > 0 ? await records.findOpenIncidentForService({ service, withinSeconds: windowSeconds }) : undefined;
+    if (open !== undefined) {
+      this.state.attached = true;
+      return open;
+    }
+    // One declaration per run of this group: a retried or replayed start finds the same incident.
+    const idempotencyKey = this.runKey();
+    const result = await executeChild<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
+      workflowId: `declare:${idempotencyKey}`,
+      args: [
+        {
+          idempotencyKey,
+          title: groupTitle(delivery.commonLabels, this.input.groupKey),
+          description: `Declared from alert group ${this.input.groupKey} (source ${this.input.source}); its alerts are on the timeline.`,
+          severity,
+          services: [service],
+          source: 'alerts',
+          sourceRef: this.workflowId,
+          reporter: SYSTEM_ACTOR,
+        },
+      ],
+    });
+    return result.key;
+  }
+
+  private async note(text: string): Promise<void> {
+    const incident = this.state.incident!;
+    const sequence = ++this.state.notes;
+    const result = await timeline.addAlertNote({ incident, updateId: `${this.runKey()}/${sequence}`, text });
+    if (!result.written) log.warn('the incident refused an alert note', { incident, reason: result.reason });
+  }
+}
