@@ -126,6 +126,7 @@ const RULES: Record<Action, Rule> = {
   }, permission('approvePostmortem')),
   addActionItem: allow,
   updateActionItem: allow,
+  publicUpdate: permission('publicUpdate'),
 };
 
 function guestRefusal(policy: Policy, action: Action, actor: { key: string }): string {

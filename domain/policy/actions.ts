@@ -30,6 +30,7 @@ export const ACTIONS = [
   'approvePostmortem',
   'addActionItem',
   'updateActionItem',
+  'publicUpdate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -80,4 +81,5 @@ export const ACTION_TEXT: Record<Action, string> = {
   approvePostmortem: 'approve postmortems',
   addActionItem: 'add action items',
   updateActionItem: 'change action items',
+  publicUpdate: 'post public status page updates',
 };

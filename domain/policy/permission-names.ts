@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'dashboard',
   'approvePostmortem',
   'manageSandboxes',
+  'publicUpdate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,4 +38,6 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal
   approvePostmortem: ['anyone'],
   // Besides a sandbox's requester and the incident commander, who may extend or destroy it.
   manageSandboxes: [],
+  // What customers read is said by the people whose job it is: comms, or the commander without one.
+  publicUpdate: ['role:comms', 'role:commander'],
 };

@@ -34,6 +34,7 @@ function actionText(permission: Permission, incident: string): string {
     dashboard: 'open the dashboard',
     approvePostmortem: `approve the postmortem of ${incident}`,
     manageSandboxes: `extend or destroy other people's sandboxes in ${incident}`,
+    publicUpdate: `post public status page updates about ${incident}`,
   };
   return texts[permission];
 }

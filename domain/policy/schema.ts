@@ -22,6 +22,7 @@ import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking
 import { limitsSection } from './limits.js';
 import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
+import { statusPageSection } from './statuspage.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
@@ -179,6 +180,7 @@ export const policySchema = z.strictObject({
   redaction: redaction.prefault({}),
   limits: limitsSection.prefault({}),
   alerts: alertsSection.optional(),
+  statusPage: statusPageSection.optional(),
 });
 
 export type Policy = z.output<typeof policySchema>;
@@ -197,3 +199,4 @@ export type PostmortemsPolicy = Policy['postmortems'];
 export type RetentionPolicy = Policy['retention'];
 export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
+export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
