@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, arrayContains, eq, like } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import { createAlertsInbound } from '../../bots/alerts/integration.js';
 import { incidents, timelineEvents } from '../../db/schema/index.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Config } from '../../platform/config/index.js';
+import { cachedToolPath, isExecutable } from '../../worker/go-install.js';
 import { startHttpServer, type RouteHandler, type RunningServer } from '../../platform/http/server.js';
 import { alertGroupStateQuery, alertGroupWorkflowId, type AlertGroupView } from '../../workflows/alert-group/messages.js';
 import { freePort } from './free-port.js';
@@ -28,33 +29,44 @@ const TOKENS = { FIREBREAK_TEST_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN, FIREBREA
  * critical → SEV2: every file of the run shares one database, and another file's open payments
  * incident must never be the one this file's alerts attach to.
  */
-export function alertsTestPolicy(service: string): Policy {
+export function alertsTestPolicy(...services: string[]): Policy {
   const policy = loadTestPolicy();
-  policy.services[service] = { repo: `acme/${service}`, owners: ['sre'] };
   const alerts = policy.alerts!;
-  alerts.routes.unshift({ match: [{ label: 'service', op: '=', value: service }], service, severity: { critical: 'SEV2', warning: 'SEV4' }, action: 'declare' });
+  for (const service of services.reverse()) {
+    policy.services[service] = { repo: `acme/${service}`, owners: ['sre'] };
+    alerts.routes.unshift({ match: [{ label: 'service', op: '=', value: service }], service, severity: { critical: 'SEV2', warning: 'SEV4' }, action: 'declare' });
+  }
   return policy;
 }
 
 export interface AlertsSystem {
   system: TestSystem;
   server: RunningServer;
+  /** Two services of this file's own, each routed from `service=<name>`. */
   service: string;
-  /** Answers the next `n` alert deliveries with a 503 before they reach the front-end. */
-  failNext(n: number): void;
-  /** Deliveries the server answered, by status. */
+  otherService: string;
+  /**
+   * Answers the next `n` deliveries with a 503 before they reach the front-end; with `receiver`,
+   * only deliveries to a webhook URL ending in `?receiver=<receiver>` (see startAlertmanager).
+   */
+  failNext(n: number, receiver?: string): void;
+  /** The status of each delivery the server answered, in order. */
   answered: number[];
+  /** The same, for deliveries to `?receiver=<receiver>` only. */
+  answeredTo(receiver: string): number[];
   post(path: string, body: unknown, token?: string | null): Promise<{ status: number; body: Record<string, unknown> }>;
   group(source: string, groupKey: string): Promise<AlertGroupView | undefined>;
-  /** Incidents declared for this file's service. */
-  incidents(): Promise<(typeof incidents.$inferSelect)[]>;
+  groupById(workflowId: string): Promise<AlertGroupView | undefined>;
+  /** Incidents declared for one of this file's services (the first by default). */
+  incidents(service?: string): Promise<(typeof incidents.$inferSelect)[]>;
   timeline(incident: string, like?: string): Promise<(typeof timelineEvents.$inferSelect)[]>;
   stop(): Promise<void>;
 }
 
 export async function startAlertsSystem(): Promise<AlertsSystem> {
   const service = `alerting-${randomUUID().slice(0, 8)}`;
-  const policy = alertsTestPolicy(service);
+  const otherService = `${service}-b`;
+  const policy = alertsTestPolicy(service, otherService);
   const system = await startTestSystem({ policy });
   const logger = testLogger();
   const inbound = createAlertsInbound(
@@ -62,12 +74,14 @@ export async function startAlertsSystem(): Promise<AlertsSystem> {
     { ...process.env, ...TOKENS },
   )!;
   let failures = 0;
-  const answered: number[] = [];
+  let failing: string | undefined;
+  const answered: { receiver: string | null; status: number }[] = [];
   const routes = inbound.routes.map((route) => ({
     ...route,
     handler: (async (req, res) => {
-      res.on('finish', () => answered.push(res.statusCode));
-      if (failures > 0) {
+      const receiver = new URL(req.url ?? '/', 'http://firebreak').searchParams.get('receiver');
+      res.on('finish', () => answered.push({ receiver, status: res.statusCode }));
+      if (failures > 0 && (failing === undefined || failing === receiver)) {
         failures--;
         res.writeHead(503, { 'content-type': 'application/json' });
         return void res.end('{"error":"failing on purpose"}');
@@ -77,13 +91,26 @@ export async function startAlertsSystem(): Promise<AlertsSystem> {
   }));
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, routes });
   const db = system.database.db;
+  async function groupById(workflowId: string): Promise<AlertGroupView | undefined> {
+    try {
+      return await system.client.workflow.getHandle(workflowId).query(alertGroupStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
   return {
     system,
     server,
     service,
-    answered,
-    failNext(n) {
+    otherService,
+    get answered() {
+      return answered.map((a) => a.status);
+    },
+    answeredTo: (receiver) => answered.filter((a) => a.receiver === receiver).map((a) => a.status),
+    failNext(n, receiver) {
       failures = n;
+      failing = receiver;
     },
     async post(path, body, token = ALERTMANAGER_TOKEN) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -91,15 +118,9 @@ export async function startAlertsSystem(): Promise<AlertsSystem> {
       const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
       return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
     },
-    async group(source, groupKey) {
-      try {
-        return await system.client.workflow.getHandle(alertGroupWorkflowId(source, groupKey)).query(alertGroupStateQuery);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return undefined;
-        throw err;
-      }
-    },
-    incidents: () => db.select().from(incidents).where(arrayContains(incidents.services, [service])),
+    group: (source, groupKey) => groupById(alertGroupWorkflowId(source, groupKey)),
+    groupById,
+    incidents: (of = service) => db.select().from(incidents).where(arrayContains(incidents.services, [of])),
     timeline: (incident, text = '%') => db.select().from(timelineEvents).where(and(eq(timelineEvents.incidentKey, incident), like(timelineEvents.text, text))),
     async stop() {
       await server.close();
@@ -108,8 +129,8 @@ export async function startAlertsSystem(): Promise<AlertsSystem> {
   };
 }
 
-/** Where scripts/ensure-alertmanager.ts puts the binary. */
-export const ALERTMANAGER_BINARY = join(process.env.FIREBREAK_CACHE_DIR ?? join(homedir(), '.cache', 'firebreak'), 'bin', 'alertmanager');
+/** Where scripts/ensure-alertmanager.ts (a step of `npm test`) finds or builds the binary. */
+export const ALERTMANAGER_BINARY = process.env.ALERTMANAGER_PATH || cachedToolPath('alertmanager');
 
 export interface Alertmanager {
   url: string;
@@ -118,11 +139,26 @@ export interface Alertmanager {
   stop(): Promise<void>;
 }
 
+const receiver = (name: string, url: string, token: string) => [
+  `  - name: ${name}`,
+  '    webhook_configs:',
+  `      - url: ${JSON.stringify(url)}`,
+  '        send_resolved: true',
+  '        http_config:',
+  '          authorization:',
+  `            credentials: ${JSON.stringify(token)}`,
+];
+
 /**
- * A real Alertmanager with one webhook receiver pointing at `webhookUrl`, grouping by alertname and
+ * A real Alertmanager with a webhook receiver pointing at `webhookUrl`, grouping by alertname and
  * service with short waits so a test sees deliveries, re-sends and resolutions within seconds.
+ * Alerts of `ownReceiverFor` (a service) go to a second receiver, `webhookUrl?receiver=<service>`,
+ * so a test can fail exactly their deliveries.
  */
-export async function startAlertmanager(webhookUrl: string, token = ALERTMANAGER_TOKEN): Promise<Alertmanager> {
+export async function startAlertmanager(webhookUrl: string, options: { token?: string; ownReceiverFor?: string } = {}): Promise<Alertmanager> {
+  if (!(await isExecutable(ALERTMANAGER_BINARY))) throw new Error(`no Alertmanager at ${ALERTMANAGER_BINARY}: run \`npx tsx scripts/ensure-alertmanager.ts\` (part of npm test)`);
+  const token = options.token ?? ALERTMANAGER_TOKEN;
+  const own = options.ownReceiverFor;
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-alertmanager-'));
   const port = await freePort();
   const config = join(dir, 'alertmanager.yml');
@@ -135,14 +171,10 @@ export async function startAlertmanager(webhookUrl: string, token = ALERTMANAGER
       '  group_wait: 1s',
       '  group_interval: 2s',
       '  repeat_interval: 3s',
+      ...(own ? ['  routes:', '    - receiver: own', `      matchers: [${JSON.stringify(`service="${own}"`)}]`] : []),
       'receivers:',
-      '  - name: firebreak',
-      '    webhook_configs:',
-      `      - url: ${JSON.stringify(webhookUrl)}`,
-      '        send_resolved: true',
-      '        http_config:',
-      '          authorization:',
-      `            credentials: ${JSON.stringify(token)}`,
+      ...receiver('firebreak', webhookUrl, token),
+      ...(own ? receiver('own', `${webhookUrl}?receiver=${encodeURIComponent(own)}`, token) : []),
       '',
     ].join('\n'),
   );
