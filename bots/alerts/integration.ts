@@ -3,7 +3,7 @@
 // every delivery (and says so at start) rather than accepting unauthenticated alerts.
 
 import type { Inbound, InboundContext } from '../inbound.js';
-import { alertmanagerHandler, GENERIC_PREFIX, genericHandler, type AlertSource, type AlertsFrontEnd } from './webhook.js';
+import { alertmanagerHandler, GENERIC_PREFIX, genericHandler, grafanaHandler, type AlertSource, type AlertsFrontEnd } from './webhook.js';
 
 export function createAlertsInbound(ctx: InboundContext, env: NodeJS.ProcessEnv = process.env): Inbound | undefined {
   const configured = ctx.policy.alerts?.sources ?? {};
@@ -12,13 +12,14 @@ export function createAlertsInbound(ctx: InboundContext, env: NodeJS.ProcessEnv 
   const sources: AlertSource[] = Object.entries(configured).map(([name, s]) => {
     const token = env[s.tokenEnv] || undefined;
     if (!token) logger.warn(`${s.tokenEnv} is not set: alert source "${name}" refuses every delivery`);
-    return { name, kind: s.kind, token };
+    return { name, kind: s.kind, token, ...(s.timestampHeader ? { timestampHeader: s.timestampHeader } : {}) };
   });
   const fe: AlertsFrontEnd = { client: ctx.client, taskQueue: ctx.taskQueue, logger, sources };
   return {
     name: 'alerts',
     routes: [
       { method: 'POST', path: '/alerts/alertmanager', handler: alertmanagerHandler(fe) },
+      { method: 'POST', path: '/alerts/grafana', handler: grafanaHandler(fe) },
       { method: 'POST', path: `${GENERIC_PREFIX}*`, handler: genericHandler(fe) },
     ],
   };

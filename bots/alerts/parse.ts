@@ -25,6 +25,8 @@ const alertmanagerAlert = z.object({
   fingerprint: text,
 });
 
+// Grafana's contact point sends Alertmanager's shape under version "1", with extras (title,
+// message, per-alert values and links) that routing does not need.
 const alertmanagerBody = z.object({
   version: z.literal('4'),
   groupKey: text,
@@ -63,8 +65,18 @@ function problemOf(error: z.ZodError): string {
 
 const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
 
+const grafanaBody = alertmanagerBody.extend({ version: z.literal('1') });
+
 export function parseAlertmanager(source: string, body: unknown): Parsed {
-  const result = alertmanagerBody.safeParse(body, { reportInput: true });
+  return parseGrouped(source, 'alertmanager', alertmanagerBody, body);
+}
+
+export function parseGrafana(source: string, body: unknown): Parsed {
+  return parseGrouped(source, 'grafana', grafanaBody, body);
+}
+
+function parseGrouped(source: string, kind: 'alertmanager' | 'grafana', schema: typeof alertmanagerBody | typeof grafanaBody, body: unknown): Parsed {
+  const result = schema.safeParse(body, { reportInput: true });
   if (!result.success) return { ok: false, problem: problemOf(result.error) };
   const b = result.data;
   const alerts = b.alerts.map(
@@ -81,7 +93,7 @@ export function parseAlertmanager(source: string, body: unknown): Parsed {
   );
   return {
     ok: true,
-    delivery: { source, kind: 'alertmanager', groupKey: b.groupKey, commonLabels: b.commonLabels, alerts, truncatedAlerts: b.truncatedAlerts },
+    delivery: { source, kind, groupKey: b.groupKey, commonLabels: b.commonLabels, alerts, truncatedAlerts: b.truncatedAlerts },
   };
 }
 

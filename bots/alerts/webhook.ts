@@ -1,7 +1,9 @@
-// POST /alerts/alertmanager and POST /alerts/http/<source>: check the bearer token, read the capped
-// body, parse it, and hand the delivery to its group's workflow with signal-with-start. Nothing is
-// written here; every refusal (401, 400, 413) happens before a workflow is touched.
+// POST /alerts/alertmanager, /alerts/grafana and /alerts/http/<source>: check the bearer token (or
+// Grafana's signature), read the capped body, parse it, and hand the delivery to its group's
+// workflow with signal-with-start. Nothing is written here; every refusal (401, 400, 413) happens
+// before a workflow is touched.
 
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { AlertDelivery, AlertSourceKind } from '../../domain/alerts/index.js';
@@ -12,7 +14,7 @@ import type { Logger } from '../../platform/logger.js';
 import { secretsEqual } from '../../platform/secret-equal.js';
 import type { alertGroupWorkflow } from '../../workflows/alert-group/workflow.js';
 import { alertDeliverySignal, alertGroupWorkflowId } from '../../workflows/alert-group/messages.js';
-import { parseAlertmanager, parseGeneric, type Parsed } from './parse.js';
+import { parseAlertmanager, parseGeneric, parseGrafana, type Parsed } from './parse.js';
 
 /** Alertmanager sends whole groups (up to its max_alerts); 1 MiB holds about a thousand alerts. */
 export const MAX_ALERT_BODY_BYTES = 1024 * 1024;
@@ -22,6 +24,8 @@ export interface AlertSource {
   kind: AlertSourceKind;
   /** Undefined when the environment variable the policy names is unset: the source refuses everything. */
   token: string | undefined;
+  /** Grafana: the header whose timestamp is signed with the body. */
+  timestampHeader?: string;
 }
 
 export interface AlertsFrontEnd {
@@ -64,16 +68,57 @@ export function genericHandler(fe: AlertsFrontEnd): RouteHandler {
   };
 }
 
+/** A signed timestamp further than this from now is a replay (or a clock to fix). */
+const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * POST /alerts/grafana: Grafana signs the body (or `timestamp:body`) with HMAC-SHA256 and sends the
+ * hex digest in X-Grafana-Alerting-Signature. The body has to be read for that, so it is read
+ * (capped) first; the digest of every grafana source is compared in constant time.
+ */
+export function grafanaHandler(fe: AlertsFrontEnd): RouteHandler {
+  const candidates = fe.sources.filter((s) => s.kind === 'grafana');
+  return async (req, res) => {
+    const signature = headerOf(req, 'x-grafana-alerting-signature')?.trim().toLowerCase();
+    if (!signature) return sendJson(res, 401, UNAUTHORISED);
+    const text = await readText(req, MAX_ALERT_BODY_BYTES);
+    let found: AlertSource | undefined;
+    for (const source of candidates) {
+      const signed = signedText(req, source, text);
+      const equal = secretsEqual(signature, source.token && signed !== undefined ? createHmac('sha256', source.token).update(signed).digest('hex') : '');
+      if (equal && source.token && signed !== undefined) found ??= source;
+    }
+    return receive(fe, req, res, found, parseGrafana, text);
+  };
+}
+
+/** What the source signs, or undefined when its timestamp is missing or stale. */
+function signedText(req: IncomingMessage, source: AlertSource, body: string): string | undefined {
+  if (!source.timestampHeader) return body;
+  const timestamp = headerOf(req, source.timestampHeader.toLowerCase());
+  if (!timestamp || !/^[0-9]{1,16}$/.test(timestamp)) return undefined;
+  // Seconds or milliseconds since the epoch; either way it must be recent.
+  const ms = timestamp.length > 11 ? Number(timestamp) : Number(timestamp) * 1000;
+  if (Math.abs(Date.now() - ms) > SIGNATURE_MAX_AGE_MS) return undefined;
+  return `${timestamp}:${body}`;
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 async function receive(
   fe: AlertsFrontEnd,
   req: IncomingMessage,
   res: Parameters<RouteHandler>[1],
   source: AlertSource | undefined,
   parse: (source: string, body: unknown) => Parsed,
+  alreadyRead?: string,
 ): Promise<void> {
-  // The token is checked on the headers alone, so an unauthenticated body is never read at all.
+  // A bearer token is checked on the headers alone, so an unauthenticated body is never read at all.
   if (!source) return sendJson(res, 401, UNAUTHORISED);
-  const text = await readText(req, MAX_ALERT_BODY_BYTES);
+  const text = alreadyRead ?? (await readText(req, MAX_ALERT_BODY_BYTES));
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -11,11 +11,19 @@ import { duration, expectedGot, matching, name } from './values.js';
 const envName = matching(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like "ALERTMANAGER_TOKEN"');
 const labelName = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a label name like "severity"');
 
-const source = z.strictObject({
-  kind: z.enum(ALERT_SOURCE_KINDS, { error: (issue) => expectedGot(ALERT_SOURCE_KINDS.join(', '), issue.input) }),
-  // The token itself never sits in the policy file.
-  tokenEnv: envName,
-});
+const source = z
+  .strictObject({
+    kind: z.enum(ALERT_SOURCE_KINDS, { error: (issue) => expectedGot(ALERT_SOURCE_KINDS.join(', '), issue.input) }),
+    // The token (for Grafana, the HMAC secret) never sits in the policy file.
+    tokenEnv: envName,
+    // Grafana signs `timestamp:body` instead of the body when its contact point names a timestamp header.
+    timestampHeader: matching(/^[A-Za-z0-9-]{1,100}$/, 'an HTTP header name like "X-Grafana-Alerting-Signature-Timestamp"').optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.timestampHeader !== undefined && s.kind !== 'grafana') {
+      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'only a grafana source signs with a timestamp' });
+    }
+  });
 
 const matcher = z
   .strictObject({

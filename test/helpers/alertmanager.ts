@@ -3,7 +3,7 @@
 // scripts/ensure-alertmanager.ts) that groups alerts and delivers them with its own webhook notifier.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,16 @@ import { testLogFd, testLogger } from './test-log.js';
 
 export const ALERTMANAGER_TOKEN = `am-${randomUUID()}`;
 export const UPTIME_TOKEN = `up-${randomUUID()}`;
-const TOKENS = { FIREBREAK_TEST_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN, FIREBREAK_TEST_UPTIME_TOKEN: UPTIME_TOKEN };
+export const GRAFANA_SECRET = `gf-${randomUUID()}`;
+const TOKENS = { FIREBREAK_TEST_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN, FIREBREAK_TEST_UPTIME_TOKEN: UPTIME_TOKEN, FIREBREAK_TEST_GRAFANA_SECRET: GRAFANA_SECRET };
+
+/** Headers as Grafana's contact point sends them with HMAC signing and a timestamp header. */
+export function grafanaHeaders(body: string, { secret = GRAFANA_SECRET, timestamp = String(Math.floor(Date.now() / 1000)) } = {}): Record<string, string> {
+  return {
+    'x-grafana-alerting-signature': createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex'),
+    'x-grafana-alerting-signature-timestamp': timestamp,
+  };
+}
 
 /**
  * The test policy plus a service of this file's own, routed from the label `service=<name>` with
@@ -54,7 +63,8 @@ export interface AlertsSystem {
   answered: number[];
   /** The same, for deliveries to `?receiver=<receiver>` only. */
   answeredTo(receiver: string): number[];
-  post(path: string, body: unknown, token?: string | null): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** POSTs JSON with `Authorization: Bearer <token>` (none when null) and any extra headers. */
+  post(path: string, body: unknown, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
   group(source: string, groupKey: string): Promise<AlertGroupView | undefined>;
   groupById(workflowId: string): Promise<AlertGroupView | undefined>;
   /** Incidents declared for one of this file's services (the first by default). */
@@ -112,8 +122,8 @@ export async function startAlertsSystem(): Promise<AlertsSystem> {
       failures = n;
       failing = receiver;
     },
-    async post(path, body, token = ALERTMANAGER_TOKEN) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async post(path, body, token = ALERTMANAGER_TOKEN, extra = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
       if (token !== null) headers.authorization = `Bearer ${token}`;
       const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
       return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };

@@ -1,12 +1,12 @@
 // Attacks on the alert intake over HTTP: no token, a wrong one, a token for another source, an
-// unknown source, an oversized body, malformed JSON, missing fields and 10,000 alerts. Each must be
+// unknown source, Grafana deliveries unsigned, mis-signed or with a stale timestamp, an oversized body, malformed JSON, missing fields and 10,000 alerts. Each must be
 // a clear 4xx that starts no alert-group workflow and writes no incident or timeline row.
 
 import { randomUUID } from 'node:crypto';
 import { arrayContains } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents } from '../../db/schema/index.js';
-import { ALERTMANAGER_TOKEN, startAlertsSystem, UPTIME_TOKEN, type AlertsSystem } from '../helpers/alertmanager.js';
+import { ALERTMANAGER_TOKEN, grafanaHeaders, startAlertsSystem, UPTIME_TOKEN, type AlertsSystem } from '../helpers/alertmanager.js';
 import { eventually } from '../helpers/system.js';
 
 let s: AlertsSystem;
@@ -65,6 +65,30 @@ describe('alert intake refusals', () => {
     expect((await s.post('/alerts/http/uptime', body, ALERTMANAGER_TOKEN)).status).toBe(401);
     await expectNoEffects('uptime', body.deduplication_key);
     await expectNoEffects('nope', body.deduplication_key);
+  });
+
+  it('refuses Grafana deliveries without a valid, fresh signature with 401 and starts nothing', async () => {
+    const groupKey = `{}:{attack="${randomUUID()}"}`;
+    const body = JSON.stringify({ ...delivery(groupKey), version: '1', title: '[FIRING:1] Attack', orgId: 1 });
+    const signed = grafanaHeaders(body);
+    const refused = [
+      {},
+      { 'x-grafana-alerting-signature': 'deadbeef' },
+      grafanaHeaders(body, { secret: 'not-the-secret' }),
+      // The right secret over another body, or over the same body with a timestamp it was not signed with.
+      grafanaHeaders(`${body} `),
+      { ...signed, 'x-grafana-alerting-signature-timestamp': String(Number(signed['x-grafana-alerting-signature-timestamp']) + 1) },
+      // A correctly signed delivery replayed ten minutes later.
+      grafanaHeaders(body, { timestamp: String(Math.floor(Date.now() / 1000) - 600) }),
+      { 'x-grafana-alerting-signature': signed['x-grafana-alerting-signature']! },
+    ];
+    for (const headers of refused) {
+      const res = await s.post('/alerts/grafana', body, null, headers);
+      expect(res, JSON.stringify(headers)).toEqual({ status: 401, body: { error: 'unknown alert source or wrong token' } });
+    }
+    // A bearer token is no substitute for Grafana's signature.
+    expect((await s.post('/alerts/grafana', body, ALERTMANAGER_TOKEN)).status).toBe(401);
+    await expectNoEffects('grafana', groupKey);
   });
 
   it('refuses malformed JSON and missing fields with 400 and a clear message', async () => {

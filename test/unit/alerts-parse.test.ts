@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ALERTS_PER_DELIVERY, parseAlertmanager, parseGeneric } from '../../bots/alerts/parse.js';
+import { MAX_ALERTS_PER_DELIVERY, parseAlertmanager, parseGeneric, parseGrafana } from '../../bots/alerts/parse.js';
 
 // A delivery as Alertmanager 0.28 sends it (webhook payload version 4).
 const alertmanagerBody = {
@@ -80,6 +80,17 @@ describe('parsing an Alertmanager delivery', () => {
     expect(problem({ ...alertmanagerBody, alerts: [{ ...alertmanagerBody.alerts[0], labels: { a: 1 } }] })).toMatch(/^alerts\[0\]\.labels\.a: invalid/);
     const many = Array.from({ length: MAX_ALERTS_PER_DELIVERY + 1 }, (_, i) => ({ ...alertmanagerBody.alerts[0], fingerprint: `f${i}` }));
     expect(problem({ ...alertmanagerBody, alerts: many })).toMatch(/^more than 1000 alerts in one delivery; set max_alerts/);
+  });
+});
+
+describe('parsing a Grafana delivery', () => {
+  it('reads the same shape under version 1, extras ignored, and refuses version 4', () => {
+    const grafana = { ...alertmanagerBody, version: '1', orgId: 1, state: 'alerting', title: '[FIRING:2] HighErrorRate', message: 'x' };
+    const parsed = parseGrafana('grafana', grafana);
+    expect(parsed).toMatchObject({ ok: true, delivery: { source: 'grafana', kind: 'grafana', groupKey: alertmanagerBody.groupKey } });
+    expect(parsed.ok && parsed.delivery.alerts).toHaveLength(2);
+    expect(parseGrafana('grafana', alertmanagerBody)).toMatchObject({ ok: false, problem: expect.stringMatching(/^version: invalid/) });
+    expect(parseAlertmanager('am', grafana)).toMatchObject({ ok: false, problem: expect.stringMatching(/^version: invalid/) });
   });
 });
 

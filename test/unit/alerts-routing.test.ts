@@ -55,6 +55,7 @@ describe('alerts policy', () => {
     );
     expect(errorOf(withAlerts('  sources: { am: { kind: pagerduty, tokenEnv: X } }'))).toMatch(/alerts\.sources\.am\.kind: expected alertmanager, grafana, http, got "pagerduty"/);
     expect(errorOf(withAlerts('  sources: { am: { kind: http, tokenEnv: "s3cr3t-token" } }'))).toMatch(/alerts\.sources\.am\.tokenEnv: expected an environment variable name/);
+    expect(errorOf(withAlerts('  sources: { am: { kind: http, tokenEnv: X, timestampHeader: X-Ts } }'))).toMatch(/alerts\.sources\.am\.timestampHeader: only a grafana source signs with a timestamp/);
     expect(errorOf(withAlerts('  default: { action: declare }'))).toMatch(/alerts\.default\.service: missing; a default route that declares needs the service/);
     expect(errorOf(withAlerts('  routes:\n    - { match: [{ label: a, op: "~", value: x }], service: payments, action: declare }'))).toMatch(/op: expected "=", "!=" or "=~"/);
   });
