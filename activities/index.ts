@@ -14,6 +14,7 @@ import { createPostmortemActivities } from './postmortem/index.js';
 import type { PostmortemNotifier, PostmortemPublisher } from './postmortem/ports.js';
 import { createRetentionActivities } from './retention.js';
 import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
+import { createStatusPageActivities } from './statuspage/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
 
 export interface ActivityDeps {
@@ -54,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
     ...createRetentionActivities(deps),
     ...createAlertActivities(deps),
+    ...createStatusPageActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
   };
 }

@@ -31,6 +31,7 @@ import { createFirebreakWorker } from './worker.js';
 import { workflowCode } from './workflow-bundle.js';
 import { EncryptionCodec, firebreakDataConverter } from '../platform/codec.js';
 import { dashboardRoutes } from '../web/routes.js';
+import { statusPageRoutes } from '../web/status/routes.js';
 
 // `npm start` on a fresh clone of a developer machine works without any settings; production
 // (NODE_ENV=production, as in the Docker image) must say where its database is.
@@ -158,6 +159,7 @@ async function serve(
       ...inbound.flatMap((i) => i.routes),
       ...accessRoutes({ db: database.db, tokenKey, introspectionToken: config.introspectionToken }),
       ...codecRoutes({ codec, token: config.codecToken, origins: config.temporalUiOrigins }),
+      ...statusPageRoutes({ db: database.db, policy: () => policy, publicUrl: config.publicUrl }),
       // Last: the dashboard lives under `/` and must not shadow any route above.
       ...dashboardRoutes({
         db: database.db,

@@ -13,6 +13,7 @@ import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
+import { COMPONENT_STATE_TEXT } from '../../domain/statuspage.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, requestUpdateId, runIncidentUpdate, toRefusal, type TemporalContext } from '../workflow-client.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
@@ -108,7 +109,22 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
     case 'action-assign':
     case 'actions':
       return runPostmortemCommand(ctx, command);
+    case 'statuspage':
+      return publicUpdate(ctx, command);
   }
+}
+
+/** Through the incident, which decides who may speak to customers and records what was said. */
+async function publicUpdate(ctx: CommandContext, command: Extract<Command, { kind: 'statuspage' }>): Promise<Reply> {
+  const incident = requireIncident(ctx);
+  const input: msg.PublicUpdateInput = { actor: ctx.actor, verb: command.verb, components: command.components, text: command.text };
+  const r = await incidentHandle(ctx, incident).executeUpdate(msg.publishStatusPageUpdate, {
+    args: [input],
+    updateId: requestUpdateId(ctx.idempotencyKey, msg.publishStatusPageUpdate),
+  });
+  const states = r.components.map((c) => `${c.component}: ${COMPONENT_STATE_TEXT[c.state]}`).join(', ');
+  const what = r.verb === 'open' ? 'Opened a public incident' : r.verb === 'resolve' ? 'Resolved the public incident' : 'Posted a public update';
+  return { ok: true, text: `${what} on the status page for ${incident}${states ? ` (${states})` : ''}: ${r.text}`, incident };
 }
 
 /** Creation goes through the incident (which starts `sandbox:SBX-N`); the rest to the sandbox itself. */

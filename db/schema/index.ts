@@ -7,3 +7,4 @@ export * from './grants.js';
 export * from './flags.js';
 export * from './sandboxes.js';
 export * from './postmortems.js';
+export * from './statuspage.js';

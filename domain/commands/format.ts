@@ -99,6 +99,8 @@ const FORMAT: Formatters = {
   'action-reopen': (c) => join('action reopen', c.item),
   'action-assign': (c) => join('action assign', c.item, formatPerson(c.person)),
   actions: (c) => join('actions', actionsFilter(c.filter)),
+  statuspage: (c) =>
+    join('statuspage', c.verb, ...c.components.map((x) => join(option('component', x.component), option('status', x.state))), text(c.text, ['component', 'status'])),
 };
 
 /** A lone capability named like a grant verb (`approve`) would be read as that verb. */

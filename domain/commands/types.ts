@@ -2,6 +2,7 @@
 // GitHub comments, CLI) parses with the same parser and dispatches on `kind`.
 
 import type { Role, Severity } from '../incident.js';
+import type { ComponentChange, PublicUpdateVerb } from '../statuspage.js';
 
 /**
  * Someone named in a command: a Slack mention (`<@U123>` or `<@U123|alice>`) or a plain handle
@@ -50,7 +51,9 @@ export type Command =
   | { kind: 'action-done'; item: string }
   | { kind: 'action-reopen'; item: string }
   | { kind: 'action-assign'; item: string; person: PersonRef }
-  | { kind: 'actions'; filter: ActionsFilter };
+  | { kind: 'actions'; filter: ActionsFilter }
+  /** A public status page update: explicit, never derived from the internal timeline. */
+  | { kind: 'statuspage'; verb: PublicUpdateVerb; components: ComponentChange[]; text: string };
 
 export type CommandKind = Command['kind'];
 

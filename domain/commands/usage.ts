@@ -18,6 +18,7 @@ export const SUBCOMMANDS = [
   'postmortem',
   'action',
   'actions',
+  'statuspage',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -61,6 +62,10 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'action assign ACT-N @user  — give an action item to someone',
   ].join('\n'),
   actions: 'actions [mine|overdue|team:NAME|owner:@user]  — list action items',
+  statuspage: [
+    'statuspage open|update [component:NAME status:STATE]… TEXT…  — tell customers on the public status page (STATE: operational, degraded, partial, major, maintenance)',
+    'statuspage resolve TEXT…  — resolve the public incident (components back to operational)',
+  ].join('\n'),
 };
 
 const FOOTER = [

@@ -6,6 +6,7 @@ import { registerAccessHandlers } from './access.js';
 import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
 import { registerSandboxHandlers } from './sandbox.js';
+import { registerStatusPageHandlers } from './statuspage.js';
 import type { IncidentRuntime } from './state.js';
 
 export function registerIncidentHandlers(rt: IncidentRuntime): void {
@@ -14,4 +15,5 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   // Also starts the watcher that asks about flags still rolled back when the incident resolves.
   registerFlagHandlers(rt);
   registerSandboxHandlers(rt);
+  registerStatusPageHandlers(rt);
 }

@@ -9,6 +9,7 @@ import type { GrantStatus } from '../../domain/access/rules.js';
 import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
+import type { ComponentChange, ComponentState, PublicUpdateRequest } from '../../domain/statuspage.js';
 
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
@@ -53,6 +54,15 @@ export interface IncidentState {
   continuedAsNewCount: number;
   /** The postmortem closed while the incident could still be reopened. */
   postmortemClosed?: boolean;
+  /** The incident's public face on /status, once someone posted a public update. */
+  publicPage?: PublicPageState;
+}
+
+export interface PublicPageState {
+  status: 'open' | 'resolved';
+  /** Public updates posted so far; the next one's key is incident + (this + 1). */
+  sequence: number;
+  components: Record<string, ComponentState>;
 }
 
 export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt'> {
@@ -266,3 +276,16 @@ export const approveFlagRollbackUpdate = defineUpdate<FlagResult, [FlagInput]>('
 export const restoreFlagUpdate = defineUpdate<FlagResult, [FlagInput]>('restoreFlag');
 export const decideFlagUpdate = defineUpdate<FlagResult, [DecideFlagInput]>('decideFlag');
 export const listFlagsUpdate = defineUpdate<FlagListing[], [ActorInput]>('listFlags');
+
+/** `statuspage open|update|resolve`: the only way text reaches the public status page. */
+export interface PublicUpdateInput extends ActorInput, PublicUpdateRequest {}
+export interface PublicUpdateResult {
+  incident: string;
+  sequence: number;
+  verb: PublicUpdateRequest['verb'];
+  components: ComponentChange[];
+  /** As published: redacted. */
+  text: string;
+  publishedAt: string;
+}
+export const publishStatusPageUpdate = defineUpdate<PublicUpdateResult, [PublicUpdateInput]>('publishStatusPage');
