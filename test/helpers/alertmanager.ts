@@ -73,10 +73,12 @@ export interface AlertsSystem {
   stop(): Promise<void>;
 }
 
-export async function startAlertsSystem(): Promise<AlertsSystem> {
+/** `closeResolvedGroupsAfterSeconds` shortens how long a resolved group's workflow waits before it ends. */
+export async function startAlertsSystem(options: { closeResolvedGroupsAfterSeconds?: number } = {}): Promise<AlertsSystem> {
   const service = `alerting-${randomUUID().slice(0, 8)}`;
   const otherService = `${service}-b`;
   const policy = alertsTestPolicy(service, otherService);
+  if (options.closeResolvedGroupsAfterSeconds) policy.alerts!.closeResolvedGroupsAfterSeconds = options.closeResolvedGroupsAfterSeconds;
   const system = await startTestSystem({ policy });
   const logger = testLogger();
   const inbound = createAlertsInbound(

@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grafanaHeaders, startAlertsSystem, UPTIME_TOKEN, type AlertsSystem } from '../helpers/alertmanager.js';
 import { eventually } from '../helpers/system.js';
+import * as alerts from '../../workflows/alert-group/messages.js';
 
 let s: AlertsSystem;
 beforeAll(async () => {
-  s = await startAlertsSystem();
+  // Resolved groups end after 2 s here, so a test sees a group end and a later firing start afresh.
+  s = await startAlertsSystem({ closeResolvedGroupsAfterSeconds: 2 });
 });
 afterAll(async () => {
   await s?.stop();
@@ -48,6 +50,24 @@ describe('generic HTTP alerts', () => {
     expect(await s.timeline(view.incident!, 'All 1 alert of this group are resolved%')).toHaveLength(1);
     // Nothing is mitigated or resolved automatically.
     expect(await s.incidents()).toEqual([expect.objectContaining({ key: view.incident, mitigatedAt: null, resolvedAt: null })]);
+  });
+
+  it('ends a group resolved for a while; its next firing is a new run that attaches to the open incident', async () => {
+    const key = `flap-${randomUUID()}`;
+    const firing = { status: 'firing', title: 'FlappingProbe', deduplication_key: key, metadata: { service: s.service } };
+    expect((await post(firing)).status).toBe(202);
+    const first = await settled(key, 1);
+    expect(first.incident).toBeDefined();
+    expect((await post({ ...firing, status: 'resolved' })).status).toBe(202);
+    const handle = s.system.client.workflow.getHandle(alerts.alertGroupWorkflowId('uptime', key));
+    const ended = await handle.result();
+    expect(ended).toMatchObject({ incident: first.incident, alerts: [{ fingerprint: key, status: 'resolved' }], resolvedNoted: true });
+    expect((await post(firing)).status).toBe(202);
+    const second = await settled(key, 1);
+    expect(second).toMatchObject({ incident: first.incident, attached: true, notes: 1 });
+    // The new run's note is on its way once its delivery is applied; wait for the row itself.
+    await eventually(async () => (await s.timeline(first.incident!, 'Alert FlappingProbe firing%')).length === 2);
+    expect((await s.incidents()).filter((r) => r.key === first.incident)).toHaveLength(1);
   });
 
   it('records a notify route without declaring', async () => {
@@ -99,5 +119,7 @@ describe('generic HTTP alerts', () => {
     });
     expect(view).toMatchObject({ route: { action: 'declare', service: s.otherService, severity: 'SEV4' }, notes: 1 });
     expect(await s.incidents(s.otherService)).toEqual([expect.objectContaining({ key: view.incident, severity: 'SEV4', source: 'alerts' })]);
+    // The note row, rather than the count the workflow keeps, says the note was written.
+    await eventually(async () => (await s.timeline(view.incident!, 'Alert QueueBacklog firing%')).length === 1);
   });
 });
