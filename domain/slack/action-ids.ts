@@ -17,3 +17,9 @@ export const ACCESS_ACTION_IDS = {
   deny: 'grant_deny',
   extend: 'grant_extend',
 } as const;
+
+/** The Post and Cancel buttons under a public status page update's preview (Slack's confirm step). */
+export const STATUSPAGE_ACTION_IDS = {
+  post: 'statuspage_post',
+  cancel: 'statuspage_cancel',
+} as const;

@@ -1,5 +1,5 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { ACCESS_ACTION_IDS, ACTION_IDS } from '../../../../domain/slack/action-ids.js';
+import { ACCESS_ACTION_IDS, ACTION_IDS, STATUSPAGE_ACTION_IDS } from '../../../../domain/slack/action-ids.js';
 import type { SlackDeps } from '../deps.js';
 import { grantApprove } from './grant-approve.js';
 import { grantDeny } from './grant-deny.js';
@@ -10,6 +10,7 @@ import { incidentAck } from './incident-ack.js';
 import { incidentMitigated } from './incident-mitigated.js';
 import { incidentResolve } from './incident-resolve.js';
 import { incidentSeverity } from './incident-severity.js';
+import { statusPageCancel, statusPagePost } from './statuspage-confirm.js';
 
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACCESS_ACTION_IDS.approve, grantApprove(deps));
@@ -21,4 +22,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION_IDS.resolve, incidentResolve(deps));
   app.action<BlockAction>(ACTION_IDS.flagKeep, flagKeep(deps));
   app.action<BlockAction>(ACTION_IDS.flagRestore, flagRestore(deps));
+  app.action<BlockAction>(STATUSPAGE_ACTION_IDS.post, statusPagePost(deps));
+  app.action<BlockAction>(STATUSPAGE_ACTION_IDS.cancel, statusPageCancel());
 }

@@ -10,6 +10,7 @@ import { declareModal } from '../../render/declare-modal.js';
 import { commandReply, ephemeral, usageReply } from '../../render/reply.js';
 import { responder, type Responder } from '../respond.js';
 import { commandText } from '../text.js';
+import { statusPagePreview } from '../actions/statuspage-confirm.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -41,6 +42,8 @@ export function incidentCommand(deps: SlackDeps) {
 async function run(deps: SlackDeps, { command, respond }: Pick<Args, 'command'> & { respond: Responder }, cmd: Command, named?: string): Promise<void> {
   try {
     const incident = named ?? (await incidentOfChannel(deps, command.channel_id));
+    // Nothing reaches customers before its poster has seen it: Post on the preview sends it.
+    if (cmd.kind === 'statuspage' && incident) return await respond(statusPagePreview(deps, cmd, incident, `slack:${command.trigger_id}`));
     const reply = await runCommand(
       {
         ...deps.temporal,
