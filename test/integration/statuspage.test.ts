@@ -8,6 +8,7 @@ import { getIncidentView } from '../../bots/workflow-client.js';
 import { readPublicIncident } from '../../db/queries/statuspage.js';
 import { timelineEvents } from '../../db/schema/index.js';
 import type { StatusPageView } from '../../web/status/data.js';
+import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { alice, assertWellFormedXml, carol, incidentWithComms, say, startStatusPageEnv, type StatusPageEnv } from '../helpers/statuspage.js';
 
 let env: StatusPageEnv;
@@ -90,5 +91,16 @@ describe('statuspage open → update → resolve', () => {
     await say(env.system, incident, alice, 'statuspage open component:Search status:degraded Searches are slow.');
     expect((await say(env.system, incident, alice, 'statuspage open component:Search status:major Worse.')).text).toMatch(/already has an open public incident/);
     expect((await readPublicIncident(env.system.database.db, incident))!.updates).toHaveLength(1);
+  });
+
+  it('runs from the CLI with the same grammar, as the person FIREBREAK_USER names', async () => {
+    const incident = await incidentWithComms(env.system, 'CLI public update');
+    const cli = await runCli(['run', `${incident} statuspage open component:Search status:maintenance Reindexing until 02:00 UTC.`], cliEnv(env.system));
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain('Opened a public incident on the status page');
+    const refused = await runCli(['run', `${incident} statuspage update Bob was here.`], { ...cliEnv(env.system), FIREBREAK_USER: 'bob' });
+    expect(refused.code).not.toBe(0);
+    expect(`${refused.stdout}${refused.stderr}`).toContain('Only the comms lead or the incident commander may post public status page updates');
+    expect((await readPublicIncident(env.system.database.db, incident))!.updates.map((u) => u.text)).toEqual(['Reindexing until 02:00 UTC.']);
   });
 });
