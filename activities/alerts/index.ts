@@ -4,7 +4,7 @@
 
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { and, arrayContains, desc, gte, inArray } from 'drizzle-orm';
+import { and, arrayContains, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { SYSTEM_ACTOR, type Phase } from '../../domain/incident.js';
 import type { Redactor } from '../../domain/redact.js';
@@ -28,19 +28,32 @@ export interface AlertNoteInput {
   text: string;
 }
 
+export interface OpenIncidentAnswer {
+  /** The newest open incident of the service declared within the window. */
+  incident?: string;
+  /**
+   * How many incidents alerts have declared for the service, ever. Groups that find no incident
+   * declare under `alerts:<service>:<this + 1>`, so groups of one service firing at the same moment
+   * converge on one declaration instead of racing to two.
+   */
+  alertDeclarations: number;
+}
+
 export type AlertNoteResult = { written: true } | { written: false; reason: string };
 
 export function createAlertActivities({ db, redactor }: { db: Database; redactor: Redactor }) {
   return {
-    async findOpenIncidentForService(query: OpenIncidentQuery): Promise<string | undefined> {
+    async findOpenIncidentForService(query: OpenIncidentQuery): Promise<OpenIncidentAnswer> {
       const since = new Date(Date.now() - query.withinSeconds * 1000);
+      const ofService = arrayContains(incidents.services, [query.service]);
       const [row] = await db
         .select({ key: incidents.key })
         .from(incidents)
-        .where(and(arrayContains(incidents.services, [query.service]), inArray(incidents.phase, OPEN_PHASES), gte(incidents.declaredAt, since)))
+        .where(and(ofService, inArray(incidents.phase, OPEN_PHASES), gte(incidents.declaredAt, since)))
         .orderBy(desc(incidents.declaredAt))
         .limit(1);
-      return row?.key;
+      const [counted] = await db.select({ n: count() }).from(incidents).where(and(ofService, eq(incidents.source, 'alerts')));
+      return { ...(row ? { incident: row.key } : {}), alertDeclarations: counted?.n ?? 0 };
     },
 
     async addAlertNote(input: AlertNoteInput): Promise<AlertNoteResult> {

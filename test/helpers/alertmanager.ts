@@ -51,9 +51,10 @@ export function alertsTestPolicy(...services: string[]): Policy {
 export interface AlertsSystem {
   system: TestSystem;
   server: RunningServer;
-  /** Two services of this file's own, each routed from `service=<name>`. */
+  /** Three services of this file's own, each routed from `service=<name>`. */
   service: string;
   otherService: string;
+  thirdService: string;
   /**
    * Answers the next `n` deliveries with a 503 before they reach the front-end; with `receiver`,
    * only deliveries to a webhook URL ending in `?receiver=<receiver>` (see startAlertmanager).
@@ -77,7 +78,8 @@ export interface AlertsSystem {
 export async function startAlertsSystem(options: { closeResolvedGroupsAfterSeconds?: number } = {}): Promise<AlertsSystem> {
   const service = `alerting-${randomUUID().slice(0, 8)}`;
   const otherService = `${service}-b`;
-  const policy = alertsTestPolicy(service, otherService);
+  const thirdService = `${service}-c`;
+  const policy = alertsTestPolicy(service, otherService, thirdService);
   if (options.closeResolvedGroupsAfterSeconds) policy.alerts!.closeResolvedGroupsAfterSeconds = options.closeResolvedGroupsAfterSeconds;
   const system = await startTestSystem({ policy });
   const logger = testLogger();
@@ -116,6 +118,7 @@ export async function startAlertsSystem(options: { closeResolvedGroupsAfterSecon
     server,
     service,
     otherService,
+    thirdService,
     get answered() {
       return answered.map((a) => a.status);
     },

@@ -70,6 +70,17 @@ describe('generic HTTP alerts', () => {
     expect((await s.incidents()).filter((r) => r.key === first.incident)).toHaveLength(1);
   });
 
+  it('declares once when several groups of one service arrive at the same moment', async () => {
+    const keys = Array.from({ length: 4 }, (_, i) => `burst-${i}-${randomUUID()}`);
+    const answers = await Promise.all(keys.map((key) => post({ status: 'firing', title: 'Burst', deduplication_key: key, metadata: { service: s.thirdService } })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202]);
+    const views = await Promise.all(keys.map((key) => eventually(async () => (await s.group('uptime', key))?.incident !== undefined && s.group('uptime', key))));
+    const [incident, ...others] = await s.incidents(s.thirdService);
+    expect(others).toEqual([]);
+    expect(views.map((v) => v && v.incident)).toEqual(keys.map(() => incident!.key));
+    await eventually(async () => (await s.timeline(incident!.key, 'Alert Burst firing%')).length === 4);
+  });
+
   it('records a notify route without declaring', async () => {
     const key = `search-${randomUUID()}`;
     expect((await post({ status: 'firing', title: 'SlowQueries', deduplication_key: key, metadata: { team: 'search', env: 'prod' } })).status).toBe(202);

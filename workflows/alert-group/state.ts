@@ -1,7 +1,8 @@
 // An alert group's state and the one step that changes it: a delivery. Notes go out one at a time
 // in the order changes arrived; their update IDs make a retried activity or a replay add nothing.
 
-import { executeChild, log, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { executeChild, log, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   allResolved,
   allResolvedNote,
@@ -18,6 +19,11 @@ import type { Policy } from '../../domain/policy/index.js';
 import type { declareIncidentWorkflow } from '../declare/workflow.js';
 import { records, timeline } from './activities.js';
 import type { AlertGroupInput, AlertGroupState, AlertGroupView } from './messages.js';
+
+/** The schema's default, for a run whose policy lost its alerts section after the group started. */
+const DEFAULT_ATTACH_WINDOW_SECONDS = 2 * 3600;
+/** Waits for another group's declaration of the same service before giving up (and retrying the task). */
+const MAX_DECLARE_ATTEMPTS = 30;
 
 /** Without an alerts section every group is only recorded. */
 const NOTIFY_ONLY: RoutingRules = { routes: [], default: { action: 'notify', severity: {} } };
@@ -36,7 +42,7 @@ export class AlertGroup {
 
   /**
    * This run's chain of the group (runs continued as new share it): a later run, started after the
-   * group ended, declares and notes under keys of its own.
+   * group ended, notes under update IDs of its own.
    */
   private runKey(): string {
     return `${this.workflowId}/${workflowInfo().firstExecutionRunId}`;
@@ -77,32 +83,43 @@ export class AlertGroup {
     }
   }
 
-  /** The service's open incident declared within the window, or a new one. */
+  /**
+   * The service's open incident declared within the window, or a new one. The declaration's key
+   * counts the service's alert declarations, so two groups of one service arriving together both
+   * ask for the same declaration: one starts it, the other finds the workflow running, waits, and
+   * attaches to the incident it declared.
+   */
   private async incidentFor(service: string, severity: Severity, delivery: AlertDelivery, policy: Policy): Promise<string> {
-    const windowSeconds = policy.alerts?.attachWindowSeconds ?? 0;
-    const open = windowSeconds > 0 ? await records.findOpenIncidentForService({ service, withinSeconds: windowSeconds }) : undefined;
-    if (open !== undefined) {
-      this.state.attached = true;
-      return open;
+    const withinSeconds = policy.alerts?.attachWindowSeconds ?? DEFAULT_ATTACH_WINDOW_SECONDS;
+    for (let attempt = 1; ; attempt++) {
+      const found = await records.findOpenIncidentForService({ service, withinSeconds });
+      if (found.incident !== undefined) {
+        this.state.attached = true;
+        return found.incident;
+      }
+      const idempotencyKey = `alerts:${service}:${found.alertDeclarations + 1}`;
+      try {
+        const result = await executeChild<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
+          workflowId: `declare:${idempotencyKey}`,
+          args: [
+            {
+              idempotencyKey,
+              title: groupTitle(delivery.commonLabels, this.input.groupKey),
+              description: `Declared from alert group ${this.input.groupKey} (source ${this.input.source}); its alerts are on the timeline.`,
+              severity,
+              services: [service],
+              source: 'alerts',
+              sourceRef: this.workflowId,
+              reporter: SYSTEM_ACTOR,
+            },
+          ],
+        });
+        return result.key;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError) || attempt >= MAX_DECLARE_ATTEMPTS) throw err;
+        await sleep('1s');
+      }
     }
-    // One declaration per run of this group: a retried or replayed start finds the same incident.
-    const idempotencyKey = this.runKey();
-    const result = await executeChild<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
-      workflowId: `declare:${idempotencyKey}`,
-      args: [
-        {
-          idempotencyKey,
-          title: groupTitle(delivery.commonLabels, this.input.groupKey),
-          description: `Declared from alert group ${this.input.groupKey} (source ${this.input.source}); its alerts are on the timeline.`,
-          severity,
-          services: [service],
-          source: 'alerts',
-          sourceRef: this.workflowId,
-          reporter: SYSTEM_ACTOR,
-        },
-      ],
-    });
-    return result.key;
   }
 
   private async note(text: string): Promise<void> {
