@@ -45,3 +45,25 @@ export interface PublicUpdateRequest {
 
 /** Public text is read by customers: long pastes belong on the internal timeline. */
 export const MAX_PUBLIC_TEXT = 2000;
+
+/**
+ * One public update as the incident workflow hands it to be stored (an activity input, so in the
+ * incident's history): keyed by incident and sequence, so a retry writes nothing twice.
+ */
+export interface PublicUpdate {
+  incident: string;
+  sequence: number;
+  verb: PublicUpdateVerb;
+  title: string;
+  components: ComponentChange[];
+  text: string;
+  at: string;
+}
+
+export interface PublishedPublicUpdate {
+  /** False when a retry found the update already written. */
+  applied: boolean;
+  /** As stored: redacted. */
+  text: string;
+  publishedAt: string;
+}

@@ -10,36 +10,11 @@ import { SYSTEM_ACTOR, type Phase } from '../../domain/incident.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
+import type { AlertNoteInput, AlertNoteResult, OpenIncidentAnswer, OpenIncidentQuery } from '../../workflows/alert-group/messages.js';
 import { addNoteUpdate } from '../../workflows/incident/messages.js';
 
 /** An incident in these phases still takes notes and is worth attaching a new alert group to. */
 const OPEN_PHASES: Phase[] = ['declared', 'triage', 'mitigating', 'monitoring'];
-
-export interface OpenIncidentQuery {
-  service: string;
-  /** Only incidents declared at most this long ago. */
-  withinSeconds: number;
-}
-
-export interface AlertNoteInput {
-  incident: string;
-  /** Derived from the alert-group workflow and the note's sequence: a retried activity adds nothing. */
-  updateId: string;
-  text: string;
-}
-
-export interface OpenIncidentAnswer {
-  /** The newest open incident of the service declared within the window. */
-  incident?: string;
-  /**
-   * How many incidents alerts have declared for the service, ever. Groups that find no incident
-   * declare under `alerts:<service>:<this + 1>`, so groups of one service firing at the same moment
-   * converge on one declaration instead of racing to two.
-   */
-  alertDeclarations: number;
-}
-
-export type AlertNoteResult = { written: true } | { written: false; reason: string };
 
 export function createAlertActivities({ db, redactor }: { db: Database; redactor: Redactor }) {
   return {

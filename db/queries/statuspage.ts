@@ -1,27 +1,16 @@
 // The public status page's rows: written by one idempotent step per public update, read by /status.
 
 import { and, asc, desc, eq, gte, inArray, or } from 'drizzle-orm';
-import type { ComponentChange, ComponentState, PublicUpdateVerb } from '../../domain/statuspage.js';
+import type { ComponentState, PublicUpdate } from '../../domain/statuspage.js';
 import type { Database } from '../client.js';
 import { publicIncidents, publicUpdates, type PublicIncidentRow, type PublicUpdateRow } from '../schema/index.js';
-
-export interface PublicUpdateWrite {
-  incident: string;
-  /** The incident workflow's public update number: with the incident, the row's key. */
-  sequence: number;
-  verb: PublicUpdateVerb;
-  title: string;
-  components: ComponentChange[];
-  /** Already redacted. */
-  text: string;
-  at: string;
-}
 
 /**
  * Writes one public update and moves its public incident along, once: a retry with the same
  * incident and sequence finds the update row and changes nothing. Returns the stored update.
+ * The caller has redacted the texts already.
  */
-export async function applyPublicUpdate(db: Database, write: PublicUpdateWrite): Promise<{ applied: boolean; row: PublicUpdateRow }> {
+export async function applyPublicUpdate(db: Database, write: PublicUpdate): Promise<{ applied: boolean; row: PublicUpdateRow }> {
   return db.transaction(async (tx) => {
     const at = new Date(write.at);
     const [existing] = await tx.select().from(publicIncidents).where(eq(publicIncidents.incidentKey, write.incident)).for('update');

@@ -37,3 +37,31 @@ export interface AlertGroupView extends AlertGroupState {
 
 export const alertDeliverySignal = defineSignal<[AlertDelivery]>('alertDelivery');
 export const alertGroupStateQuery = defineQuery<AlertGroupView>('alertGroupState');
+
+// The alert-group workflow's activity inputs and results: in its history, so defined here.
+
+export interface OpenIncidentQuery {
+  service: string;
+  /** Only incidents declared at most this long ago. */
+  withinSeconds: number;
+}
+
+export interface AlertNoteInput {
+  incident: string;
+  /** Derived from the alert-group workflow and the note's sequence: a retried activity adds nothing. */
+  updateId: string;
+  text: string;
+}
+
+export interface OpenIncidentAnswer {
+  /** The newest open incident of the service declared within the window. */
+  incident?: string;
+  /**
+   * How many incidents alerts have declared for the service, ever. Groups that find no incident
+   * declare under `alerts:<service>:<this + 1>`, so groups of one service firing at the same moment
+   * converge on one declaration instead of racing to two.
+   */
+  alertDeclarations: number;
+}
+
+export type AlertNoteResult = { written: true } | { written: false; reason: string };
