@@ -127,6 +127,7 @@ const RULES: Record<Action, Rule> = {
   addActionItem: allow,
   updateActionItem: allow,
   publicUpdate: permission('publicUpdate'),
+  page: permission('page'),
 };
 
 function guestRefusal(policy: Policy, action: Action, actor: { key: string }): string {

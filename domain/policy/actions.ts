@@ -31,6 +31,7 @@ export const ACTIONS = [
   'addActionItem',
   'updateActionItem',
   'publicUpdate',
+  'page',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -82,4 +83,5 @@ export const ACTION_TEXT: Record<Action, string> = {
   addActionItem: 'add action items',
   updateActionItem: 'change action items',
   publicUpdate: 'post public status page updates',
+  page: 'page people through PagerDuty',
 };

@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'approvePostmortem',
   'manageSandboxes',
   'publicUpdate',
+  'page',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,4 +41,6 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<Permission, readonly Principal
   manageSandboxes: [],
   // What customers read is said by the people whose job it is: comms, or the commander without one.
   publicUpdate: ['role:comms', 'role:commander'],
+  // Waking someone up is every responder's call; guests are refused unless a team takes them in.
+  page: ['anyone'],
 };

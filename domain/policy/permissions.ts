@@ -35,6 +35,7 @@ function actionText(permission: Permission, incident: string): string {
     approvePostmortem: `approve the postmortem of ${incident}`,
     manageSandboxes: `extend or destroy other people's sandboxes in ${incident}`,
     publicUpdate: `post public status page updates about ${incident}`,
+    page: `page people about ${incident}`,
   };
   return texts[permission];
 }

@@ -3,6 +3,7 @@
 
 import type { Policy } from './schema.js';
 import { alertServiceProblem } from './alerts.js';
+import { pagingServiceProblem } from './paging.js';
 import { statusPageServiceProblem } from './statuspage.js';
 
 export interface Problem {
@@ -111,5 +112,5 @@ function checkTimings(policy: Policy): Problem | undefined {
 
 /** The first cross-reference problem, in file order of the sections checked. */
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services));
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services));
 }

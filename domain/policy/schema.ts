@@ -22,6 +22,7 @@ import { legacyMaskingProblem, maskingRules, withLegacyMasking } from './masking
 import { limitsSection } from './limits.js';
 import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
+import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -181,6 +182,7 @@ export const policySchema = z.strictObject({
   limits: limitsSection.prefault({}),
   alerts: alertsSection.optional(),
   statusPage: statusPageSection.optional(),
+  paging: pagingSection.optional(),
 });
 
 export type Policy = z.output<typeof policySchema>;
@@ -200,3 +202,4 @@ export type RetentionPolicy = Policy['retention'];
 export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
+export type { PagingPolicy } from './paging.js';

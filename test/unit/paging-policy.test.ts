@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decide, resolveActor } from '../../domain/authorization/index.js';
+import { parsePolicy } from '../../domain/policy/index.js';
+import { routingKeyEnvOf } from '../../domain/policy/paging.js';
+
+const fixtureText = readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8');
+const policy = parsePolicy(fixtureText, 'policy.yaml');
+
+function errorOf(text: string): string {
+  try {
+    parsePolicy(text, 'policy.yaml');
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the policy to be refused');
+}
+
+describe('paging policy', () => {
+  it('reads each service routing key variable and the severities paged on declaration; the example config parses', () => {
+    expect(routingKeyEnvOf(policy.paging, 'payments')).toBe('FIREBREAK_TEST_PAGERDUTY_PAYMENTS');
+    expect(routingKeyEnvOf(policy.paging, 'nope')).toBeUndefined();
+    expect(policy.paging?.pageOn).toEqual(['SEV1', 'SEV2']);
+    const example = parsePolicy(readFileSync(new URL('../../firebreak.config.yaml', import.meta.url), 'utf8'));
+    expect(routingKeyEnvOf(example.paging, 'payments')).toBe('PAGERDUTY_PAYMENTS_ROUTING_KEY');
+  });
+
+  it('pages SEV1 and SEV2 when pageOn is left out', () => {
+    const text = fixtureText.replace('  pageOn: [SEV1, SEV2]\n', '');
+    expect(parsePolicy(text, 'policy.yaml').paging?.pageOn).toEqual(['SEV1', 'SEV2']);
+  });
+
+  it('refuses an unknown service with its path', () => {
+    const text = fixtureText.replace('search: { routingKeyEnv: FIREBREAK_TEST_PAGERDUTY_SEARCH }', 'serach: { routingKeyEnv: FIREBREAK_TEST_PAGERDUTY_SEARCH }');
+    expect(errorOf(text)).toMatch(/^policy\.yaml: paging\.pagerduty\.services\.serach: service "serach" is not defined under services/);
+  });
+
+  it('refuses a routing key written into the policy instead of a variable name, and an unknown severity', () => {
+    expect(errorOf(fixtureText.replace('FIREBREAK_TEST_PAGERDUTY_SEARCH', 'R0123abcdef'))).toMatch(/paging\.pagerduty\.services\.search\.routingKeyEnv: expected an environment variable name/);
+    expect(errorOf(fixtureText.replace('pageOn: [SEV1, SEV2]', 'pageOn: [SEV1, SEV9]'))).toMatch(/paging\.pageOn\[1\]: expected SEV1 to SEV4/);
+  });
+
+  it('lets team members page and refuses guests', () => {
+    expect(policy.permissions.page).toEqual(['anyone']);
+    const facts = { incident: 'INC-1', roles: {} };
+    expect(decide(policy, 'page', resolveActor(policy, { source: 'slack', id: 'U0BOB' }), facts).allowed).toBe(true);
+    const guest = decide(policy, 'page', resolveActor(policy, { source: 'slack', id: 'U0STRANGER' }), facts);
+    expect(guest).toMatchObject({ allowed: false, privileged: true });
+    expect(guest.allowed === false && guest.reason).toMatch(/not in any team of the policy, so Firebreak does not let them page people through PagerDuty/);
+  });
+});
