@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { createGitHubApi, type GitHubApi, type GitHubApiOptions } from '../activities/github/client.js';
 import { createGitHubOutbound } from '../activities/github/integration.js';
 import type { Outbound, OutboundContext } from '../activities/outbound.js';
+import { createPagerDutyOutbound } from '../activities/pagerduty/integration.js';
 import { createSlackOutbound } from '../activities/slack/integration.js';
 import { createAlertsInbound } from '../bots/alerts/integration.js';
 import { createGitHubInbound } from '../bots/github/integration.js';
@@ -43,6 +44,9 @@ export function buildIntegrations(ctx: IntegrationContext, sides: IntegrationSid
     if (sides.outbound) outbound.push(createGitHubOutbound(outboundContext(ctx), github, api));
     if (sides.inbound) inbound.push(createGitHubInbound(ctx, github, api));
   }
+  // PagerDuty only goes out: pages, acknowledgements and resolutions, when the policy pages at all.
+  const pagerDuty = sides.outbound ? createPagerDutyOutbound(outboundContext(ctx)) : undefined;
+  if (pagerDuty) outbound.push(pagerDuty);
   // Alerts only come in; what they lead to is written by the incident's own activities.
   const alerts = sides.inbound ? createAlertsInbound(ctx) : undefined;
   if (alerts) inbound.push(alerts);

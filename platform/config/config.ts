@@ -6,6 +6,7 @@ import type { AccessConfig, SandboxConfig } from './access.js';
 import type { CodecConfig, DashboardConfig } from './http.js';
 import type { FlagSystemsConfig, GitHubConfig, SlackConfig } from './integrations.js';
 import type { Base64Key, EncryptionKey } from './keys.js';
+import type { PagerDutyConfig } from './paging.js';
 import type { LogLevel, TelemetryConfig } from './telemetry.js';
 import type { Role, TemporalConfig } from './temporal.js';
 
@@ -24,6 +25,8 @@ export interface Config extends FlagSystemsConfig, SandboxConfig, CodecConfig, D
   temporal: TemporalConfig;
   slack?: SlackConfig;
   github?: GitHubConfig;
+  /** Always set by parseEnv; optional for hand-built configs in tests (the events URL defaults to PagerDuty's). */
+  pagerDuty?: PagerDutyConfig;
   /** Payload encryption keys; the first encrypts, all decrypt, so rotation prepends a key. */
   encryptionKeys: EncryptionKey[];
   /** Keys the per-incident redaction tokens (FIREBREAK_REDACTION_KEY); see platform/redaction-key.ts. */

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { readCodec, readDashboard, readPort } from './http.js';
 import { readFlagSystems, readGitHub, readSlack } from './integrations.js';
 import { parseEncryptionKeys, parseRedactionKey } from './keys.js';
+import { readPagerDuty } from './paging.js';
 import { HTTP, fail, readUrl, type Env } from './parse.js';
 import { readDataDir, readDatabaseUrl, readPolicyPath, readWorkflowBundlePath } from './service.js';
 import { parseLogLevel, readTelemetry } from './telemetry.js';
@@ -19,6 +20,7 @@ export type { CodecConfig, DashboardConfig } from './http.js';
 export type { FlagSystemsConfig, GitHubAuth, GitHubConfig, SlackConfig } from './integrations.js';
 export { parseEncryptionKeys, parseRedactionKey, type Base64Key, type EncryptionKey } from './keys.js';
 export { ConfigError, type Env } from './parse.js';
+export { DEFAULT_PAGERDUTY_EVENTS_URL, readPagerDuty, type PagerDutyConfig } from './paging.js';
 export { enabledIntegrations, secretValues } from './report.js';
 export type { Config } from './config.js';
 export { LOG_LEVELS, parseLogLevel, type LogLevel, type TelemetryConfig } from './telemetry.js';
@@ -38,6 +40,7 @@ export function parseEnv(env: Env): Config {
     temporal: readTemporal(env),
     slack: readSlack(env),
     github: readGitHub(env),
+    pagerDuty: readPagerDuty(env),
     ...readFlagSystems(env),
     ...readSandbox(env),
     encryptionKeys,

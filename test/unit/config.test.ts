@@ -54,6 +54,7 @@ describe('parseEnv', () => {
       temporal: { address: undefined, namespace: 'default', taskQueue: 'firebreak', apiKey: undefined, tls: false },
       slack: undefined,
       github: undefined,
+      pagerDuty: { eventsUrl: 'https://events.pagerduty.com', routingKey: expect.any(Function) },
       unleash: undefined,
       launchDarkly: undefined,
       sandboxAdminUrl: undefined,

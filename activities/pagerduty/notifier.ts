@@ -1,0 +1,88 @@
+// Automatic paging from the incident's own notices, so paging adds no command to the incident
+// workflow: the declaration pages the incident's services when its severity is in `paging.pageOn`,
+// the first notice after a commander took command acknowledges that alert, and the notice of the
+// resolution resolves every alert the incident opened (its own and those of `page` commands).
+
+import type { Database } from '../../db/client.js';
+import type { Severity } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { routingKeyEnvOf, type PagingPolicy } from '../../domain/policy/paging.js';
+import type { Redactor } from '../../domain/redact.js';
+import type { Logger } from '../../platform/logger.js';
+import type { IncidentNotice } from '../../workflows/incident/messages.js';
+import type { IncidentNotifier } from '../notify.js';
+import type { PagerDutyApi } from './client.js';
+import { incidentLinks, sendOnce, sentTriggers } from './events.js';
+
+export interface PagerDutyDeps {
+  db: Database;
+  api: PagerDutyApi;
+  policy: () => Policy;
+  redactor: Redactor;
+  logger: Logger;
+  /** The routing key held by the variable the policy names (platform/config/paging.ts). */
+  routingKey(variable: string): string | undefined;
+}
+
+/** The routing key of a service that pages; undefined (and a warning) when its variable is unset. */
+export function serviceRoutingKey(deps: PagerDutyDeps, paging: PagingPolicy | undefined, service: string, incident: string): string | undefined {
+  const variable = routingKeyEnvOf(paging, service);
+  if (variable === undefined) return undefined;
+  const key = deps.routingKey(variable);
+  if (key === undefined) deps.logger.warn({ incident, service, variable }, 'PagerDuty routing key variable is not set; this service is not paged');
+  return key;
+}
+
+export function incidentSummary(severity: Severity, incident: string, title: string): string {
+  return `[${severity}] ${incident}: ${title}`;
+}
+
+const RESOLVED_PHASES = new Set(['resolved', 'postmortem', 'closed']);
+
+export function createPagerDutyNotifier(deps: PagerDutyDeps): IncidentNotifier {
+  async function trigger(notice: IncidentNotice, paging: PagingPolicy): Promise<void> {
+    const { view } = notice;
+    if (!paging.pageOn.includes(view.severity)) return;
+    const redact = deps.redactor.forIncident(view.key);
+    const links = await incidentLinks(deps.db, view.key);
+    for (const service of view.services) {
+      const routingKey = serviceRoutingKey(deps, paging, service, view.key);
+      if (routingKey === undefined) continue;
+      await sendOnce(deps.db, deps.api, view.key, service, {
+        action: 'trigger',
+        routingKey,
+        dedupKey: view.key,
+        severity: view.severity,
+        summary: redact.redact(incidentSummary(view.severity, view.key, view.title)),
+        details: { incident: view.key, service, severity: view.severity },
+        links,
+      });
+      deps.logger.info({ incident: view.key, service, severity: view.severity }, 'paged through PagerDuty');
+    }
+  }
+
+  /** Acknowledges the declaration's alert or resolves every alert; each once per alert. */
+  async function follow(notice: IncidentNotice, paging: PagingPolicy, action: 'acknowledge' | 'resolve'): Promise<void> {
+    const incident = notice.view.key;
+    const alerts = (await sentTriggers(deps.db, incident)).filter((a) => action === 'resolve' || a.dedupKey === incident);
+    for (const alert of alerts) {
+      const routingKey = serviceRoutingKey(deps, paging, alert.service, incident);
+      if (routingKey === undefined) continue;
+      await sendOnce(deps.db, deps.api, incident, alert.service, { action, routingKey, dedupKey: alert.dedupKey, severity: notice.view.severity, summary: '' });
+      deps.logger.info({ incident, service: alert.service, dedupKey: alert.dedupKey }, `PagerDuty alert ${action}d`);
+    }
+  }
+
+  return {
+    name: 'pagerduty',
+    async notify(notice) {
+      const paging = deps.policy().paging;
+      if (!paging) return;
+      if (notice.kind === 'declared') await trigger(notice, paging);
+      // Taking command and resolving are phase events; other notices change nothing in PagerDuty.
+      if (notice.kind !== 'declared' && notice.kind !== 'phase') return;
+      if (notice.view.acknowledgedAt && !RESOLVED_PHASES.has(notice.view.phase)) await follow(notice, paging, 'acknowledge');
+      if (RESOLVED_PHASES.has(notice.view.phase)) await follow(notice, paging, 'resolve');
+    },
+  };
+}
