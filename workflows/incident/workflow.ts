@@ -8,6 +8,9 @@ import type { IncidentInput, IncidentView } from './messages.js';
 import { nextDue, type Due } from './reminders.js';
 import { IncidentRuntime, initialState } from './state.js';
 
+/** Queue the start of triage before registering handlers (see below). */
+const TRIAGE_BEFORE_HANDLERS = 'triage-before-handlers';
+
 /**
  * One incident from declaration to close (`incident:INC-N`). Updates change it, durable timers
  * remind people, and long histories continue as new carrying the whole state.
@@ -15,20 +18,13 @@ import { IncidentRuntime, initialState } from './state.js';
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
   const rt = new IncidentRuntime(input.carried ?? initialState(input));
   const { state } = rt;
+  // Updates sent before the first workflow task are buffered, and setHandler runs them at once: so
+  // triage is queued before the handlers exist, or such an update would write ahead of it. Runs
+  // that started before this order still replay with the old one.
+  const triageFirst = !input.carried && patched(TRIAGE_BEFORE_HANDLERS);
+  if (triageFirst) startTriage(rt);
   registerIncidentHandlers(rt);
-
-  if (!input.carried) {
-    // Triage starts the moment the incident exists: validators must see it at once, while the
-    // write queues ahead of any update that arrives in the meantime.
-    state.phase = 'triage';
-    void rt.serially(() =>
-      rt.record('phase', SYSTEM_ACTOR, 'Triage started', {
-        changes: { phase: 'triage' },
-        details: { from: 'declared', to: 'triage', event: 'start_triage' },
-        auditAction: 'incident.start_triage',
-      }),
-    );
-  }
+  if (!input.carried && !triageFirst) startTriage(rt);
   if (!input.carried && patched('triage-context')) gatherContext(rt);
   if (!input.carried && patched('flag-snapshot')) snapshotFlags(rt);
   await rt.drainQueue();
@@ -77,6 +73,18 @@ async function onDue(rt: IncidentRuntime, due: Due): Promise<void> {
   } else {
     await rt.transition('close', SYSTEM_ACTOR, 'Reopen window over; closed', { closedAt: now });
   }
+}
+
+/** Triage starts the moment the incident exists: validators see it at once, the write is queued first. */
+function startTriage(rt: IncidentRuntime): void {
+  rt.state.phase = 'triage';
+  void rt.serially(() =>
+    rt.record('phase', SYSTEM_ACTOR, 'Triage started', {
+      changes: { phase: 'triage' },
+      details: { from: 'declared', to: 'triage', event: 'start_triage' },
+      auditAction: 'incident.start_triage',
+    }),
+  );
 }
 
 /**
