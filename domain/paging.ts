@@ -80,3 +80,10 @@ export interface ServicePageResult {
   service: string;
   dedupKey: string;
 }
+
+/** What the `page` update answers once the page is on the timeline (PagerDuty is called after). */
+export interface PageResult {
+  incident: string;
+  service: string;
+  dedupKey: string;
+}

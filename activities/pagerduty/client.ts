@@ -24,7 +24,8 @@ interface EventsAnswer {
   errors?: unknown[];
 }
 
-export function createPagerDutyApi(options: { eventsUrl: string }): PagerDutyApi {
+/** `rateLimitWaitMs` is for tests that cannot wait 30 s; production always waits the default. */
+export function createPagerDutyApi(options: { eventsUrl: string; rateLimitWaitMs?: number }): PagerDutyApi {
   const url = `${options.eventsUrl.replace(/\/+$/, '')}/v2/enqueue`;
   return {
     async send(event) {
@@ -37,15 +38,15 @@ export function createPagerDutyApi(options: { eventsUrl: string }): PagerDutyApi
       });
       const answer = (await res.json().catch(() => ({}))) as EventsAnswer;
       if (res.status === 202) return { dedupKey: answer.dedup_key ?? event.dedup_key };
-      throw pagerDutyFailure(event.event_action, res.status, answer);
+      throw pagerDutyFailure(event.event_action, res.status, answer, options.rateLimitWaitMs);
     },
   };
 }
 
 /** What Temporal should do with an answer other than 202. The routing key is never in the message. */
-export function pagerDutyFailure(action: string, status: number, answer: EventsAnswer): ApplicationFailure {
+export function pagerDutyFailure(action: string, status: number, answer: EventsAnswer, waitMs = PAGERDUTY_RATE_LIMIT_WAIT_MS): ApplicationFailure {
   if (status === 429) {
-    return waitFailure('PagerDutyRateLimited', `PagerDuty rate-limited the ${action} event; retrying in ${PAGERDUTY_RATE_LIMIT_WAIT_MS / 1000}s`, PAGERDUTY_RATE_LIMIT_WAIT_MS);
+    return waitFailure('PagerDutyRateLimited', `PagerDuty rate-limited the ${action} event; retrying in ${waitMs / 1000}s`, waitMs);
   }
   if (status === 400) {
     const errors = (answer.errors ?? []).map(String).join('; ');

@@ -9,9 +9,10 @@ import { createPagerDutyNotifier, type PagerDutyDeps } from './notifier.js';
 import { createPagerDutyActivities } from './page.js';
 
 /** The notifier and the page activity over one Events API client. */
-export function createPagerDuty(deps: Omit<PagerDutyDeps, 'api' | 'routingKey'> & { config: PagerDutyConfig }) {
-  const { config, ...rest } = deps;
-  const full: PagerDutyDeps = { ...rest, api: createPagerDutyApi({ eventsUrl: config.eventsUrl }), routingKey: config.routingKey };
+export function createPagerDuty(deps: Omit<PagerDutyDeps, 'api' | 'routingKey'> & { config: PagerDutyConfig; rateLimitWaitMs?: number }) {
+  const { config, rateLimitWaitMs, ...rest } = deps;
+  const api = createPagerDutyApi({ eventsUrl: config.eventsUrl, ...(rateLimitWaitMs ? { rateLimitWaitMs } : {}) });
+  const full: PagerDutyDeps = { ...rest, api, routingKey: config.routingKey };
   return { notifier: createPagerDutyNotifier(full), activities: createPagerDutyActivities(full) };
 }
 

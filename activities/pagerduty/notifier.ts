@@ -1,5 +1,6 @@
 // Automatic paging from the incident's own notices, so paging adds no command to the incident
-// workflow: the declaration pages the incident's services when its severity is in `paging.pageOn`,
+// workflow: the incident's first notice ("Triage started", the only phase event that leads into
+// triage) pages its services when the declared severity is in `paging.pageOn`,
 // the first notice after a commander took command acknowledges that alert, and the notice of the
 // resolution resolves every alert the incident opened (its own and those of `page` commands).
 
@@ -78,9 +79,9 @@ export function createPagerDutyNotifier(deps: PagerDutyDeps): IncidentNotifier {
     async notify(notice) {
       const paging = deps.policy().paging;
       if (!paging) return;
-      if (notice.kind === 'declared') await trigger(notice, paging);
-      // Taking command and resolving are phase events; other notices change nothing in PagerDuty.
-      if (notice.kind !== 'declared' && notice.kind !== 'phase') return;
+      // Starting, taking command and resolving are phase events; other notices change nothing in PagerDuty.
+      if (notice.kind !== 'phase') return;
+      if (notice.view.phase === 'triage') await trigger(notice, paging);
       if (notice.view.acknowledgedAt && !RESOLVED_PHASES.has(notice.view.phase)) await follow(notice, paging, 'acknowledge');
       if (RESOLVED_PHASES.has(notice.view.phase)) await follow(notice, paging, 'resolve');
     },

@@ -111,7 +111,17 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return runPostmortemCommand(ctx, command);
     case 'statuspage':
       return publicUpdate(ctx, command);
+    case 'page':
+      return page(ctx, command);
   }
+}
+
+/** Through the incident, which decides who may page and puts the page on the timeline. */
+async function page(ctx: CommandContext, command: Extract<Command, { kind: 'page' }>): Promise<Reply> {
+  const incident = requireIncident(ctx);
+  const input: msg.PageInput = { actor: ctx.actor, service: command.service, ...(command.reason ? { reason: command.reason } : {}) };
+  const r = await incidentHandle(ctx, incident).executeUpdate(msg.pageUpdate, { args: [input], updateId: requestUpdateId(ctx.idempotencyKey, msg.pageUpdate) });
+  return { ok: true, text: `Paging ${r.service} through PagerDuty for ${incident}.`, incident };
 }
 
 /** Through the incident, which decides who may speak to customers and records what was said. */

@@ -4,6 +4,7 @@
 import { incidentIn, NOT_ABOUT_ONE_INCIDENT, takeIncident, type Context, type ParseArgs } from './args.js';
 import { declare, help, list, mitigated, note, reopen, resolve, role, sev, status, update } from './parse-incident.js';
 import { access, action, actions, flag, postmortem, sandbox } from './parse-tools.js';
+import { page } from './parse-page.js';
 import { statuspage } from './parse-statuspage.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { ParseResult } from './types.js';
@@ -35,6 +36,7 @@ const PARSERS: Readonly<Record<Subcommand, ParseArgs>> = {
   action,
   actions,
   statuspage,
+  page,
 };
 
 export function parseCommand(text: string): ParseResult {

@@ -53,7 +53,8 @@ export type Command =
   | { kind: 'action-assign'; item: string; person: PersonRef }
   | { kind: 'actions'; filter: ActionsFilter }
   /** A public status page update: explicit, never derived from the internal timeline. */
-  | { kind: 'statuspage'; verb: PublicUpdateVerb; components: ComponentChange[]; text: string };
+  | { kind: 'statuspage'; verb: PublicUpdateVerb; components: ComponentChange[]; text: string }
+  | { kind: 'page'; service: string; reason?: string };
 
 export type CommandKind = Command['kind'];
 

@@ -19,6 +19,7 @@ export const SUBCOMMANDS = [
   'action',
   'actions',
   'statuspage',
+  'page',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -66,6 +67,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'statuspage open|update [component:NAME status:STATE]… TEXT…  — tell customers on the public status page (STATE: operational, degraded, partial, major, maintenance)',
     'statuspage resolve TEXT…  — resolve the public incident (components back to operational)',
   ].join('\n'),
+  page: 'page SERVICE [REASON…]  — page the service\'s on-call through PagerDuty',
 };
 
 const FOOTER = [

@@ -20,8 +20,8 @@ export interface PagerDutyStandIn {
   accepted(filter?: { routingKey?: string; dedupKey?: string; action?: string }): Record<string, unknown>[];
   /** Events per routing key per minute before 429; 120 unless a test lowers it. */
   setRateLimit(perMinute: number): void;
-  /** The next `times` events get this status (429 or 5xx) whatever they carry. */
-  failNext(status: number, times?: number): void;
+  /** The next `times` events (that `when` accepts) get this status (400, 429 or 5xx) whatever they carry. */
+  failNext(status: number, options?: { times?: number; when?: (body: Record<string, unknown>) => boolean }): void;
   stop(): Promise<void>;
 }
 
@@ -47,7 +47,7 @@ export async function startPagerDutyStandIn(): Promise<PagerDutyStandIn> {
   const calls: PagerDutyCall[] = [];
   const recent = new Map<string, number[]>();
   let perMinute = 120;
-  const faults: number[] = [];
+  const faults: { status: number; when: (body: Record<string, unknown>) => boolean }[] = [];
   let counter = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -65,7 +65,9 @@ export async function startPagerDutyStandIn(): Promise<PagerDutyStandIn> {
       } catch {
         return send(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Malformed JSON'] });
       }
-      const fault = faults.shift();
+      const at = faults.findIndex((f) => f.when(body));
+      const fault = at < 0 ? undefined : faults.splice(at, 1)[0]!.status;
+      if (fault === 400) return send(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Injected by the test'] }, body);
       if (fault === 429) return send(429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly.  Please retry later.' }, body);
       if (fault !== undefined) return send(fault, { status: 'error', message: 'Internal error' }, body);
       const errors = problems(body);
@@ -91,7 +93,7 @@ export async function startPagerDutyStandIn(): Promise<PagerDutyStandIn> {
         .map((c) => c.body)
         .filter((b) => (filter.routingKey === undefined || b.routing_key === filter.routingKey) && (filter.dedupKey === undefined || b.dedup_key === filter.dedupKey) && (filter.action === undefined || b.event_action === filter.action)),
     setRateLimit: (n) => void (perMinute = n),
-    failNext: (status, times = 1) => void faults.push(...Array<number>(times).fill(status)),
+    failNext: (status, { times = 1, when = () => true } = {}) => void faults.push(...Array.from({ length: times }, () => ({ status, when }))),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

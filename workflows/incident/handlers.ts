@@ -5,6 +5,7 @@
 import { registerAccessHandlers } from './access.js';
 import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
+import { registerPagingHandlers } from './paging.js';
 import { registerSandboxHandlers } from './sandbox.js';
 import { registerStatusPageHandlers } from './statuspage.js';
 import type { IncidentRuntime } from './state.js';
@@ -16,4 +17,5 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   registerFlagHandlers(rt);
   registerSandboxHandlers(rt);
   registerStatusPageHandlers(rt);
+  registerPagingHandlers(rt);
 }

@@ -10,6 +10,7 @@ import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../do
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import type { ComponentChange, ComponentState, PublicUpdateRequest } from '../../domain/statuspage.js';
+import type { PageRequest, PageResult } from '../../domain/paging.js';
 
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
@@ -289,3 +290,7 @@ export interface PublicUpdateResult {
   publishedAt: string;
 }
 export const publishStatusPageUpdate = defineUpdate<PublicUpdateResult, [PublicUpdateInput]>('publishStatusPage');
+
+/** `page SERVICE [REASON…]`: one PagerDuty trigger for a service (payloads in domain/paging.ts). */
+export interface PageInput extends ActorInput, PageRequest {}
+export const pageUpdate = defineUpdate<PageResult, [PageInput]>('page');

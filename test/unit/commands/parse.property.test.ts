@@ -20,7 +20,7 @@ const KINDS = new Set<string>([
   'access-request', 'access-approve', 'access-deny', 'access-revoke', 'access-extend', 'sandbox-create',
   'sandbox-extend', 'sandbox-destroy', 'sandbox-recreate', 'flag-rollback', 'flag-restore', 'flag-list',
   'postmortem', 'postmortem-publish', 'postmortem-approve', 'action-add', 'action-done', 'action-reopen',
-  'action-assign', 'actions', 'statuspage',
+  'action-assign', 'actions', 'statuspage', 'page',
 ]);
 
 /** Every result has the contract's shape; a readable command also survives format and parse. */
