@@ -57,6 +57,13 @@ describe('automatic paging from the incident', () => {
     expect(accepted(key, 'resolve')[0]).toEqual({ routing_key: PAYMENTS_KEY, event_action: 'resolve', dedup_key: key });
   });
 
+  it('acknowledges when someone is made commander, as when they acknowledge', async () => {
+    const key = await declare(env.system, 'SEV2', 'Card refunds fail');
+    await eventually(async () => accepted(key, 'trigger').length === 1, 20_000, 'trigger');
+    await runIncidentUpdate(env.system, key, msg.assignRoleUpdate, { actor: alice, role: 'commander', person: carol });
+    await eventually(async () => accepted(key, 'acknowledge').length === 1, 20_000, 'acknowledge');
+  });
+
   it('pages nobody for a SEV3, before or after it is acknowledged and resolved', async () => {
     const key = await declare(env.system, 'SEV3', 'Search is a little slow');
     await runIncidentUpdate(env.system, key, msg.acknowledgeUpdate, { actor: carol });
