@@ -34,9 +34,13 @@ export function createAlertActivities({ db, redactor }: { db: Database; redactor
     async addAlertNote(input: AlertNoteInput): Promise<AlertNoteResult> {
       // Labels and annotations carry whatever rule authors put there; they leave redacted.
       const text = redactor.forIncident(input.incident).redact(input.text);
-      const handle = Context.current().client.workflow.getHandle(incidentWorkflowId(input.incident));
+      const { client, cancellationSignal } = Context.current();
+      const handle = client.workflow.getHandle(incidentWorkflowId(input.incident));
       try {
-        await handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId });
+        // The update waits on the incident's worker, which may be this one shutting down (it polls
+        // no workflow tasks then): give up when the activity is cancelled, instead of holding the
+        // worker past its grace time. The update ID makes the retry safe.
+        await untilCancelled(cancellationSignal, handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId }));
         return { written: true };
       } catch (err) {
         // A resolved or closed incident refuses notes; the group goes on without them.
@@ -48,3 +52,14 @@ export function createAlertActivities({ db, redactor }: { db: Database; redactor
 }
 
 export type AlertActivities = ReturnType<typeof createAlertActivities>;
+
+/** `work`, or a rejection the moment the activity is cancelled; `work` is left to settle unobserved. */
+function untilCancelled<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
