@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_POLICY_TEXT as fixtureText, fixturePolicy, policyError } from '../helpers/grammar.js';
 import { decide, resolveActor } from '../../domain/authorization/index.js';
 import { parsePolicy } from '../../domain/policy/index.js';
 import { routingKeyEnvOf } from '../../domain/policy/paging.js';
 
-const fixtureText = readFileSync(new URL('../fixtures/policy.yaml', import.meta.url), 'utf8');
-const policy = parsePolicy(fixtureText, 'policy.yaml');
-
-function errorOf(text: string): string {
-  try {
-    parsePolicy(text, 'policy.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('expected the policy to be refused');
-}
+const policy = fixturePolicy();
+const errorOf = policyError;
 
 describe('paging policy', () => {
   it('reads each service routing key variable and the severities paged on declaration; the example config parses', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatCommand, helpText, parseCommand } from '../../../domain/commands/index.js';
+import { formatCommand, helpText } from '../../../domain/commands/index.js';
+import { parsed, refused } from '../../helpers/grammar.js';
 
-function command(text: string) {
-  const r = parseCommand(text);
-  if (!r.ok) throw new Error(`expected ${text} to parse: ${r.error}`);
-  return r;
-}
-
-function error(text: string): { error: string; usage: string } {
-  const r = parseCommand(text);
-  if (r.ok) throw new Error(`expected ${text} to be refused`);
-  return r;
-}
+const command = parsed;
+const error = refused;
 
 describe('statuspage command', () => {
   it('opens with components and their states, the rest is the public text', () => {
