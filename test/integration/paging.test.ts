@@ -3,7 +3,7 @@
 // resolves, each exactly once; a SEV3 pages nobody; a 429 is waited out and retried into one
 // accepted trigger; a 400 is not retried; `page payments …` from the command path pages payments.
 
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIncidentUpdate } from '../../bots/workflow-client.js';
 import { timelineEvents } from '../../db/schema/index.js';
@@ -27,7 +27,8 @@ async function notes(incident: string): Promise<string[]> {
   const rows = await env.system.database.db
     .select({ text: timelineEvents.text })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')));
+    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
+    .orderBy(asc(timelineEvents.id));
   return rows.map((r) => r.text);
 }
 

@@ -2,7 +2,7 @@
 // path every front-end shares, into the incident workflow, the public tables and the timeline, and
 // out again on /status, /status.json and /status.atom.
 
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncidentView } from '../../bots/workflow-client.js';
 import { readPublicIncident } from '../../db/queries/statuspage.js';
@@ -48,7 +48,9 @@ describe('statuspage open → update → resolve', () => {
     const notes = await env.system.database.db
       .select()
       .from(timelineEvents)
-      .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')));
+      .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
+      // Without an order Postgres returns rows in whatever order it finds them (CI saw the last first).
+      .orderBy(asc(timelineEvents.occurredAt), asc(timelineEvents.id));
     expect(notes.map((n) => n.text)).toEqual([
       'Public incident opened (Checkout: Partial outage): Some card payments fail; we are investigating.',
       'Public update (Checkout: Degraded performance): A fix is rolling out & errors are falling.',

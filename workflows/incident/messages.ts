@@ -1,16 +1,19 @@
 // The incident workflow's public contract: its input, its messages and the view front-ends render,
 // including the updates through which it starts grants and sandboxes and rolls flags back: every
-// message `incident:INC-N` handles is defined here. Front-ends import this file (never workflow.ts)
+// message `incident:INC-N` handles is defined here or in messages/ (re-exported below). Front-ends import this file (never workflow.ts)
 // to start, signal, update and query incidents. The names given to defineUpdate/defineSignal/
 // defineQuery are in recorded histories and running incidents: they never change.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GrantStatus } from '../../domain/access/rules.js';
-import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../domain/flags.js';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
-import type { ComponentChange, ComponentState, PublicUpdateRequest } from '../../domain/statuspage.js';
-import type { PageRequest, PageResult } from '../../domain/paging.js';
+import type { ComponentState } from '../../domain/statuspage.js';
+
+// The updates by concern, each in its own file: children (grants, sandboxes), flags, and the
+// outward ones (status page, paging). Callers still import everything from here.
+export * from './messages/children.js';
+export * from './messages/comms.js';
+export * from './messages/flags.js';
 
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
@@ -152,145 +155,3 @@ export interface TriageContextInput {
   services: string[];
   declaredAt: string;
 }
-
-/** `access CAPS DURATION REASON` inside an incident: starts a grant child (`grant:GR-N`). */
-export interface RequestAccessInput {
-  actor: Actor;
-  capabilities: string[];
-  durationSeconds: number;
-  reason: string;
-  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
-  requestKey?: string;
-}
-
-export interface RequestAccessResult {
-  grant: string;
-  workflowId: string;
-  /** The grant as it was a moment after the request (active at once when no approval is needed). */
-  status: GrantStatus | 'requested';
-  /** Who is asked to approve first (policy names), empty when no approval is needed. */
-  approvers: string[];
-}
-
-export const requestAccessUpdate = defineUpdate<RequestAccessResult, [RequestAccessInput]>('requestAccess');
-
-/** `sandbox create …` and `sandbox recreate SBX-N` inside an incident: starts `sandbox:SBX-N`. */
-export interface CreateSandboxInput {
-  actor: Actor;
-  seed?: number;
-  ttlSeconds?: number;
-  source?: string;
-  release?: string;
-  recreate?: string;
-  /** Makes the request idempotent (Slack trigger, GitHub delivery); defaults to the update ID. */
-  requestKey?: string;
-}
-
-export interface CreateSandboxResult {
-  sandbox: string;
-  workflowId: string;
-  source: string;
-  seed: number;
-  ttlSeconds: number;
-}
-
-export const createSandboxUpdate = defineUpdate<CreateSandboxResult, [CreateSandboxInput]>('createSandbox');
-
-// Flags: roll back (a saga over one or more flags), approve a rollback that needs a second person,
-// restore, decide keep|restore after resolve, and list.
-
-export interface RollbackFlagsInput extends ActorInput {
-  /** One or more flag names; several form a saga: all are rolled back, or none stays changed. */
-  flags: string[];
-  environment?: string;
-  reason?: string;
-  /** The commander's explicit bypass of a required approval; recorded as `flag.emergency_bypass`. */
-  emergency?: boolean;
-}
-
-export interface FlagInput extends ActorInput {
-  flag: string;
-  environment?: string;
-}
-
-export interface DecideFlagInput extends FlagInput {
-  decision: 'keep' | 'restore';
-}
-
-export interface FlagOutcome {
-  flag: string;
-  environment: string;
-  provider: FlagProviderKind;
-  status: FlagStatus;
-  /** What the step did, in one sentence. */
-  text: string;
-}
-
-export interface FlagResult {
-  ok: boolean;
-  text: string;
-  flags: FlagOutcome[];
-}
-
-export interface FlagListing {
-  flag: string;
-  environment: string;
-  provider: FlagProviderKind;
-  service: string;
-  atDeclaration?: boolean;
-  now?: boolean;
-  recent: FlagChange[];
-  status?: string;
-  error?: string;
-}
-
-// What the flag saga hands its activities and gets back, and so writes into the incident's history.
-
-/** The annotation of one change: its text, and a key that makes re-applying it a no-op. */
-export interface ChangeNote {
-  /** `Firebreak INC-N by <person>: <reason>` */
-  text: string;
-  /** `INC-N/<flag>/<seq>`: unique per incident, flag and incident event. */
-  key: string;
-}
-
-/** One flag as the declaration-time snapshot saw it. */
-export interface SnapshotEntry {
-  service: string;
-  ref: FlagRef;
-  enabled?: boolean;
-  recent: FlagChange[];
-  error?: string;
-}
-
-/** Whether a rollback helped, from the service's error rate at the rollback and now. */
-export interface ErrorRateVerdict {
-  before?: number;
-  after?: number;
-  /** Undefined when there is no Prometheus, or the expression returned no sample. */
-  improved?: boolean;
-  text: string;
-}
-
-export const rollbackFlagsUpdate = defineUpdate<FlagResult, [RollbackFlagsInput]>('rollbackFlags');
-export const approveFlagRollbackUpdate = defineUpdate<FlagResult, [FlagInput]>('approveFlagRollback');
-export const restoreFlagUpdate = defineUpdate<FlagResult, [FlagInput]>('restoreFlag');
-export const decideFlagUpdate = defineUpdate<FlagResult, [DecideFlagInput]>('decideFlag');
-export const listFlagsUpdate = defineUpdate<FlagListing[], [ActorInput]>('listFlags');
-
-/** `statuspage open|update|resolve`: the only way text reaches the public status page. */
-export interface PublicUpdateInput extends ActorInput, PublicUpdateRequest {}
-export interface PublicUpdateResult {
-  incident: string;
-  sequence: number;
-  verb: PublicUpdateRequest['verb'];
-  components: ComponentChange[];
-  /** As published: redacted. */
-  text: string;
-  publishedAt: string;
-}
-export const publishStatusPageUpdate = defineUpdate<PublicUpdateResult, [PublicUpdateInput]>('publishStatusPage');
-
-/** `page SERVICE [REASON…]`: one PagerDuty trigger for a service (payloads in domain/paging.ts). */
-export interface PageInput extends ActorInput, PageRequest {}
-export const pageUpdate = defineUpdate<PageResult, [PageInput]>('page');
