@@ -20,12 +20,15 @@ export interface AlertRoute {
   /** Value of the `severity` label → incident severity. */
   severity: Record<string, Severity>;
   action: AlertAction;
+  /** When every alert of a group resolves, mark its incident mitigated instead of asking the commander. */
+  autoMitigate?: boolean;
 }
 
 export interface DefaultAlertRoute {
   action: AlertAction;
   service?: string;
   severity: Record<string, Severity>;
+  autoMitigate?: boolean;
 }
 
 export interface RoutingRules {
@@ -39,6 +42,8 @@ export interface RouteDecision {
   action: AlertAction;
   service?: string;
   severity: Severity;
+  /** Only present (true) when the route allows it; decisions recorded before it existed lack it. */
+  autoMitigate?: true;
 }
 
 export const DEFAULT_ALERT_SEVERITY: Severity = 'SEV3';
@@ -72,7 +77,13 @@ export function severityFor(mapping: Record<string, Severity>, labels: Labels): 
 export function routeGroup(rules: RoutingRules, labels: Labels): RouteDecision {
   for (const [i, route] of rules.routes.entries()) {
     if (route.match.every((m) => matches(m, labels))) {
-      return { route: i, action: route.action, service: route.service, severity: severityFor(route.severity, labels) };
+      return {
+        route: i,
+        action: route.action,
+        service: route.service,
+        severity: severityFor(route.severity, labels),
+        ...(route.autoMitigate ? { autoMitigate: true as const } : {}),
+      };
     }
   }
   const fallback = rules.default;
@@ -82,5 +93,6 @@ export function routeGroup(rules: RoutingRules, labels: Labels): RouteDecision {
     action: fallback.service === undefined ? 'notify' : fallback.action,
     ...(fallback.service !== undefined ? { service: fallback.service } : {}),
     severity: severityFor(fallback.severity, labels),
+    ...(fallback.autoMitigate && fallback.service !== undefined ? { autoMitigate: true as const } : {}),
   };
 }

@@ -43,10 +43,13 @@ const matcher = z
 const severityMap = z.record(z.string(), z.enum(SEVERITIES, { error: (issue) => expectedGot('SEV1 to SEV4', issue.input) })).default(() => ({}));
 const action = z.enum(['declare', 'notify'], { error: (issue) => expectedGot('"declare" or "notify"', issue.input) });
 
-const route = z.strictObject({ match: z.array(matcher).min(1), service: name, severity: severityMap, action });
+// Off unless a route says so: nothing is mitigated without a person, unless the policy decided it.
+const autoMitigate = z.boolean({ error: (issue) => expectedGot('true or false', issue.input) }).optional();
+
+const route = z.strictObject({ match: z.array(matcher).min(1), service: name, severity: severityMap, action, autoMitigate });
 
 const defaultRoute = z
-  .strictObject({ action, service: name.optional(), severity: severityMap })
+  .strictObject({ action, service: name.optional(), severity: severityMap, autoMitigate })
   .superRefine((r, ctx) => {
     if (r.action === 'declare' && r.service === undefined) {
       ctx.addIssue({ code: 'custom', path: ['service'], message: 'missing; a default route that declares needs the service to declare for' });
