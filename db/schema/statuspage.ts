@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import type { ComponentChange, ComponentState } from '../../domain/statuspage.js';
 import { incidents } from './incidents.js';
 
@@ -44,3 +44,25 @@ export const publicUpdates = pgTable(
 
 export type PublicIncidentRow = typeof publicIncidents.$inferSelect;
 export type PublicUpdateRow = typeof publicUpdates.$inferSelect;
+
+/**
+ * Each public update as an external status page received it: one row once the provider accepted
+ * it, so a retried mirror activity neither opens a second remote incident nor repeats an update.
+ * Every row carries the remote incident it went to; the next update of the same public incident
+ * finds it on the row before.
+ */
+export const publicUpdateMirrors = pgTable(
+  'public_update_mirrors',
+  {
+    incidentKey: text('incident_key')
+      .notNull()
+      .references(() => publicIncidents.incidentKey),
+    sequence: integer('sequence').notNull(),
+    provider: text('provider').$type<'atlassian'>().notNull(),
+    remoteIncidentId: text('remote_incident_id').notNull(),
+    mirroredAt: timestamp('mirrored_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'public_update_mirrors_pk', columns: [t.incidentKey, t.sequence] })],
+);
+
+export type PublicUpdateMirrorRow = typeof publicUpdateMirrors.$inferSelect;
