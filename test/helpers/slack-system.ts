@@ -8,6 +8,7 @@ import { startHttpServer, type RunningServer } from '../../platform/http/server.
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
+import type { IncidentNotifier } from '../../activities/notify.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SignedBody, type SignOptions, type SlashCommandFields } from './slack-requests.js';
 import { startTestSystem, type TestSystem } from './system.js';
@@ -25,13 +26,17 @@ export interface SlackHarness {
   stop(): Promise<void>;
 }
 
-export async function startSlackHarness(options: Omit<NonNullable<Parameters<typeof startTestSystem>[0]>, 'notifiers'> = {}): Promise<SlackHarness> {
+/** `extraNotifiers` run after Slack's, as the worker runs every integration's notifiers (e.g. PagerDuty). */
+export async function startSlackHarness(
+  options: Omit<NonNullable<Parameters<typeof startTestSystem>[0]>, 'notifiers'> & { extraNotifiers?: IncidentNotifier[] } = {},
+): Promise<SlackHarness> {
+  const { extraNotifiers = [], ...systemOptions } = options;
   const slack = await startSlackStandIn({ users: [{ id: 'U0DAVE', name: 'dave', real_name: 'Dave Outsider' }] });
   const built: { integration?: Integration } = {};
   const system = await startTestSystem({
-    ...options,
+    ...systemOptions,
     // The notifier is built with the integration below, once the system's client exists.
-    notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }],
+    notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }, ...extraNotifiers],
   });
   const logger = testLogger();
   const config = parseEnv({
