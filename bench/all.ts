@@ -23,6 +23,7 @@ const BENCHES: Bench[] = [
   { name: 'sandbox', file: 'bench/sandbox-clone.ts', quickEnv: { BENCH_SCALE: '0.1' } },
   { name: 'dashboard', file: 'bench/dashboard.ts', quickEnv: { BENCH_ITERATIONS: '30' } },
   { name: 'restart', file: 'bench/worker-restart.ts', quickEnv: { BENCH_ROUNDS: '1' } },
+  { name: 'alerts', file: 'bench/alerts.ts', quickEnv: { BENCH_SECONDS: '5', BENCH_GROUPS: '50' } },
 ];
 
 const TIMEOUT_MS = (quick ? 10 : 40) * 60_000;

@@ -26,6 +26,8 @@ export function num(r: Json, path: string): number {
 }
 
 export const DECLARE_TARGET_P95_MS = 5_000;
+export const ALERT_INTAKE_TARGET_P99_MS = 100;
+export const ALERT_SUMMARY_TARGET_P95_MS = 3_000;
 
 export const RULES: Record<string, Rule> = {
   slack: {
@@ -64,6 +66,25 @@ export const RULES: Record<string, Rule> = {
     target: 'every dashboard query p95 < 50 ms',
     figures: (r) => ({ overallP50Ms: num(r, 'overall.p50'), overallP95Ms: num(r, 'overall.p95'), worstP95Ms: num(r, 'worstP95') }),
     met: (r) => num(r, 'worstP95') < 50,
+  },
+  alerts: {
+    target: `alert intake p99 < ${ALERT_INTAKE_TARGET_P99_MS} ms at 20 deliveries/s, no errors, every expected incident declared once (0 duplicates), first alert → pinned summary p95 < ${ALERT_SUMMARY_TARGET_P95_MS} ms`,
+    figures: (r) => ({
+      intakeP50Ms: num(r, 'intakeMs.p50'),
+      intakeP99Ms: num(r, 'intakeMs.p99'),
+      errors: num(r, 'deliveries.errors'),
+      expectedIncidents: num(r, 'incidents.expected'),
+      declaredIncidents: num(r, 'incidents.declared'),
+      duplicates: num(r, 'incidents.duplicates'),
+      toPinnedSummaryP95Ms: num(r, 'firstAlertToPinnedSummaryMs.p95'),
+    }),
+    met: (r) =>
+      num(r, 'intakeMs.p99') < ALERT_INTAKE_TARGET_P99_MS &&
+      num(r, 'deliveries.errors') === 0 &&
+      num(r, 'incidents.declared') === num(r, 'incidents.expected') &&
+      num(r, 'incidents.duplicates') === 0 &&
+      num(r, 'incidents.fromNotifyGroups') === 0 &&
+      num(r, 'firstAlertToPinnedSummaryMs.p95') < ALERT_SUMMARY_TARGET_P95_MS,
   },
   restart: {
     target: 'every timer overdue at a worker restart fires after it (how soon is reported, not judged)',

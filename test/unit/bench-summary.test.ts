@@ -23,6 +23,20 @@ describe('bench summary', () => {
     expect(judge({ name: 'restart', result: { rounds: 0 } }).met).toBe(false);
   });
 
+  it('meets the alerts target only with every expected incident declared once, fast intake and fast summaries', () => {
+    const alerts = (over: { p99?: number; declared?: number; duplicates?: number; summaryP95?: number } = {}) => ({
+      intakeMs: { p50: 5, p99: over.p99 ?? 40 },
+      deliveries: { errors: 0 },
+      incidents: { expected: 180, declared: over.declared ?? 180, duplicates: over.duplicates ?? 0, fromNotifyGroups: 0 },
+      firstAlertToPinnedSummaryMs: { p95: over.summaryP95 ?? 900 },
+    });
+    expect(judge({ name: 'alerts', result: alerts() }).met).toBe(true);
+    expect(judge({ name: 'alerts', result: alerts({ p99: 100 }) }).met).toBe(false);
+    expect(judge({ name: 'alerts', result: alerts({ declared: 179 }) }).met).toBe(false);
+    expect(judge({ name: 'alerts', result: alerts({ declared: 181, duplicates: 1 }) }).met).toBe(false);
+    expect(judge({ name: 'alerts', result: alerts({ summaryP95: 3000 }) }).met).toBe(false);
+  });
+
   it('never meets a target when a figure is missing', () => {
     expect(num({ a: { b: 'x' } }, 'a.b')).toBeNaN();
     expect(judge({ name: 'github', result: {} }).met).toBe(false);
