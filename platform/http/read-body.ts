@@ -12,6 +12,8 @@ export class BodyRefused extends Error {
   constructor(
     readonly status: 400 | 413 | 503,
     message: string,
+    /** What the sender can change so its next request is accepted; shown in the answer. */
+    readonly hint?: string,
   ) {
     super(message);
   }

@@ -136,7 +136,7 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, err: BodyRefused)
   if (res.headersSent) return void res.destroy();
   lingerAfterAnswer(req);
   res.writeHead(err.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close', ...(err.status === 503 ? { 'retry-after': '1' } : {}) });
-  res.end(JSON.stringify({ error: err.status === 413 ? 'payload too large' : err.message }));
+  res.end(JSON.stringify({ error: err.status === 413 ? 'payload too large' : err.message, ...(err.hint ? { hint: err.hint } : {}) }));
 }
 
 /**

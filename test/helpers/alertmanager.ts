@@ -23,12 +23,26 @@ import { testLogFd, testLogger } from './test-log.js';
 export const ALERTMANAGER_TOKEN = `am-${randomUUID()}`;
 export const UPTIME_TOKEN = `up-${randomUUID()}`;
 export const GRAFANA_SECRET = `gf-${randomUUID()}`;
-const TOKENS = { FIREBREAK_TEST_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN, FIREBREAK_TEST_UPTIME_TOKEN: UPTIME_TOKEN, FIREBREAK_TEST_GRAFANA_SECRET: GRAFANA_SECRET };
+/** The secret of `grafana-plain`, a Grafana source whose contact point names no timestamp header. */
+export const GRAFANA_PLAIN_SECRET = `gfp-${randomUUID()}`;
+const TOKENS = {
+  FIREBREAK_TEST_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
+  FIREBREAK_TEST_UPTIME_TOKEN: UPTIME_TOKEN,
+  FIREBREAK_TEST_GRAFANA_SECRET: GRAFANA_SECRET,
+  FIREBREAK_TEST_GRAFANA_PLAIN_SECRET: GRAFANA_PLAIN_SECRET,
+};
 
-/** Headers as Grafana's contact point sends them with HMAC signing and a timestamp header. */
-export function grafanaHeaders(body: string, { secret = GRAFANA_SECRET, timestamp = String(Math.floor(Date.now() / 1000)) } = {}): Record<string, string> {
+/**
+ * Headers as Grafana's contact point sends them with HMAC signing: over `timestamp:body` with a
+ * timestamp header, over the body alone when `timestamp` is null.
+ */
+export function grafanaHeaders(
+  body: string,
+  { secret = GRAFANA_SECRET, timestamp = String(Math.floor(Date.now() / 1000)) as string | null, header = 'x-grafana-alerting-signature' } = {},
+): Record<string, string> {
+  if (timestamp === null) return { [header]: createHmac('sha256', secret).update(body).digest('hex') };
   return {
-    'x-grafana-alerting-signature': createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex'),
+    [header]: createHmac('sha256', secret).update(`${timestamp}:${body}`).digest('hex'),
     'x-grafana-alerting-signature-timestamp': timestamp,
   };
 }
@@ -41,6 +55,7 @@ export function grafanaHeaders(body: string, { secret = GRAFANA_SECRET, timestam
 export function alertsTestPolicy(...services: string[]): Policy {
   const policy = loadTestPolicy();
   const alerts = policy.alerts!;
+  alerts.sources['grafana-plain'] = { kind: 'grafana', tokenEnv: 'FIREBREAK_TEST_GRAFANA_PLAIN_SECRET' };
   for (const service of services.reverse()) {
     policy.services[service] = { repo: `acme/${service}`, owners: ['sre'] };
     alerts.routes.unshift({ match: [{ label: 'service', op: '=', value: service }], service, severity: { critical: 'SEV2', warning: 'SEV4' }, action: 'declare' });

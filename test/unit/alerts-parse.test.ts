@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ALERTS_PER_DELIVERY, parseAlertmanager, parseGeneric, parseGrafana } from '../../bots/alerts/parse.js';
+import { MAX_ALERT_BYTES_PER_DELIVERY, MAX_ALERTS_PER_DELIVERY, parseAlertmanager, parseGeneric, parseGrafana } from '../../bots/alerts/parse.js';
 
 // A delivery as Alertmanager 0.28 sends it (webhook payload version 4).
 const alertmanagerBody = {
@@ -39,6 +39,8 @@ describe('parsing an Alertmanager delivery', () => {
     const parsed = parseAlertmanager('alertmanager', alertmanagerBody);
     expect(parsed).toEqual({
       ok: true,
+      cut: 0,
+      duplicates: 0,
       delivery: {
         source: 'alertmanager',
         kind: 'alertmanager',
@@ -78,8 +80,54 @@ describe('parsing an Alertmanager delivery', () => {
     expect(problem({ ...alertmanagerBody, truncatedAlerts: -1 })).toMatch(/^truncatedAlerts: invalid/);
     expect(problem({ ...alertmanagerBody, alerts: [{ ...alertmanagerBody.alerts[0], status: 'pending' }] })).toMatch(/^alerts\[0\]\.status: invalid/);
     expect(problem({ ...alertmanagerBody, alerts: [{ ...alertmanagerBody.alerts[0], labels: { a: 1 } }] })).toMatch(/^alerts\[0\]\.labels\.a: invalid/);
-    const many = Array.from({ length: MAX_ALERTS_PER_DELIVERY + 1 }, (_, i) => ({ ...alertmanagerBody.alerts[0], fingerprint: `f${i}` }));
-    expect(problem({ ...alertmanagerBody, alerts: many })).toMatch(/^more than 1000 alerts in one delivery; set max_alerts/);
+    expect(problem({ ...alertmanagerBody, alerts: [{ ...alertmanagerBody.alerts[0], annotations: { huge: 'x'.repeat(MAX_ALERT_BYTES_PER_DELIVERY) } }] })).toMatch(
+      /^alerts\[0\]: larger than 1048576 bytes on its own/,
+    );
+  });
+
+  it('keeps the first 1000 alerts of a bigger delivery and counts the rest into truncatedAlerts', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ ...alertmanagerBody.alerts[0], fingerprint: `f${i}` }));
+    const parsed = parseAlertmanager('am', { ...alertmanagerBody, truncatedAlerts: 5, alerts: many });
+    expect(parsed).toMatchObject({ ok: true, cut: 9000, duplicates: 0, delivery: { truncatedAlerts: 9005 } });
+    const alerts = parsed.ok ? parsed.delivery.alerts : [];
+    expect(alerts).toHaveLength(MAX_ALERTS_PER_DELIVERY);
+    expect(alerts.map((a) => a.fingerprint)).toEqual(many.slice(0, MAX_ALERTS_PER_DELIVERY).map((a) => a.fingerprint));
+    // The alerts past the limit are counted, not checked: one malformed among them refuses nothing.
+    many[5000] = { ...many[5000]!, status: 'pending' };
+    expect(parseAlertmanager('am', { ...alertmanagerBody, alerts: many })).toMatchObject({ ok: true, cut: 9000 });
+  });
+
+  it('keeps fewer alerts when their labels are big, so the group\'s signal stays bounded', () => {
+    const big = (i: number) => ({ ...alertmanagerBody.alerts[0], fingerprint: `f${i}`, annotations: { description: 'd'.repeat(4096) } });
+    const parsed = parseAlertmanager('am', { ...alertmanagerBody, alerts: Array.from({ length: 1000 }, (_, i) => big(i)) });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(JSON.stringify(parsed.delivery.alerts).length).toBeLessThanOrEqual(MAX_ALERT_BYTES_PER_DELIVERY);
+    expect(parsed.delivery.alerts.length).toBeGreaterThan(200);
+    expect(parsed.delivery.alerts.length + parsed.cut).toBe(1000);
+    expect(parsed.delivery.truncatedAlerts).toBe(parsed.cut);
+  });
+
+  it('keeps the last word of a fingerprint repeated within one delivery, in its first place', () => {
+    const [a, b] = alertmanagerBody.alerts;
+    const parsed = parseAlertmanager('am', { ...alertmanagerBody, alerts: [a, b, { ...a, status: 'resolved' }] });
+    expect(parsed).toMatchObject({ ok: true, duplicates: 1, cut: 0 });
+    expect(parsed.ok && parsed.delivery.alerts.map((x) => [x.fingerprint, x.status])).toEqual([
+      [a!.fingerprint, 'resolved'],
+      [b!.fingerprint, 'resolved'],
+    ]);
+  });
+
+  it('records a skewed startsAt as sent', () => {
+    const skewed = [
+      { ...alertmanagerBody.alerts[0], fingerprint: 'future', startsAt: '2999-01-01T00:00:00Z' },
+      { ...alertmanagerBody.alerts[0], fingerprint: 'past', startsAt: '1970-01-01T00:00:00Z' },
+    ];
+    const parsed = parseAlertmanager('am', { ...alertmanagerBody, alerts: skewed });
+    expect(parsed.ok && parsed.delivery.alerts.map((x) => [x.fingerprint, x.startsAt])).toEqual([
+      ['future', '2999-01-01T00:00:00Z'],
+      ['past', '1970-01-01T00:00:00Z'],
+    ]);
   });
 });
 
@@ -106,6 +154,8 @@ describe('parsing a generic delivery', () => {
     });
     expect(parsed).toEqual({
       ok: true,
+      cut: 0,
+      duplicates: 0,
       delivery: {
         source: 'uptime',
         kind: 'http',
