@@ -3,11 +3,11 @@
 //
 // Every group is its own service, so a group that should declare declares exactly one incident
 // (no other group may attach to it), and every tenth group matches no route and only notifies.
-// First come each group's first firing deliveries (a quarter of the groups twice at the same
-// moment, as two Alertmanager replicas or a retry racing the original would); then, in a shuffled
-// order, one follow-up per group: an identical re-send, a re-send with one more alert, or the
-// group's resolution. Any deliveries left in the budget are identical re-sends of each group's
-// latest state, round after round.
+// New groups arrive over the whole run: each group's first firing delivery (a quarter of the
+// groups twice at the same moment, as two Alertmanager replicas or a retry racing the original
+// would), and twenty groups later one follow-up for three groups in four: an identical re-send, a
+// re-send with one more alert, or the group's resolution. At 200 groups that is exactly 400
+// deliveries; a larger budget is filled with identical re-sends of each group's latest state.
 
 import type { Policy } from '../domain/policy/index.js';
 
@@ -103,6 +103,9 @@ function body(group: BenchGroup, alerts: number, status: 'firing' | 'resolved', 
   };
 }
 
+/** How many groups' first deliveries come between a group's first delivery and its follow-up (about 2 s at 20/s). */
+const FOLLOW_UP_LAG = 20;
+
 /** `total` deliveries over `groupCount` groups; `now` only stamps startsAt/endsAt. */
 export function planDeliveries(run: string, groupCount: number, total: number, now: Date): AlertsPlan {
   const groups = benchGroups(run, groupCount);
@@ -110,22 +113,25 @@ export function planDeliveries(run: string, groupCount: number, total: number, n
   const resolvedAt = now.toISOString();
   const latest = groups.map((g) => body(g, 1, 'firing', startedAt, resolvedAt));
   const deliveries: PlannedDelivery[] = [];
+  const followUp = (g: number) => {
+    if (g % 4 === 3) return;
+    const kind: DeliveryKind = g % 4 === 1 ? 'one-more-alert' : g % 4 === 2 ? 'resolve' : 'resend';
+    if (kind === 'one-more-alert') latest[g] = body(groups[g]!, 2, 'firing', startedAt, resolvedAt);
+    if (kind === 'resolve') latest[g] = body(groups[g]!, 1, 'resolved', startedAt, resolvedAt);
+    deliveries.push({ group: g, kind, withPrevious: false, body: latest[g]! });
+  };
+  // New groups keep arriving over the whole run, each followed a little later by its re-send or resolution.
   for (const g of groups) {
     deliveries.push({ group: g.index, kind: 'first', withPrevious: false, body: latest[g.index]! });
     if (g.index % 4 === 3) deliveries.push({ group: g.index, kind: 'concurrent', withPrevious: true, body: latest[g.index]! });
+    if (g.index >= FOLLOW_UP_LAG) followUp(g.index - FOLLOW_UP_LAG);
   }
-  // A stride coprime with the group count visits every group once, in an order mixing the kinds.
+  for (let g = Math.max(0, groupCount - FOLLOW_UP_LAG); g < groupCount; g++) followUp(g);
+  // A stride coprime with the group count visits every group once per round, in an order mixing the kinds.
   const stride = coprimeStride(groupCount);
-  const order = groups.map((_, i) => (i * stride) % groupCount);
-  for (const g of order) {
-    const group = groups[g]!;
-    const kind: DeliveryKind = g % 4 === 1 ? 'one-more-alert' : g % 4 === 2 ? 'resolve' : 'resend';
-    if (kind === 'one-more-alert') latest[g] = body(group, 2, 'firing', startedAt, resolvedAt);
-    if (kind === 'resolve') latest[g] = body(group, 1, 'resolved', startedAt, resolvedAt);
-    deliveries.push({ group: g, kind, withPrevious: false, body: latest[g]! });
-  }
-  for (let round = 0; deliveries.length < total; round = (round + 1) % groupCount) {
-    deliveries.push({ group: order[round]!, kind: 'resend', withPrevious: false, body: latest[order[round]!]! });
+  for (let n = 0; deliveries.length < total; n++) {
+    const g = (n * stride) % groupCount;
+    deliveries.push({ group: g, kind: 'resend', withPrevious: false, body: latest[g]! });
   }
   const sent = deliveries.slice(0, total);
   const firing = new Set(sent.filter((d) => d.body.status === 'firing').map((d) => d.group));

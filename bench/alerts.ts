@@ -20,8 +20,9 @@ import { outboundActivityDeps as integrationActivityDeps } from '../activities/o
 import { parseEnv } from '../platform/config/index.js';
 import { alertGroupStateQuery, alertGroupWorkflowId } from '../workflows/alert-group/messages.js';
 import { SIGNING_SECRET } from '../test/helpers/slack-requests.js';
-import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../test/standins/slack-api.js';
+import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';
 import { benchPolicy, planDeliveries, type PlannedDelivery } from './alerts-plan.js';
+import { channelMoments, stageSpreads, workflowStartedAt, type IncidentMoments } from './alerts-stages.js';
 import { examplePolicy, percentile, quick, round, say, startBenchStack } from './stack.js';
 
 const setting = (flag: string, env: string, fallback: number): number => {
@@ -86,7 +87,7 @@ async function main() {
     const services = plan.groups.map((g) => g.service);
     const declared = () =>
       stack.database.db
-        .select({ key: incidents.key, services: incidents.services, sourceRef: incidents.sourceRef })
+        .select({ key: incidents.key, services: incidents.services, sourceRef: incidents.sourceRef, declaredAt: incidents.declaredAt })
         .from(incidents)
         .where(and(eq(incidents.source, 'alerts'), arrayOverlaps(incidents.services, services)));
     const acceptedPerGroup = new Map<number, number>();
@@ -110,7 +111,7 @@ async function main() {
     let settled = false;
     for (const deadline = Date.now() + SETTLE_TIMEOUT_MS; Date.now() < deadline; ) {
       rows = await declared();
-      if (rows.length >= plan.expectedIncidents && rows.every((r) => pinnedAt(slack, r.key) !== undefined) && (await applied())) {
+      if (rows.length >= plan.expectedIncidents && rows.every((r) => channelMoments(slack, r.key).pinnedAt !== undefined) && (await applied())) {
         settled = true;
         break;
       }
@@ -134,14 +135,23 @@ async function main() {
       const service = plan.groups[s.delivery.group]!.service;
       firstFiring.set(service, Math.min(firstFiring.get(service) ?? Infinity, s.sentAt));
     }
-    const toSummary = rows
-      .map((r) => {
-        const at = pinnedAt(slack, r.key);
-        const from = firstFiring.get(r.services[0] ?? '');
-        return at !== undefined && from !== undefined ? at - from : undefined;
-      })
-      .filter((ms): ms is number => ms !== undefined)
-      .sort((a, b) => a - b);
+    const groupOf = new Map(plan.groups.map((g) => [g.service, g]));
+    const moments: IncidentMoments[] = await Promise.all(
+      rows.flatMap((r) => {
+        const group = groupOf.get(r.services[0] ?? '');
+        const firstSentAt = group && firstFiring.get(group.service);
+        if (!group || firstSentAt === undefined) return [];
+        return [
+          workflowStartedAt(stack.client, alertGroupWorkflowId(SOURCE, group.groupKey)).then((started) => ({
+            firstSentAt,
+            ...(started !== undefined ? { workflowStartedAt: started } : {}),
+            declaredAt: r.declaredAt.getTime(),
+            ...channelMoments(slack, r.key),
+          })),
+        ];
+      }),
+    );
+    const toSummary = moments.flatMap((m) => (m.pinnedAt !== undefined ? [m.pinnedAt - m.firstSentAt] : [])).sort((a, b) => a - b);
 
     const intake = accepted.map((s) => s.ms).sort((a, b) => a - b);
     const byKind = Object.fromEntries(
@@ -161,6 +171,7 @@ async function main() {
       intakeMs: { p50: percentile(intake, 50), p99: percentile(intake, 99), max: percentile(intake, 100) },
       incidents: { expected: plan.expectedIncidents, declared: rows.length, duplicates, duplicateGroups: [...perGroupRef.values()].filter((c) => c > 1).length, fromNotifyGroups: unexpected, pinned: toSummary.length },
       firstAlertToPinnedSummaryMs: { p50: percentile(toSummary, 50), p95: percentile(toSummary, 95), max: percentile(toSummary, 100) },
+      stagesMs: stageSpreads(moments),
       settled,
       settleSeconds: round(settleSeconds),
       slackApiCalls: slack.calls.length,
@@ -192,15 +203,6 @@ async function openLoop(deliveries: PlannedDelivery[], rate: number, send: (d: P
   });
   const sendSeconds = (performance.now() - start) / 1000;
   return { sent: await Promise.all(inFlight), sendSeconds };
-}
-
-/** Epoch ms at which the Slack stand-in recorded the summary pin in the channel of `key`. */
-function pinnedAt(slack: SlackStandIn, key: string): number | undefined {
-  const prefix = `inc-${key.replace(/^INC-/, '')}-`;
-  for (const call of slack.callsTo('pins.add')) {
-    if (slack.state.channels.get(String(call.args.channel))?.name.startsWith(prefix)) return call.at;
-  }
-  return undefined;
 }
 
 // As runBench, but a duplicate incident (or one for a group that only notifies) is a failure.
