@@ -67,3 +67,43 @@ export interface PublishedPublicUpdate {
   text: string;
   publishedAt: string;
 }
+
+/**
+ * The question the incident's timeline asks when it resolves with its public incident still open;
+ * the Slack notifier recognises it by this opening and attaches the two buttons.
+ */
+export const PUBLIC_INCIDENT_QUESTION = 'Resolve the public incident too?';
+/** What the "Resolve public incident" button proposes customers read; the poster sees it before it goes out. */
+export const DEFAULT_PUBLIC_RESOLVE_TEXT = 'This incident has been resolved.';
+
+/** The mirror activity's input (in the incident's history): which stored public update to copy out. */
+export interface PublicUpdateMirrorRequest {
+  incident: string;
+  sequence: number;
+}
+
+export interface PublicUpdateMirrorResult {
+  remoteIncidentId: string;
+  /** False when an earlier attempt had already got it through. */
+  sent: boolean;
+}
+
+/** Atlassian Statuspage's component statuses for ours. */
+export const ATLASSIAN_COMPONENT_STATUS: Readonly<Record<ComponentState, string>> = {
+  operational: 'operational',
+  degraded: 'degraded_performance',
+  partial: 'partial_outage',
+  major: 'major_outage',
+  maintenance: 'under_maintenance',
+};
+
+/**
+ * Atlassian's incident status for one of our updates: opening is investigating, resolving is
+ * resolved, and an update is monitoring once every component it names is operational again
+ * (a fix is out and being watched), identified otherwise.
+ */
+export function atlassianIncidentStatus(verb: PublicUpdateVerb, components: readonly ComponentChange[]): 'investigating' | 'identified' | 'monitoring' | 'resolved' {
+  if (verb === 'open') return 'investigating';
+  if (verb === 'resolve') return 'resolved';
+  return components.length > 0 && components.every((c) => c.state === 'operational') ? 'monitoring' : 'identified';
+}

@@ -9,6 +9,7 @@ import { createGitHubOutbound } from '../activities/github/integration.js';
 import type { Outbound, OutboundContext } from '../activities/outbound.js';
 import { createPagerDutyOutbound } from '../activities/pagerduty/integration.js';
 import { createSlackOutbound } from '../activities/slack/integration.js';
+import { createStatusPageMirrorOutbound } from '../activities/statuspage/integration.js';
 import { createAlertsInbound } from '../bots/alerts/integration.js';
 import { createGitHubInbound } from '../bots/github/integration.js';
 import type { Inbound, InboundContext } from '../bots/inbound.js';
@@ -47,6 +48,9 @@ export function buildIntegrations(ctx: IntegrationContext, sides: IntegrationSid
   // PagerDuty only goes out: pages, acknowledgements and resolutions, when the policy pages at all.
   const pagerDuty = sides.outbound ? createPagerDutyOutbound(outboundContext(ctx)) : undefined;
   if (pagerDuty) outbound.push(pagerDuty);
+  // The external status page only receives copies of public updates, when the policy mirrors them.
+  const mirror = sides.outbound ? createStatusPageMirrorOutbound(outboundContext(ctx)) : undefined;
+  if (mirror) outbound.push(mirror);
   // Alerts only come in; what they lead to is written by the incident's own activities.
   const alerts = sides.inbound ? createAlertsInbound(ctx) : undefined;
   if (alerts) inbound.push(alerts);

@@ -13,6 +13,7 @@ import { createChannels, type IncidentChannel } from './channel.js';
 import { isSlackError, type SlackApi, type SlackCallError } from './client.js';
 import { createRenderer } from './render.js';
 import { createSteps } from './steps.js';
+import { publicIncidentQuestion } from './statuspage-question.js';
 
 export interface SlackNotifierDeps {
   api: SlackApi;
@@ -79,6 +80,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
           unfurl_media: false,
           // The resolve question carries a Keep and a Restore button per rolled-back flag.
           ...(notice.kind === 'child' && notice.text.startsWith(FLAG_QUESTION) ? { blocks: render.flagQuestionBlocks(view, notice.text) } : {}),
+          ...publicIncidentQuestion(render, view, notice.kind, notice.text, actor),
         }),
       ),
     );

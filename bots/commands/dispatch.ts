@@ -82,7 +82,7 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
     case 'mitigated':
       return update(ctx, msg.markMitigatedUpdate, { actor: ctx.actor, text: command.text });
     case 'resolve':
-      return update(ctx, msg.resolveUpdate, { actor: ctx.actor, text: command.text });
+      return withPublicIncidentHint(await update(ctx, msg.resolveUpdate, { actor: ctx.actor, text: command.text }));
     case 'reopen':
       return update(ctx, msg.reopenUpdate, { actor: ctx.actor, text: command.text });
     case 'access-request':
@@ -192,6 +192,12 @@ export async function declareAsPerson(ctx: TemporalContext & { policy?: Policy }
 
 async function update<I>(ctx: CommandContext, definition: UpdateDefinition<msg.IncidentView, [I]>, input: I): Promise<Reply> {
   return withView(ctx, await runIncidentUpdate(ctx, requireIncident(ctx), definition, input, ctx.idempotencyKey));
+}
+
+/** Resolving the incident leaves what customers read alone: the reply says how to resolve that too. */
+function withPublicIncidentHint(reply: Reply): Reply {
+  if (!reply.ok || reply.view?.publicPage?.status !== 'open') return reply;
+  return { ...reply, text: `${reply.view.key} is resolved; its public incident is still open on the status page. Resolve it with \`statuspage resolve TEXT\`.` };
 }
 
 function withView(ctx: CommandContext, view: msg.IncidentView): Reply {

@@ -18,8 +18,13 @@ export const ACCESS_ACTION_IDS = {
   extend: 'grant_extend',
 } as const;
 
-/** The Post and Cancel buttons under a public status page update's preview (Slack's confirm step). */
+/**
+ * The Post and Cancel buttons under a public status page update's preview (Slack's confirm step),
+ * and the two answers to the question the incident asks when it resolves with its public incident open.
+ */
 export const STATUSPAGE_ACTION_IDS = {
   post: 'statuspage_post',
   cancel: 'statuspage_cancel',
+  resolvePublic: 'statuspage_resolve_public',
+  keepPublic: 'statuspage_keep_public',
 } as const;

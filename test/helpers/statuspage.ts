@@ -1,7 +1,12 @@
 // A real worker plus the status page routes on a real HTTP server, and the command path every
-// front-end shares (bots/commands/dispatch.ts), for the status page's integration and security tests.
+// front-end shares (bots/commands/dispatch.ts), for the status page's integration and security tests;
+// and a worker whose public updates are mirrored to the Atlassian Statuspage stand-in.
 
 import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createStatusPageMirrorOutbound } from '../../activities/statuspage/integration.js';
+import type { StatusPageMirrorActivities } from '../../activities/statuspage/mirror.js';
+import { connectDatabase } from '../../db/client.js';
 import { runCommand, type CommandContext, type Reply } from '../../bots/commands/dispatch.js';
 import { declareIncident, runIncidentUpdate } from '../../bots/workflow-client.js';
 import { parseCommand } from '../../domain/commands/index.js';
@@ -10,7 +15,8 @@ import { createLogger } from '../../platform/logger.js';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
 import { statusPageRoutes } from '../../web/status/routes.js';
 import * as msg from '../../workflows/incident/messages.js';
-import { startTestSystem, type TestSystem } from './system.js';
+import { startAtlassianStatusPageStandIn, type AtlassianStatusPageStandIn } from '../standins/atlassian-statuspage.js';
+import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
 
 export const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
 export const bob: Actor = { source: 'slack', id: 'U0BOB', name: 'bob' };
@@ -85,4 +91,42 @@ export function assertWellFormedXml(xml: string): void {
   }
   if (at !== body.length) throw new Error(`not XML at ${at}: ${body.slice(at, at + 80)}`);
   if (stack.length) throw new Error(`unclosed <${stack.join('>, <')}>`);
+}
+
+export const MIRROR_PAGE_ID = 'pg0firebreak';
+export const MIRROR_API_KEY = 'sp-test-key-0123456789abcdef';
+export const MIRROR_COMPONENTS = { Checkout: 'cmpcheckout01', Search: 'cmpsearch0001' };
+
+export interface MirrorEnv {
+  system: TestSystem;
+  remote: AtlassianStatusPageStandIn;
+  /** The worker's own mirror activity, for calling it again as a Temporal retry would. */
+  mirror: StatusPageMirrorActivities;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real worker whose public updates are mirrored to the Atlassian Statuspage stand-in, the mirror
+ * built as the worker builds it (activities/statuspage/integration.ts) from a test environment.
+ */
+export async function startMirrorEnv(): Promise<MirrorEnv> {
+  const remote = await startAtlassianStatusPageStandIn({ pageId: MIRROR_PAGE_ID, apiKey: MIRROR_API_KEY, componentIds: Object.values(MIRROR_COMPONENTS) });
+  const policy = loadTestPolicy();
+  policy.statusPage!.mirror = { provider: 'atlassian', pageId: MIRROR_PAGE_ID, apiKeyEnv: 'FIREBREAK_TEST_STATUSPAGE_KEY', components: MIRROR_COMPONENTS };
+  const database = connectDatabase(inject('databaseUrl'));
+  const outbound = createStatusPageMirrorOutbound(
+    { db: database.db, policy, logger: createLogger({ level: 'silent' }) },
+    { FIREBREAK_TEST_STATUSPAGE_KEY: MIRROR_API_KEY, STATUSPAGE_API_URL: remote.url },
+  )!;
+  const system = await startTestSystem({ policy, activities: outbound.activities! });
+  return {
+    system,
+    remote,
+    mirror: outbound.activities as unknown as StatusPageMirrorActivities,
+    async stop() {
+      await system.stop();
+      await database.close();
+      await remote.stop();
+    },
+  };
 }

@@ -67,6 +67,8 @@ export interface PublicPageState {
   /** Public updates posted so far; the next one's key is incident + (this + 1). */
   sequence: number;
   components: Record<string, ComponentState>;
+  /** The resolution (its resolvedAt) the incident last asked about this public incident for. */
+  askedOnResolve?: string;
 }
 
 export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt'> {

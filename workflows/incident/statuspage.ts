@@ -7,6 +7,8 @@ import { COMPONENT_STATE_TEXT, isComponentState, MAX_PUBLIC_TEXT, PUBLIC_UPDATE_
 import { persistence } from './activities.js';
 import * as msg from './messages.js';
 import type { IncidentRuntime } from './state.js';
+import { createStatusPageMirror } from './statuspage-mirror.js';
+import { askOnResolve, registerKeepPublicIncident } from './statuspage-question.js';
 
 function requireShape(rt: IncidentRuntime, i: msg.PublicUpdateInput): void {
   rt.requireEditable();
@@ -41,6 +43,7 @@ function timelineText(verb: msg.PublicUpdateInput['verb'], components: Component
 }
 
 export function registerStatusPageHandlers(rt: IncidentRuntime): void {
+  const mirror = createStatusPageMirror(rt);
   rt.handle<msg.PublicUpdateInput, msg.PublicUpdateResult>(
     msg.publishStatusPageUpdate,
     (i) => {
@@ -66,13 +69,18 @@ export function registerStatusPageHandlers(rt: IncidentRuntime): void {
       const states = i.verb === 'open' ? {} : { ...(previous?.components ?? {}) };
       for (const c of components) states[c.component] = c.state;
       if (i.verb === 'resolve') for (const name of Object.keys(states)) states[name] = 'operational';
-      rt.state.publicPage = { status: i.verb === 'resolve' ? 'resolved' : 'open', sequence, components: states };
+      // An update posted after the resolve question does not ask it again.
+      const asked = i.verb === 'update' && previous?.askedOnResolve ? { askedOnResolve: previous.askedOnResolve } : {};
+      rt.state.publicPage = { status: i.verb === 'resolve' ? 'resolved' : 'open', sequence, components: states, ...asked };
       await rt.record('note', i.actor, timelineText(i.verb, components, published.text), {
         details: { statusPage: { sequence, verb: i.verb, components } },
         auditAction: `statuspage.${i.verb}`,
       });
+      mirror(sequence);
       return { incident: rt.name, sequence, verb: i.verb, components, text: published.text, publishedAt: published.publishedAt };
     },
     () => rt.decision('publicUpdate'),
   );
+  registerKeepPublicIncident(rt);
+  void askOnResolve(rt);
 }

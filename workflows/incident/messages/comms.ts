@@ -19,6 +19,14 @@ export interface PublicUpdateResult {
 }
 export const publishStatusPageUpdate = defineUpdate<PublicUpdateResult, [PublicUpdateInput]>('publishStatusPage');
 
+/** "Keep it open", the answer to the resolve question: the public incident stays, and the timeline says who chose so. */
+export type KeepPublicIncidentInput = ActorInput;
+export interface KeepPublicIncidentResult {
+  incident: string;
+  text: string;
+}
+export const keepPublicIncidentUpdate = defineUpdate<KeepPublicIncidentResult, [KeepPublicIncidentInput]>('keepPublicIncident');
+
 /** `page SERVICE [REASON…]`: one PagerDuty trigger for a service (payloads in domain/paging.ts). */
 export interface PageInput extends ActorInput, PageRequest {}
 export const pageUpdate = defineUpdate<PageResult, [PageInput]>('page');

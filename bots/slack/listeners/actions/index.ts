@@ -11,6 +11,7 @@ import { incidentMitigated } from './incident-mitigated.js';
 import { incidentResolve } from './incident-resolve.js';
 import { incidentSeverity } from './incident-severity.js';
 import { statusPageCancel, statusPagePost } from './statuspage-confirm.js';
+import { publicIncidentKeep, publicIncidentResolve } from './statuspage-question.js';
 
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACCESS_ACTION_IDS.approve, grantApprove(deps));
@@ -24,4 +25,6 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION_IDS.flagRestore, flagRestore(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.post, statusPagePost(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.cancel, statusPageCancel());
+  app.action<BlockAction>(STATUSPAGE_ACTION_IDS.resolvePublic, publicIncidentResolve(deps));
+  app.action<BlockAction>(STATUSPAGE_ACTION_IDS.keepPublic, publicIncidentKeep(deps));
 }
