@@ -1,17 +1,25 @@
 // What the alert-group workflow needs outside itself: the open incident a new group may attach to
-// (read from the database), and a note on that incident's timeline, sent as the incident's own
-// addNote update so the incident records, audits and announces it like any other note.
+// (read from the database), a note on that incident's timeline, and the mitigation a route with
+// autoMitigate makes, each sent as the incident's own update (addNote, markMitigated) so the
+// incident decides, records, audits and announces it like any other.
 
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { and, arrayContains, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import { incidentWorkflowId } from '../../domain/ids.js';
 import { SYSTEM_ACTOR, type Phase } from '../../domain/incident.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Database } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
-import type { AlertNoteInput, AlertNoteResult, OpenIncidentAnswer, OpenIncidentQuery } from '../../workflows/alert-group/messages.js';
-import { addNoteUpdate } from '../../workflows/incident/messages.js';
+import type {
+  AlertMitigationInput,
+  AlertMitigationResult,
+  AlertNoteInput,
+  AlertNoteResult,
+  OpenIncidentAnswer,
+  OpenIncidentQuery,
+} from '../../workflows/alert-group/messages.js';
+import { addNoteUpdate, markMitigatedUpdate, type IncidentView } from '../../workflows/incident/messages.js';
 
 /** An incident in these phases still takes notes and is worth attaching a new alert group to. */
 const OPEN_PHASES: Phase[] = ['declared', 'triage', 'mitigating', 'monitoring'];
@@ -34,21 +42,36 @@ export function createAlertActivities({ db, redactor }: { db: Database; redactor
     async addAlertNote(input: AlertNoteInput): Promise<AlertNoteResult> {
       // Labels and annotations carry whatever rule authors put there; they leave redacted.
       const text = redactor.forIncident(input.incident).redact(input.text);
-      const { client, cancellationSignal } = Context.current();
-      const handle = client.workflow.getHandle(incidentWorkflowId(input.incident));
-      try {
-        // The update waits on the incident's worker, which may be this one shutting down (it polls
-        // no workflow tasks then): give up when the activity is cancelled, instead of holding the
-        // worker past its grace time. The update ID makes the retry safe.
-        await untilCancelled(cancellationSignal, handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId }));
-        return { written: true };
-      } catch (err) {
-        // A resolved or closed incident refuses notes; the group goes on without them.
-        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return { written: false, reason: String(err.cause ?? err.message) };
-        throw err;
-      }
+      const refusal = await runIncidentUpdate(input.incident, (handle) => handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId }));
+      // A resolved or closed incident refuses notes; the group goes on without them.
+      return refusal === undefined ? { written: true } : { written: false, reason: refusal };
+    },
+
+    async markMitigatedFromAlerts(input: AlertMitigationInput): Promise<AlertMitigationResult> {
+      const text = redactor.forIncident(input.incident).redact(input.text);
+      const refusal = await runIncidentUpdate(input.incident, (handle) =>
+        handle.executeUpdate(markMitigatedUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId }),
+      );
+      // Already monitoring, or resolved: the incident says why, and the group falls back to its note.
+      return refusal === undefined ? { mitigated: true } : { mitigated: false, reason: refusal };
     },
   };
+}
+
+/** Runs one update of the incident; undefined when it was accepted, else the incident's refusal. */
+async function runIncidentUpdate(incident: string, update: (handle: WorkflowHandle) => Promise<IncidentView>): Promise<string | undefined> {
+  const { client, cancellationSignal } = Context.current();
+  const handle = client.workflow.getHandle(incidentWorkflowId(incident));
+  try {
+    // The update waits on the incident's worker, which may be this one shutting down (it polls
+    // no workflow tasks then): give up when the activity is cancelled, instead of holding the
+    // worker past its grace time. The update ID makes the retry safe.
+    await untilCancelled(cancellationSignal, update(handle));
+    return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) return String(err.cause ?? err.message);
+    throw err;
+  }
 }
 
 export type AlertActivities = ReturnType<typeof createAlertActivities>;

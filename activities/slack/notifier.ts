@@ -2,6 +2,7 @@
 // pinned summary kept current, a line per timeline event, and announcements in the policy's
 // incidents channel. Runs inside the publishIncidentUpdate activity; Temporal retries it.
 
+import { ALL_RESOLVED_NOTE_START } from '../../domain/alerts/index.js';
 import { FLAG_QUESTION } from '../../domain/flags.js';
 import type { IncidentNotifier } from '../notify.js';
 import type { IncidentNotice } from '../../workflows/incident/messages.js';
@@ -70,17 +71,20 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
     // A fresh channel's summary already shows what the first notice says.
     if (!ok || created || notice.kind === 'pinned') return;
     const actor = view.timeline.findLast((e) => e.kind === notice.kind && e.text === notice.text)?.actor;
+    // Only the alert group's own note asks; a person's note with the same words is just a note.
+    const question = notice.kind === 'note' && actor?.source === 'system' && ALL_RESOLVED_NOTE_START.test(notice.text) ? render.allResolvedQuestion(view, notice.text) : undefined;
     await inChannel(channel, () =>
       steps.once(`slack-post:${notice.eventKey}`, () =>
         api.call('chat.postMessage', {
           channel: channel.id,
-          text: render.eventLine(notice.kind, notice.text, actor, view.key),
+          text: question?.text ?? render.eventLine(notice.kind, notice.text, actor, view.key),
           // A URL someone typed stays a plain link: Slack fetches no preview (or image) for it.
           unfurl_links: false,
           unfurl_media: false,
           // The resolve question carries a Keep and a Restore button per rolled-back flag.
           ...(notice.kind === 'child' && notice.text.startsWith(FLAG_QUESTION) ? { blocks: render.flagQuestionBlocks(view, notice.text) } : {}),
           ...publicIncidentQuestion(render, view, notice.kind, notice.text, actor),
+          ...(question?.blocks ? { blocks: question.blocks } : {}),
         }),
       ),
     );

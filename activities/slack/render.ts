@@ -2,7 +2,7 @@
 // people wrote is redacted and escaped, so a title like `<!channel>` cannot ping a whole workspace.
 
 import type { Actor, Role } from '../../domain/incident.js';
-import { isActivePhase } from '../../domain/lifecycle.js';
+import { checkTransition, isActivePhase } from '../../domain/lifecycle.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
@@ -117,7 +117,26 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
     return blocks;
   }
 
-  return { summaryBlocks, summaryText, eventLine, announcement, who, safe, safeIn, flagQuestionBlocks };
+  /**
+   * An alert group's "all resolved" note, put to the commander (mentioned, so Slack notifies them)
+   * with a Mark mitigated button while the incident can still be marked so; past that, the line alone.
+   */
+  function allResolvedQuestion(view: IncidentView, text: string): { text: string; blocks?: Block[] } {
+    const line = `:white_check_mark: ${safeIn(view.key)(text)}`;
+    if (!checkTransition(view.phase, 'mitigated').ok) return { text: line };
+    const commander = view.roles.commander;
+    const asked = commander ? `${line}\n${who(commander, view.key)}, is ${view.key} mitigated?` : line;
+    const markMitigated = { ...button('Mark mitigated', ACTION_IDS.mitigated, view.key), style: 'primary' };
+    return {
+      text: asked,
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: asked } },
+        { type: 'actions', block_id: `alerts_resolved:${view.key}`, elements: [markMitigated] },
+      ],
+    };
+  }
+
+  return { summaryBlocks, summaryText, eventLine, announcement, who, safe, safeIn, flagQuestionBlocks, allResolvedQuestion };
 }
 
 export type Renderer = ReturnType<typeof createRenderer>;

@@ -2,6 +2,7 @@
 // re-sends the whole group every group_interval/repeat_interval and retries failed deliveries, so
 // most deliveries change nothing, and nothing must be written for them.
 
+import type { RouteDecision } from './routing.js';
 import type { AlertStatus, NormalisedAlert } from './types.js';
 
 export interface AlertChange {
@@ -59,8 +60,27 @@ export function changeNote(change: AlertChange): string {
   return lines.join('\n');
 }
 
+const alertsCounted = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
+
 export function allResolvedNote(alertCount: number): string {
-  return `All ${alertCount} alert${alertCount === 1 ? '' : 's'} of this group are resolved. Commander: if the incident is mitigated, mark it so (\`/incident mitigated\`); nothing is resolved automatically.`;
+  return `All ${alertsCounted(alertCount)} of this group are resolved. Commander: if the incident is mitigated, mark it so (\`/incident mitigated\`); nothing is resolved automatically.`;
+}
+
+/**
+ * How every "all resolved" note begins, whatever its count: the Slack notifier recognises the note
+ * by it and puts the Mark mitigated button under it.
+ */
+export const ALL_RESOLVED_NOTE_START = /^All \d+ alerts? of this group are resolved\./;
+
+/** How the timeline names the route a group took, as the policy file spells it. */
+export function routeName(decision: Pick<RouteDecision, 'route' | 'service'>): string {
+  const where = decision.route === 'default' ? 'alerts.default' : `alerts.routes[${decision.route}]`;
+  return decision.service === undefined ? where : `${where} (service ${decision.service})`;
+}
+
+/** The text of the mitigation a route with `autoMitigate: true` makes when its group resolves. */
+export function autoMitigatedNote(alertCount: number, decision: Pick<RouteDecision, 'route' | 'service'>): string {
+  return `Auto-mitigated: all ${alertsCounted(alertCount)} of an alert group resolved, and its route ${routeName(decision)} has autoMitigate: true. Monitoring; resolve the incident when it holds.`;
 }
 
 /** The incident title for a group that declares one. */

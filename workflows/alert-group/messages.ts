@@ -22,8 +22,10 @@ export interface AlertGroupState {
   known: KnownAlerts;
   /** Notes sent so far; each note's update ID ends with its number. */
   notes: number;
-  /** The "all resolved" note was written for the current round of firing. */
+  /** The "all resolved" note was written (or the incident auto-mitigated) for the current round of firing. */
   resolvedNoted: boolean;
+  /** Auto-mitigations asked of the incident so far; each one's update ID ends with its number. Absent before any. */
+  mitigations?: number;
   deliveries: number;
   /** The most alerts a sender said it left out of one delivery. */
   truncatedAlerts: number;
@@ -65,3 +67,14 @@ export interface OpenIncidentAnswer {
 }
 
 export type AlertNoteResult = { written: true } | { written: false; reason: string };
+
+/** An auto-mitigation, sent as the incident's markMitigated update by the system actor. */
+export interface AlertMitigationInput {
+  incident: string;
+  updateId: string;
+  /** The timeline's line for it: what resolved and which route allowed it. */
+  text: string;
+}
+
+/** Refused when the incident is past mitigating (monitoring, resolved): the group then only notes. */
+export type AlertMitigationResult = { mitigated: true } | { mitigated: false; reason: string };

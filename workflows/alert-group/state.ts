@@ -2,11 +2,12 @@
 // in the order changes arrived; their update IDs make a retried activity or a replay add nothing.
 
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { executeChild, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   allResolved,
   allResolvedNote,
   alertGroupWorkflowId,
+  autoMitigatedNote,
   applyAlerts,
   changeNote,
   groupTitle,
@@ -24,6 +25,9 @@ import type { AlertGroupInput, AlertGroupState, AlertGroupView } from './message
 const DEFAULT_ATTACH_WINDOW_SECONDS = 2 * 3600;
 /** Waits for another group's declaration of the same service before giving up (and retrying the task). */
 const MAX_DECLARE_ATTEMPTS = 30;
+
+/** Guards the auto-mitigation of routes with autoMitigate: true (older histories only noted). */
+export const AUTO_MITIGATE_PATCH = 'alert-auto-mitigate';
 
 /** Without an alerts section every group is only recorded. */
 const NOTIFY_ONLY: RoutingRules = { routes: [], default: { action: 'notify', severity: {} } };
@@ -76,11 +80,32 @@ export class AlertGroup {
     if (s.incident === undefined && !changes.some((c) => c.alert.status === 'firing')) return;
     s.incident ??= await this.incidentFor(s.route.service, s.route.severity, delivery, policy);
     for (const change of changes) await this.note(changeNote(change));
-    if (!this.resolved) s.resolvedNoted = false;
-    else if (!s.resolvedNoted) {
-      await this.note(allResolvedNote(Object.keys(s.known).length));
-      s.resolvedNoted = true;
-    }
+    await this.settleResolution();
+  }
+
+  /**
+   * Once per round of firing, when every alert has resolved: the route's auto-mitigation if it has
+   * one and the incident is still being mitigated, else the note asking the commander. Never silent.
+   */
+  private async settleResolution(): Promise<void> {
+    const s = this.state;
+    if (!this.resolved) return void (s.resolvedNoted = false);
+    if (s.resolvedNoted) return;
+    const alertCount = Object.keys(s.known).length;
+    // Histories from before auto-mitigation only noted, whatever their route said.
+    const mitigated = s.route?.autoMitigate === true && patched(AUTO_MITIGATE_PATCH) && (await this.autoMitigate(alertCount));
+    if (!mitigated) await this.note(allResolvedNote(alertCount));
+    s.resolvedNoted = true;
+  }
+
+  private async autoMitigate(alertCount: number): Promise<boolean> {
+    const incident = this.state.incident!;
+    const sequence = (this.state.mitigations ?? 0) + 1;
+    this.state.mitigations = sequence;
+    const text = autoMitigatedNote(alertCount, this.state.route!);
+    const result = await timeline.markMitigatedFromAlerts({ incident, updateId: `${this.runKey()}/mitigate/${sequence}`, text });
+    if (!result.mitigated) log.info('the incident did not take the auto-mitigation; noting instead', { incident, reason: result.reason });
+    return result.mitigated;
   }
 
   /**
