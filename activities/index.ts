@@ -3,6 +3,7 @@ import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { createAlertActivities } from './alerts/index.js';
+import { alertTriageWithoutSlack } from './slack/alert-triage.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';
@@ -55,6 +56,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
     ...createRetentionActivities(deps),
     ...createAlertActivities(deps),
+    // Replaced by the Slack outbound's own when Slack is configured (worker/main.ts merges those last).
+    ...alertTriageWithoutSlack(),
     ...createStatusPageActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
   };

@@ -7,6 +7,7 @@ import { stateQuery } from '../../workflows/incident/messages.js';
 import type { Outbound, OutboundContext } from '../outbound.js';
 import { createSlackAccessNotifier } from './access-notifier.js';
 import { createSlackApi, createSlackWebClient } from './client.js';
+import { createSlackAlertTriageActivities } from './alert-triage.js';
 import { createSlackNotifier } from './notifier.js';
 import { createSlackPostmortemNotifier } from './postmortem-notifier.js';
 import { createSlackSandboxNotifier } from './sandbox-notifier.js';
@@ -30,5 +31,6 @@ export function createSlackOutbound(ctx: OutboundContext): Outbound | undefined 
     sandboxNotifiers: [createSlackSandboxNotifier(notifierDeps)],
     postmortemNotifiers: [createSlackPostmortemNotifier(notifierDeps)],
     triageSources: [],
+    activities: createSlackAlertTriageActivities(notifierDeps),
   };
 }

@@ -4,3 +4,5 @@ export * from './types.js';
 export * from './routing.js';
 export * from './group.js';
 export * from './ids.js';
+export * from './windows.js';
+export * from './triage.js';

@@ -12,7 +12,17 @@ export interface LabelMatcher {
   value: string;
 }
 
-export type AlertAction = 'declare' | 'notify';
+/**
+ * `declare` opens an incident at once; `triage` first asks a person in the service's Slack channel
+ * (Accept declares, Decline records the decision and opens nothing); `notify` only records.
+ */
+export const ALERT_ACTIONS = ['declare', 'triage', 'notify'] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+/** Routes whose groups may end in an incident: at once, or once a person accepts. */
+export function mayDeclare(route: Pick<RouteDecision, 'action' | 'service'>): route is RouteDecision & { service: string } {
+  return route.action !== 'notify' && route.service !== undefined;
+}
 
 export interface AlertRoute {
   match: LabelMatcher[];

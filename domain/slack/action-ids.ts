@@ -28,3 +28,9 @@ export const STATUSPAGE_ACTION_IDS = {
   resolvePublic: 'statuspage_resolve_public',
   keepPublic: 'statuspage_keep_public',
 } as const;
+
+/** Accept and Decline on an alert group's triage question; the value is the alert-group workflow ID. */
+export const ALERT_TRIAGE_ACTION_IDS = {
+  accept: 'alert_triage_accept',
+  decline: 'alert_triage_decline',
+} as const;

@@ -12,3 +12,10 @@ export const timeline = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
+
+// The triage question in Slack: Slack's own rate limits come back as retries with its delay; the
+// post is recorded once per run, so a retry posts nothing more.
+export const triageMessages = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', maximumInterval: '1m' },
+});

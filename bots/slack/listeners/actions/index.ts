@@ -1,6 +1,7 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { ACCESS_ACTION_IDS, ACTION_IDS, STATUSPAGE_ACTION_IDS } from '../../../../domain/slack/action-ids.js';
+import { ACCESS_ACTION_IDS, ACTION_IDS, ALERT_TRIAGE_ACTION_IDS, STATUSPAGE_ACTION_IDS } from '../../../../domain/slack/action-ids.js';
 import type { SlackDeps } from '../deps.js';
+import { alertTriageButton } from './alert-triage.js';
 import { grantApprove } from './grant-approve.js';
 import { grantDeny } from './grant-deny.js';
 import { grantExtend } from './grant-extend.js';
@@ -25,6 +26,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTION_IDS.flagRestore, flagRestore(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.post, statusPagePost(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.cancel, statusPageCancel());
+  app.action<BlockAction>(ALERT_TRIAGE_ACTION_IDS.accept, alertTriageButton(deps, 'accept'));
+  app.action<BlockAction>(ALERT_TRIAGE_ACTION_IDS.decline, alertTriageButton(deps, 'decline'));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.resolvePublic, publicIncidentResolve(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.keepPublic, publicIncidentKeep(deps));
 }
