@@ -11,14 +11,19 @@ import {
   applyAlerts,
   changeNote,
   groupTitle,
+  mayDeclare,
   routeGroup,
+  type AlertChange,
   type AlertDelivery,
+  type Labels,
+  type RouteDecision,
   type RoutingRules,
 } from '../../domain/alerts/index.js';
-import { SYSTEM_ACTOR, type Severity } from '../../domain/incident.js';
+import { SYSTEM_ACTOR, type Actor, type Severity } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { declareIncidentWorkflow } from '../declare/workflow.js';
 import { records, timeline } from './activities.js';
+import { gateDelivery, gateResume, tellOutcome } from './held.js';
 import type { AlertGroupInput, AlertGroupState, AlertGroupView } from './messages.js';
 
 /** The schema's default, for a run whose policy lost its alerts section after the group started. */
@@ -72,13 +77,31 @@ export class AlertGroup {
     const { changes, known } = applyAlerts(s.known, delivery.alerts);
     s.known = known;
     if (changes.length === 0) return;
-    if (s.route.action !== 'declare' || s.route.service === undefined) {
+    if (!mayDeclare(s.route)) {
       log.info('alert group recorded (notify route)', { route: s.route.route, changes: changes.length });
       return;
     }
+    // Triage routes and suppression windows may hold the declaration (held.ts); plain declare routes go ahead.
+    const gate = s.incident === undefined ? await gateDelivery(this, changes, delivery.commonLabels, policy) : undefined;
+    if (gate?.hold) return;
+    const released = gate?.released ?? [];
     // A group first seen resolved (or whose incident was never opened) has nothing to declare for.
-    if (s.incident === undefined && !changes.some((c) => c.alert.status === 'firing')) return;
-    s.incident ??= await this.incidentFor(s.route.service, s.route.severity, delivery, policy);
+    if (s.incident === undefined && released.length === 0 && !changes.some((c) => c.alert.status === 'firing')) return;
+    await this.declareAndNote([...released, ...changes], delivery.commonLabels, gate?.reporter ?? SYSTEM_ACTOR, policy);
+  }
+
+  /** A held declaration going ahead without a delivery: a person accepted, or its window ended. */
+  async resumeHeld(policy: Policy): Promise<void> {
+    const gate = await gateResume(this, policy);
+    if (!gate.hold) await this.declareAndNote(gate.released, this.state.held?.labels ?? {}, gate.reporter, policy);
+    await tellOutcome(this);
+  }
+
+  /** Declares (or attaches) unless the group has its incident, then writes `changes` on its timeline. */
+  private async declareAndNote(changes: AlertChange[], labels: Labels, reporter: Actor, policy: Policy): Promise<void> {
+    const s = this.state;
+    const route = s.route as RouteDecision & { service: string };
+    s.incident ??= await this.incidentFor(route.service, route.severity, labels, policy, reporter);
     for (const change of changes) await this.note(changeNote(change));
     await this.settleResolution();
   }
@@ -114,7 +137,7 @@ export class AlertGroup {
    * ask for the same declaration: one starts it, the other finds the workflow running, waits, and
    * attaches to the incident it declared.
    */
-  private async incidentFor(service: string, severity: Severity, delivery: AlertDelivery, policy: Policy): Promise<string> {
+  private async incidentFor(service: string, severity: Severity, labels: Labels, policy: Policy, reporter: Actor): Promise<string> {
     const withinSeconds = policy.alerts?.attachWindowSeconds ?? DEFAULT_ATTACH_WINDOW_SECONDS;
     for (let attempt = 1; ; attempt++) {
       const found = await records.findOpenIncidentForService({ service, withinSeconds });
@@ -129,13 +152,13 @@ export class AlertGroup {
           args: [
             {
               idempotencyKey,
-              title: groupTitle(delivery.commonLabels, this.input.groupKey),
+              title: groupTitle(labels, this.input.groupKey),
               description: `Declared from alert group ${this.input.groupKey} (source ${this.input.source}); its alerts are on the timeline.`,
               severity,
               services: [service],
               source: 'alerts',
               sourceRef: this.workflowId,
-              reporter: SYSTEM_ACTOR,
+              reporter,
             },
           ],
         });
