@@ -103,4 +103,42 @@ describe('alerts from a real Alertmanager', () => {
     expect(await s.incidents(s.otherService)).toHaveLength(1);
     expect(await s.timeline(row.key, `Alert ${name}%`)).toHaveLength(1);
   });
+
+  it('delivers a group of 10,000 alerts that Firebreak accepts, keeping 1000 and counting 9000 into truncatedAlerts', async () => {
+    // A service no route names: the default route records the group and declares nothing.
+    const service = `crowd-${randomUUID().slice(0, 8)}`;
+    const name = alertname('KubePodCrashLooping');
+    const crowd = Array.from({ length: 10_000 }, (_, i) => {
+      const pod = `checkout-api-7d9f8c6b5-${i.toString(36).padStart(5, 'x')}`;
+      return {
+        labels: { alertname: name, service, severity: 'warning', cluster: 'prod-eu-west-1', container: 'checkout-api', job: 'kube-state-metrics', namespace: 'checkout', pod, reason: 'CrashLoopBackOff', uid: randomUUID() },
+        annotations: {
+          description: `Pod checkout/${pod} (checkout-api) is in waiting state (reason: "CrashLoopBackOff").`,
+          runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping',
+          summary: 'Pod is crash looping.',
+        },
+      };
+    });
+    await am.fire(crowd);
+    // Alertmanager's groupKey for the root route grouping by alertname and service. Its first flush
+    // may hold only the alerts ingested by then; a later one holds all 10,000.
+    const groupKey = `{}:{alertname="${name}", service="${service}"}`;
+    const view = await eventually(
+      async () => {
+        const v = await s.group('alertmanager', groupKey);
+        return v?.truncatedAlerts === 9000 ? v : undefined;
+      },
+      WAIT_MS,
+      'a delivery of all 10,000',
+    );
+    expect(s.answered).not.toContain(400);
+    expect(s.answered).not.toContain(413);
+    expect(view).toMatchObject({ route: { route: 'default', action: 'notify' } });
+    // Each delivery brings at most 1000; an earlier, partial flush may have brought others.
+    expect(view.alerts.length).toBeGreaterThanOrEqual(1000);
+    expect(view.alerts.length).toBeLessThan(10_000);
+    expect(await s.incidents(service)).toEqual([]);
+    // Resolved, so Alertmanager stops re-sending a 10 MB group for the rest of the file.
+    await am.fire(crowd.map((a) => ({ ...a, resolved: true })));
+  });
 });
