@@ -1,8 +1,10 @@
 // What paging means to Firebreak, with no I/O: the PagerDuty Events API v2 event an incident
-// becomes (severity mapping, the summary cap, dedup keys) and the payloads of the `page` update,
-// which enter workflow histories and so live here rather than in an activity file.
+// becomes (severity mapping, the summary cap, dedup keys), the body of the generic webhook pager,
+// and the payloads of the `page` update and the page-escalation workflow, which enter workflow
+// histories and so live here rather than in an activity file.
 
 import type { Severity } from './incident.js';
+import type { Person } from './policy/schema.js';
 
 export type PagerDutyAction = 'trigger' | 'acknowledge' | 'resolve';
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
@@ -59,9 +61,11 @@ export function commandPageDedupKey(incident: string, sequence: number): string 
   return `${incident}:page:${sequence}`;
 }
 
-/** The `page` update's input, as front-ends send it. */
+/** The `page` update's input, as front-ends send it: one service, or every paged service of a team. */
 export interface PageRequest {
-  service: string;
+  /** Exactly one of service and team. */
+  service?: string;
+  team?: string;
   reason?: string;
 }
 
@@ -81,9 +85,72 @@ export interface ServicePageResult {
   dedupKey: string;
 }
 
-/** What the `page` update answers once the page is on the timeline (PagerDuty is called after). */
+/** What the `page` update answers once the page is on the timeline (the pagers are called after). */
 export interface PageResult {
+  incident: string;
+  /** The first (for a service page, the only) service paged. */
+  service: string;
+  dedupKey: string;
+  /** Set when a team was paged. */
+  team?: string;
+  /** Every service paged, each with its own dedup key. */
+  pages: ServicePageResult[];
+}
+
+/** The generic webhook pager's body (version 1). `summary` is redacted; `target` only on an escalation. */
+export interface WebhookPageEvent {
+  version: 1;
+  action: PagerDutyAction;
+  dedup_key: string;
+  incident: string;
+  service: string;
+  severity: Severity;
+  summary: string;
+  links: PagerDutyLink[];
+  sent_at: string;
+  target?: { name: string; level: number; role: EscalationRole };
+}
+
+export type EscalationRole = 'manager' | 'fallback';
+
+/** The page-escalation workflow's type name, for activities that start it without importing it. */
+export const PAGE_ESCALATION_WORKFLOW = 'pageEscalationWorkflow';
+
+/** One escalation per page and service: an incident's own page covers each of its services. */
+export function pageEscalationWorkflowId(dedupKey: string, service: string): string {
+  return `page-escalation:${dedupKey}:${service}`;
+}
+
+/** A page that escalates if the incident is not acknowledged within `ackWithinSeconds`. */
+export interface PageEscalationInput {
   incident: string;
   service: string;
   dedupKey: string;
+  severity: Severity;
+  ackWithinSeconds: number;
+}
+
+/** Whom a level escalates to: level 1 the owning team's manager, level 2 the policy's fallback. */
+export interface EscalationStep {
+  /** Acknowledged or resolved: nobody needs waking any more. */
+  settled: boolean;
+  target?: Person & { role: EscalationRole; team?: string };
+}
+
+export interface EscalatePageInput extends PageEscalationInput {
+  level: number;
+  target: NonNullable<EscalationStep['target']>;
+}
+
+export interface PageEscalationResult {
+  /** The last level reached (0: acknowledged in time). */
+  level: number;
+  escalatedTo: string[];
+}
+
+/** The text of an escalation, as the DM and the timeline note say it. */
+export function escalationText(i: EscalatePageInput): string {
+  const waited = i.ackWithinSeconds * i.level;
+  const who = i.target.role === 'manager' ? `${i.target.name} (manager of ${i.target.team ?? 'the owning team'})` : `${i.target.name} (fallback)`;
+  return `Page to ${i.service} for ${i.incident} [${i.severity}] not acknowledged after ${waited}s: escalated to ${who}.`;
 }

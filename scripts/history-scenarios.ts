@@ -1,6 +1,6 @@
 // The runs record-histories.ts records for the workflow types beyond incident, declare and
 // postmortem: a grant, a sandbox, an incident with a flag rollback saga, retention, the weekly digest
-// GitHub redelivery, a GitHub delivery's effects and an alert group. Each drives the real workflow through its public messages; only the
+// GitHub redelivery, a GitHub delivery's effects, an alert group and a page's escalation. Each drives the real workflow through its public messages; only the
 // systems outside Firebreak (the sandbox server, GitHub, Prometheus) are stand-ins or test servers.
 
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { declareIncident, getIncidentView, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { grantWorkflowId, sandboxWorkflowId } from '../domain/ids.js';
 import type { Actor, Severity } from '../domain/incident.js';
+import { pageEscalationWorkflowId, type PageEscalationInput } from '../domain/paging.js';
 import type { Policy } from '../domain/policy/index.js';
 import * as access from '../workflows/access/messages.js';
 import * as alerts from '../workflows/alert-group/messages.js';
@@ -204,4 +205,19 @@ export async function alertGroup(ctx: ScenarioContext, save: Save): Promise<void
   await deliver('resolved');
   await handle.result();
   await save('alert-group', workflowId);
+}
+
+/** The test policy with pages escalating after 1 s (SEV3) to payments' manager, then carol. */
+export function escalationPolicy(policy: Policy): Policy {
+  return { ...policy, paging: { ...policy.paging!, ackWithin: { SEV3: 1 }, escalation: { fallback: 'carol' } } };
+}
+
+/** A page nobody acknowledges: escalated to the owning team's manager, then the fallback, then done. */
+export async function pageEscalation(ctx: ScenarioContext, save: Save): Promise<void> {
+  const key = await declare(ctx, 'Refund emails bounce', 'SEV3');
+  const dedupKey = `${key}:page:99`;
+  const workflowId = pageEscalationWorkflowId(dedupKey, 'payments');
+  const input: PageEscalationInput = { incident: key, service: 'payments', dedupKey, severity: 'SEV3', ackWithinSeconds: 1 };
+  await ctx.client.workflow.execute('pageEscalationWorkflow', { taskQueue: ctx.taskQueue, workflowId, args: [input] });
+  await save('page-escalation', workflowId);
 }

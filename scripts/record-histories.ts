@@ -16,6 +16,8 @@ import { createUnleashProvider } from '../activities/flags/index.js';
 import { createGitHubApi } from '../activities/github/client.js';
 import { createGitHubRedeliveryActivities } from '../activities/github/redelivery.js';
 import { createGitHubWebhookActivities } from '../activities/github/webhook-effects.js';
+import { createPagerDuty } from '../activities/pagerduty/integration.js';
+import { readPagerDuty } from '../platform/config/index.js';
 import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { createScratchDatabase } from '../db/admin.js';
 import { connectDatabase } from '../db/client.js';
@@ -226,6 +228,11 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   redelivery: recordGitHubRedelivery,
   delivery: recordGitHubDelivery,
   alerts: (stack) => withWorker(stack, scenarios.alertsPolicy(stack.policy), scenarios.alertGroup),
+  'page-escalation': (stack) => {
+    const policy = scenarios.escalationPolicy(stack.policy);
+    const activities = createPagerDuty({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }), config: readPagerDuty({}) }).activities;
+    return withWorker(stack, policy, scenarios.pageEscalation, { activities });
+  },
 };
 
 async function main(): Promise<void> {

@@ -9,3 +9,4 @@ export { postmortemWorkflow } from './postmortem/workflow.js';
 export { weeklyDigestWorkflow } from './digest/workflow.js';
 export { retentionWorkflow } from './retention/workflow.js';
 export { alertGroupWorkflow } from './alert-group/workflow.js';
+export { pageEscalationWorkflow } from './page-escalation/workflow.js';

@@ -1,7 +1,8 @@
-// Sending one PagerDuty event exactly once across activity retries, and remembering which alerts
-// an incident opened so acknowledging and resolving reach every one of them. Both live in
-// processed_requests (shared/once.ts): a trigger's recorded result names the service and dedup key,
-// never the routing key, which is read again from the environment when it is needed.
+// Sending one paging event exactly once across activity retries, and remembering which alerts an
+// incident opened so acknowledging and resolving reach every one of them, for each pager (PagerDuty,
+// the generic webhook). Both live in processed_requests (shared/once.ts): a trigger's recorded
+// result names the service and dedup key, never the routing key or webhook secret, which are read
+// again from the environment when they are needed.
 
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
@@ -17,20 +18,28 @@ export interface SentTrigger {
   dedupKey: string;
 }
 
-const stepKey = (action: PagerDutyAction, incident: string, alert: SentTrigger) => `pagerduty:${action}:${incident}:${alert.dedupKey}:${alert.service}`;
+export type Pager = 'pagerduty' | 'webhook';
 
-/** Sends the event unless this step already got through on an earlier attempt. */
-export async function sendOnce(db: Database, api: PagerDutyApi, incident: string, service: string, facts: PageFacts): Promise<void> {
-  const alert = { service, dedupKey: facts.dedupKey };
-  await once(db, { key: stepKey(facts.action, incident, alert), kind: `pagerduty.${facts.action}` }, async () => {
-    await api.send(buildPagerDutyEvent(facts));
-    return facts.action === 'trigger' ? { ...alert } : {};
+const stepKey = (pager: Pager, action: PagerDutyAction, incident: string, alert: SentTrigger) => `${pager}:${action}:${incident}:${alert.dedupKey}:${alert.service}`;
+
+/** Runs `send` unless this pager's event for this alert already got through on an earlier attempt. */
+export async function eventOnce(db: Database, pager: Pager, action: PagerDutyAction, incident: string, alert: SentTrigger, send: () => Promise<void>): Promise<void> {
+  await once(db, { key: stepKey(pager, action, incident, alert), kind: `${pager}.${action}` }, async () => {
+    await send();
+    return action === 'trigger' ? { ...alert } : {};
   });
 }
 
-/** Every alert the incident's triggers opened, oldest first. */
-export async function sentTriggers(db: Database, incident: string): Promise<SentTrigger[]> {
-  const prefix = `pagerduty:trigger:${incident}:`;
+/** Sends the PagerDuty event unless this step already got through on an earlier attempt. */
+export async function sendOnce(db: Database, api: PagerDutyApi, incident: string, service: string, facts: PageFacts): Promise<void> {
+  await eventOnce(db, 'pagerduty', facts.action, incident, { service, dedupKey: facts.dedupKey }, async () => {
+    await api.send(buildPagerDutyEvent(facts));
+  });
+}
+
+/** Every alert the incident's triggers opened through `pager`, oldest first. */
+export async function sentTriggers(db: Database, incident: string, pager: Pager = 'pagerduty'): Promise<SentTrigger[]> {
+  const prefix = `${pager}:trigger:${incident}:`;
   const rows = await db
     .select({ result: processedRequests.result })
     .from(processedRequests)

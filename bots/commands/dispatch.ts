@@ -119,9 +119,11 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
 /** Through the incident, which decides who may page and puts the page on the timeline. */
 async function page(ctx: CommandContext, command: Extract<Command, { kind: 'page' }>): Promise<Reply> {
   const incident = requireIncident(ctx);
-  const input: msg.PageInput = { actor: ctx.actor, service: command.service, ...(command.reason ? { reason: command.reason } : {}) };
+  const target = command.team !== undefined ? { team: command.team } : { service: command.service };
+  const input: msg.PageInput = { actor: ctx.actor, ...target, ...(command.reason ? { reason: command.reason } : {}) };
   const r = await incidentHandle(ctx, incident).executeUpdate(msg.pageUpdate, { args: [input], updateId: requestUpdateId(ctx.idempotencyKey, msg.pageUpdate) });
-  return { ok: true, text: `Paging ${r.service} through PagerDuty for ${incident}.`, incident };
+  if (r.team !== undefined) return { ok: true, text: `Paging team ${r.team} (${r.pages.map((p) => p.service).join(', ')}) for ${incident}.`, incident };
+  return { ok: true, text: `Paging ${r.service} for ${incident}.`, incident };
 }
 
 /** Through the incident, which decides who may speak to customers and records what was said. */

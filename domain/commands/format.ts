@@ -101,7 +101,7 @@ const FORMAT: Formatters = {
   actions: (c) => join('actions', actionsFilter(c.filter)),
   statuspage: (c) =>
     join('statuspage', c.verb, ...c.components.map((x) => join(option('component', x.component), option('status', x.state))), text(c.text, ['component', 'status'])),
-  page: (c) => join('page', c.service, text(c.reason)),
+  page: (c) => join('page', c.team !== undefined ? `@${c.team}` : (c.service ?? ''), text(c.reason)),
 };
 
 /** A lone capability named like a grant verb (`approve`) would be read as that verb. */

@@ -54,7 +54,8 @@ export type Command =
   | { kind: 'actions'; filter: ActionsFilter }
   /** A public status page update: explicit, never derived from the internal timeline. */
   | { kind: 'statuspage'; verb: PublicUpdateVerb; components: ComponentChange[]; text: string }
-  | { kind: 'page'; service: string; reason?: string };
+  /** Exactly one of service and team. */
+  | { kind: 'page'; service?: string; team?: string; reason?: string };
 
 export type CommandKind = Command['kind'];
 

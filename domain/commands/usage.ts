@@ -67,7 +67,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'statuspage open|update [component:NAME status:STATE]… TEXT…  — tell customers on the public status page (STATE: operational, degraded, partial, major, maintenance)',
     'statuspage resolve TEXT…  — resolve the public incident (components back to operational)',
   ].join('\n'),
-  page: 'page SERVICE [REASON…]  — page the service\'s on-call through PagerDuty',
+  page: 'page SERVICE|@team [REASON…]  — page the on-call of a service, or of every paged service a team owns (PagerDuty, the webhook pager)',
 };
 
 const FOOTER = [

@@ -99,7 +99,7 @@ describe('page SERVICE [REASON…]', () => {
   it("triggers for the service's routing key with a dedup key of its own, on the timeline, resolved with the incident", async () => {
     const key = await declare(env.system, 'SEV3', 'Refunds stuck', ['search']);
     const reply = await say(env.system, key, alice, 'page payments Database down');
-    expect(reply).toMatchObject({ ok: true, text: `Paging payments through PagerDuty for ${key}.` });
+    expect(reply).toMatchObject({ ok: true, text: `Paging payments for ${key}.` });
     const dedupKey = await eventually(async () => env.pd.accepted({ routingKey: PAYMENTS_KEY }).find((b) => String(b.dedup_key).startsWith(`${key}:page:`))?.dedup_key as string | undefined, 20_000, 'page');
     expect(accepted(dedupKey, 'trigger')).toEqual([
       expect.objectContaining({
@@ -129,6 +129,6 @@ describe('page SERVICE [REASON…]', () => {
     expect(env.pd.calls.filter((c) => String(c.body.dedup_key).startsWith(`${key}:page:`)).map((c) => c.status)).toEqual([400]);
 
     const unknown = await say(env.system, key, alice, 'page billing help');
-    expect(unknown).toEqual({ ok: false, text: 'billing does not page through PagerDuty; page one of payments, search.' });
+    expect(unknown).toEqual({ ok: false, text: 'billing does not page; page one of payments, search.' });
   });
 });

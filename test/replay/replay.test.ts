@@ -27,6 +27,7 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['github-redelivery.json', 'githubRedeliveryWorkflow'],
   ['github-delivery.json', 'githubDeliveryWorkflow'],
   ['alert-group.json', 'alertGroupWorkflow'],
+  ['page-escalation.json', 'pageEscalationWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -94,6 +95,10 @@ describe('replaying recorded histories', () => {
     expect(group.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length).toBe(1);
     expect(activities(group)).toEqual(['loadPolicy', 'findOpenIncidentForService', 'addAlertNote', 'addAlertNote', 'addAlertNote', 'addAlertNote', 'addAlertNote']);
     expect(group.some((e) => e.timerFiredEventAttributes)).toBe(true);
+    // A page nobody acknowledged: two waits, each followed by the check, the note and the DM.
+    const escalation = load('page-escalation.json').events ?? [];
+    expect(activities(escalation)).toEqual(['planPageEscalation', 'recordPageEscalation', 'notifyPostmortem', 'planPageEscalation', 'recordPageEscalation', 'notifyPostmortem']);
+    expect(escalation.filter((e) => e.timerFiredEventAttributes).length).toBe(2);
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption

@@ -1,13 +1,15 @@
-// `page SERVICE [REASON…]`: a page goes through the incident so the decision point decides it
-// (permissions.page; guests never), the timeline says who paged whom and why, and the PagerDuty
+// `page SERVICE|@team [REASON…]`: a page goes through the incident so the decision point decides it
+// (permissions.page; guests never), the timeline says who paged whom and why, and each service's
 // trigger gets a dedup key of its own (incident + the page's event sequence), so a retried update or
-// activity never pages twice. The trigger runs beside the queue: PagerDuty's 429 asks for a 30 s
-// wait, and the incident's other updates must not queue behind it.
+// activity never pages twice. A team is paged through every paged service it owns. The trigger
+// runs beside the queue: PagerDuty's 429 asks for a 30 s wait, and the incident's other updates
+// must not queue behind it.
 
-import { log, proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities } from '@temporalio/workflow';
 import type { PagerDutyActivities } from '../../activities/pagerduty/page.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { commandPageDedupKey, MAX_PAGE_REASON, type PageResult } from '../../domain/paging.js';
+import { commandPageDedupKey, MAX_PAGE_REASON, type PageResult, type ServicePageResult } from '../../domain/paging.js';
+import { pagedServices, routingKeyEnvOf, webhookPages } from '../../domain/policy/paging.js';
 import * as msg from './messages.js';
 import type { IncidentRuntime } from './state.js';
 
@@ -16,22 +18,54 @@ import type { IncidentRuntime } from './state.js';
 const pagerDuty = proxyActivities<PagerDutyActivities>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1h',
-  retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes: ['PagerDutyEventRefused', 'PagerDutyNotConfigured'] },
+  retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes: ['PagerDutyEventRefused', 'PagerDutyNotConfigured', 'PagingWebhookRefused'] },
 });
 
 function requireShape(rt: IncidentRuntime, i: msg.PageInput): void {
   rt.requireEditable();
-  if (typeof i.service !== 'string' || !i.service.trim()) rt.refuse('InvalidInput', 'A page needs the service to page, as in `page payments Database down`.');
+  const named = [i.service, i.team].filter((v) => v !== undefined);
+  if (named.length !== 1 || typeof named[0] !== 'string' || !named[0].trim()) {
+    rt.refuse('InvalidInput', 'A page needs the service or team to page, as in `page payments Database down` or `page @payments Database down`.');
+  }
   if (i.reason !== undefined && (typeof i.reason !== 'string' || i.reason.length > MAX_PAGE_REASON)) rt.refuse('InvalidInput', `A page's reason may be at most ${MAX_PAGE_REASON} characters.`);
+}
+
+function allPaged(rt: IncidentRuntime): string[] {
+  const policy = rt.policy();
+  const services = pagedServices(policy.paging, Object.keys(policy.services));
+  if (services.length === 0) rt.refuse('InvalidInput', 'Paging is off: add a paging section to the policy file.');
+  return services;
 }
 
 /** The service as the policy spells it; one that does not page is refused with those that do. */
 function pagedService(rt: IncidentRuntime, wanted: string): string {
-  const services = Object.keys(rt.policy().paging?.pagerduty.services ?? {});
-  if (services.length === 0) rt.refuse('InvalidInput', 'Paging is off: add a paging section to the policy file.');
+  const services = allPaged(rt);
   const found = services.find((s) => s.toLowerCase() === wanted.toLowerCase());
-  if (!found) rt.refuse('InvalidInput', `${wanted} does not page through PagerDuty; page one of ${services.join(', ')}.`);
+  if (!found) rt.refuse('InvalidInput', `${wanted} does not page; page one of ${services.join(', ')}.`);
   return found;
+}
+
+/** Every paged service the team owns; a team that owns none is refused with what would work instead. */
+function teamServices(rt: IncidentRuntime, wanted: string): { team: string; services: string[] } {
+  const policy = rt.policy();
+  const paged = allPaged(rt);
+  const team = Object.keys(policy.teams).find((t) => t.toLowerCase() === wanted.replace(/^@/, '').toLowerCase());
+  const teamsThatPage = Object.keys(policy.teams).filter((t) => paged.some((s) => policy.services[s]?.owners.includes(t)));
+  const instead = `page a team that owns one (${teamsThatPage.map((t) => `@${t}`).join(', ') || 'none'}) or a service (${paged.join(', ')})`;
+  if (!team) rt.refuse('InvalidInput', `There is no team ${wanted} in the policy; ${instead}.`);
+  const services = paged.filter((s) => policy.services[s]?.owners.includes(team));
+  if (services.length === 0) rt.refuse('InvalidInput', `Team ${team} owns no service that pages; ${instead}.`);
+  return { team, services };
+}
+
+/** The pagers that cover a service, for the timeline. */
+function pagersOf(rt: IncidentRuntime, service: string): string {
+  const policy = rt.policy();
+  const pagers = [
+    ...(routingKeyEnvOf(policy.paging, service) !== undefined ? ['PagerDuty'] : []),
+    ...(webhookPages(policy.paging, service, Object.keys(policy.services)) ? ['the webhook pager'] : []),
+  ];
+  return pagers.join(' and ');
 }
 
 /** Why the trigger did not go through, without the stack: an activity failure wraps PagerDuty's answer. */
@@ -41,28 +75,44 @@ function failureText(err: unknown): string {
 }
 
 export function registerPagingHandlers(rt: IncidentRuntime): void {
+  /** One service's page: on the timeline first, then the trigger beside the queue. */
+  async function pageOne(i: msg.PageInput, service: string, reason: string | undefined): Promise<ServicePageResult> {
+    const dedupKey = commandPageDedupKey(rt.name, rt.state.nextEventSeq);
+    const team = i.team === undefined ? '' : ` (team ${i.team.replace(/^@/, '')})`;
+    await rt.record('note', i.actor, `Paged ${service}${team} through ${pagersOf(rt, service)}${reason ? `: ${reason}` : ''}`, {
+      details: { page: { service, dedupKey } },
+      auditAction: 'incident.page',
+    });
+    const page = { incident: rt.name, service, dedupKey, severity: rt.state.severity, title: rt.state.title, pagedBy: rt.personKey(i.actor), ...(reason ? { reason } : {}) };
+    rt.track(
+      pagerDuty.pageServiceThroughPagerDuty(page).catch((err: unknown) => {
+        log.warn('page not delivered', { incident: rt.name, service, dedupKey, error: failureText(err) });
+        return rt.serially(() => rt.record('note', SYSTEM_ACTOR, `The page to ${service} did not reach ${pagersOf(rt, service)}: ${failureText(err)}`, { details: { page: { service, dedupKey, failed: true } } }));
+      }),
+    );
+    return { service, dedupKey };
+  }
+
   rt.handle<msg.PageInput, PageResult>(
     msg.pageUpdate,
     (i) => {
       requireShape(rt, i);
-      if (rt.policyLoaded) pagedService(rt, i.service);
+      if (!rt.policyLoaded) return;
+      if (i.service !== undefined) pagedService(rt, i.service);
+      else teamServices(rt, i.team!);
     },
     async (i) => {
-      const service = pagedService(rt, i.service);
       const reason = i.reason?.trim() || undefined;
-      const dedupKey = commandPageDedupKey(rt.name, rt.state.nextEventSeq);
-      await rt.record('note', i.actor, `Paged ${service} through PagerDuty${reason ? `: ${reason}` : ''}`, {
-        details: { page: { service, dedupKey } },
-        auditAction: 'incident.page',
-      });
-      const page = { incident: rt.name, service, dedupKey, severity: rt.state.severity, title: rt.state.title, pagedBy: rt.personKey(i.actor), ...(reason ? { reason } : {}) };
-      rt.track(
-        pagerDuty.pageServiceThroughPagerDuty(page).catch((err: unknown) => {
-          log.warn('page not delivered to PagerDuty', { incident: rt.name, service, dedupKey, error: failureText(err) });
-          return rt.serially(() => rt.record('note', SYSTEM_ACTOR, `The page to ${service} did not reach PagerDuty: ${failureText(err)}`, { details: { page: { service, dedupKey, failed: true } } }));
-        }),
-      );
-      return { incident: rt.name, service, dedupKey };
+      if (i.service !== undefined) {
+        const page = await pageOne(i, pagedService(rt, i.service), reason);
+        return { incident: rt.name, ...page, pages: [page] };
+      }
+      // Paging a team is newer than the histories of running incidents; the marker keeps them replaying.
+      if (!patched('page-escalation')) rt.refuse('InvalidInput', 'Paging a team needs a newer worker; page a service instead.');
+      const { team, services } = teamServices(rt, i.team!);
+      const pages: ServicePageResult[] = [];
+      for (const service of services) pages.push(await pageOne(i, service, reason));
+      return { incident: rt.name, service: pages[0]!.service, dedupKey: pages[0]!.dedupKey, team, pages };
     },
     () => rt.decision('page'),
   );

@@ -27,6 +27,6 @@ export interface KeepPublicIncidentResult {
 }
 export const keepPublicIncidentUpdate = defineUpdate<KeepPublicIncidentResult, [KeepPublicIncidentInput]>('keepPublicIncident');
 
-/** `page SERVICE [REASON…]`: one PagerDuty trigger for a service (payloads in domain/paging.ts). */
+/** `page SERVICE|@team [REASON…]`: a trigger per paged service, through each pager covering it (payloads in domain/paging.ts). */
 export interface PageInput extends ActorInput, PageRequest {}
 export const pageUpdate = defineUpdate<PageResult, [PageInput]>('page');
