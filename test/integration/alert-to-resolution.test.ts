@@ -62,13 +62,12 @@ async function say(text: string, channel: string): Promise<Record<string, unknow
   return eventually(async () => env.slack.replies(replyId)[0], 20_000, `the answer to "${text}"`);
 }
 
-/** Posts a public update through Slack's confirm step: the preview, then its Post button. */
-async function publish(command: string, channel: string): Promise<void> {
-  const preview = await say(command, channel);
-  const post = (preview.blocks as Array<{ type: string; elements?: Element[] }>)
+/** Clicks the Post button of a preview (Slack's confirm step) and checks what it answered. */
+async function post(preview: Record<string, unknown>, channel: string): Promise<void> {
+  const value = (preview.blocks as Array<{ type: string; elements?: Element[] }>)
     .find((b) => b.type === 'actions')!
     .elements!.find((e) => e.action_id === STATUSPAGE_ACTION_IDS.post)!.value!;
-  const id = await click(STATUSPAGE_ACTION_IDS.post, post, channel);
+  const id = await click(STATUSPAGE_ACTION_IDS.post, value, channel);
   const answer = await eventually(async () => env.slack.replies(id)[0], 20_000, 'the answer to Post');
   expect(String(answer.text)).toMatch(/^(Opened|Resolved) (a|the) public incident/);
 }
@@ -108,7 +107,7 @@ describe('from a firing alert to a resolved incident and public page', () => {
     expect(acked.acknowledgedAt).toBeDefined();
 
     // 4. A public incident, through the confirm step; /status shows it.
-    await publish(`statuspage open component:${component} status:major Checkout fails for some customers; we are investigating.`, channel);
+    await post(await say(`statuspage open component:${component} status:major Checkout fails for some customers; we are investigating.`, channel), channel);
     expect(await readPublicIncident(db(), key)).toMatchObject({ status: 'open', components: { [component]: 'major' } });
     const open = JSON.parse((await env.get('/status.json')).body) as StatusPageView;
     expect(open.openIncidents.find((i) => i.id === key)).toBeDefined();
@@ -124,8 +123,8 @@ describe('from a firing alert to a resolved incident and public page', () => {
     await eventually(async () => (await notes(key)).some((t) => t.startsWith('All 1 alert of this group are resolved')), 30_000, 'the all-resolved note');
     expect(await phaseOf(key)).not.toBe('monitoring');
 
-    // 6. The commander confirms mitigation (the button under the all-resolved question, or the summary's).
-    const mitigate = button(channel, ACTION_IDS.mitigated, (m) => m.text.includes('resolved')) ?? button(channel, ACTION_IDS.mitigated, (m) => m.ts === summaryTs)!;
+    // 6. The commander confirms mitigation with the button of the question the resolution asked.
+    const mitigate = await eventually(async () => button(channel, ACTION_IDS.mitigated, (m) => m.ts !== summaryTs && m.text.includes('<@U0ALICE>')), 30_000, 'the mitigated question');
     const mitigated = await click(ACTION_IDS.mitigated, mitigate, channel);
     await eventually(async () => (await phaseOf(key)) === 'monitoring', 30_000, 'monitoring');
     expect(refusals(mitigated)).toEqual([]);
@@ -135,7 +134,13 @@ describe('from a firing alert to a resolved incident and public page', () => {
     await eventually(async () => (await phaseOf(key)) === 'resolved', 30_000, 'resolved');
     expect(refusals(resolved)).toEqual([]);
     await eventually(async () => pd.accepted({ dedupKey: key, action: 'resolve' }).length === 1, 30_000, 'the PagerDuty resolve');
-    await publish('statuspage resolve Checkout works normally again.', channel);
+    // Resolving asks whether to resolve the public incident too; its button shows the text first.
+    const question = await eventually(async () => button(channel, STATUSPAGE_ACTION_IDS.resolvePublic), 30_000, 'the public incident question');
+    const asked = await click(STATUSPAGE_ACTION_IDS.resolvePublic, question, channel);
+    const preview = await eventually(async () => env.slack.replies(asked)[0], 20_000, 'the public resolve preview');
+    expect(String(preview.text)).toContain('This incident has been resolved.');
+    expect((await readPublicIncident(db(), key))!.status).toBe('open');
+    await post(preview, channel);
 
     const publicIncident = (await readPublicIncident(db(), key))!;
     expect(publicIncident).toMatchObject({ status: 'resolved', components: { [component]: 'operational' } });
@@ -144,7 +149,7 @@ describe('from a firing alert to a resolved incident and public page', () => {
     expect(after.openIncidents.some((i) => i.id === key)).toBe(false);
     expect(after.components.find((c) => c.name === component)).toMatchObject({ status: 'operational' });
     const html = (await env.get('/status')).body;
-    expect(html).toContain('Checkout works normally again.');
+    expect(html).toContain('This incident has been resolved.');
 
     // Each PagerDuty action exactly once for the incident's alert, and nothing else sent for it.
     expect(pd.calls.filter((c) => c.body.dedup_key === key && c.status === 202).map((c) => c.body.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
