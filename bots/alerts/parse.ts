@@ -80,7 +80,7 @@ function problemOf(error: z.ZodError): string {
 
 const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
 
-const grafanaBody = alertmanagerBody.extend({ version: z.literal('1') });
+const grafanaBody = alertmanagerBody.extend({ version: z.literal('1'), orgId: z.number().int().optional() });
 
 export function parseAlertmanager(source: string, body: unknown): Parsed {
   return parseGrouped(source, 'alertmanager', alertmanagerBody, body);
@@ -96,6 +96,10 @@ function parseGrouped(source: string, kind: 'alertmanager' | 'grafana', schema: 
   const result = schema.safeParse(kept.body, { reportInput: true });
   if (!result.success) return { ok: false, problem: problemOf(result.error) };
   const b = result.data;
+  // Each Grafana organisation runs its own Alertmanager, whose groupKeys can be alike: two orgs
+  // posting with one secret must not share groups.
+  const orgId = 'orgId' in b ? b.orgId : undefined;
+  const groupKey = orgId === undefined ? b.groupKey : `org:${orgId}/${b.groupKey}`;
   // Alertmanager never repeats a fingerprint within a group; a sender that does gets its last word.
   const byFingerprint = new Map<string, NormalisedAlert>();
   for (const a of b.alerts) {
@@ -114,7 +118,7 @@ function parseGrouped(source: string, kind: 'alertmanager' | 'grafana', schema: 
   const alerts = [...byFingerprint.values()];
   return {
     ok: true,
-    delivery: { source, kind, groupKey: b.groupKey, commonLabels: b.commonLabels, alerts, truncatedAlerts: b.truncatedAlerts + kept.cut },
+    delivery: { source, kind, groupKey, commonLabels: b.commonLabels, alerts, truncatedAlerts: b.truncatedAlerts + kept.cut },
     cut: kept.cut,
     duplicates: b.alerts.length - alerts.length,
   };

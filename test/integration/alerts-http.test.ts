@@ -125,7 +125,7 @@ describe('generic HTTP alerts', () => {
     });
     expect(await s.post('/alerts/grafana', body, null, grafanaHeaders(body))).toMatchObject({ status: 202, body: { status: 'accepted' } });
     const view = await eventually(async () => {
-      const v = await s.group('grafana', groupKey);
+      const v = await s.group('grafana', `org:1/${groupKey}`);
       return v?.incident ? v : undefined;
     });
     expect(view).toMatchObject({ route: { action: 'declare', service: s.otherService, severity: 'SEV4' }, notes: 1 });

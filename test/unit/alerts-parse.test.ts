@@ -135,7 +135,8 @@ describe('parsing a Grafana delivery', () => {
   it('reads the same shape under version 1, extras ignored, and refuses version 4', () => {
     const grafana = { ...alertmanagerBody, version: '1', orgId: 1, state: 'alerting', title: '[FIRING:2] HighErrorRate', message: 'x' };
     const parsed = parseGrafana('grafana', grafana);
-    expect(parsed).toMatchObject({ ok: true, delivery: { source: 'grafana', kind: 'grafana', groupKey: alertmanagerBody.groupKey } });
+    // Grafana's groupKey, within its organisation.
+    expect(parsed).toMatchObject({ ok: true, delivery: { source: 'grafana', kind: 'grafana', groupKey: `org:1/${alertmanagerBody.groupKey}` } });
     expect(parsed.ok && parsed.delivery.alerts).toHaveLength(2);
     expect(parseGrafana('grafana', alertmanagerBody)).toMatchObject({ ok: false, problem: expect.stringMatching(/^version: invalid/) });
     expect(parseAlertmanager('am', grafana)).toMatchObject({ ok: false, problem: expect.stringMatching(/^version: invalid/) });
