@@ -49,3 +49,39 @@ export function stageSpreads(all: IncidentMoments[]) {
     channelCreatedToPinned: between((m) => m.channelCreatedAt, (m) => m.pinnedAt),
   };
 }
+
+export interface WorkOfType {
+  runs: number;
+  workflowTasks: number;
+  activities: number;
+  activityTypes: Record<string, number>;
+}
+
+/**
+ * The work the run caused, read back from Temporal: per workflow type, how many runs, workflow
+ * tasks and activities (by activity type). On a fresh dev server every execution is this run's.
+ */
+export async function workDone(client: Client): Promise<Record<string, WorkOfType>> {
+  const byType: Record<string, WorkOfType> = {};
+  const fetches: Promise<void>[] = [];
+  for await (const execution of client.workflow.list()) {
+    const entry = (byType[execution.type] ??= { runs: 0, workflowTasks: 0, activities: 0, activityTypes: {} });
+    entry.runs++;
+    fetches.push(
+      client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .fetchHistory()
+        .then((history) => {
+          for (const event of history.events ?? []) {
+            if (event.workflowTaskCompletedEventAttributes) entry.workflowTasks++;
+            const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+            if (!activity) continue;
+            entry.activities++;
+            entry.activityTypes[activity] = (entry.activityTypes[activity] ?? 0) + 1;
+          }
+        }),
+    );
+  }
+  await Promise.all(fetches);
+  return byType;
+}

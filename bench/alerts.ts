@@ -22,7 +22,7 @@ import { alertGroupStateQuery, alertGroupWorkflowId } from '../workflows/alert-g
 import { SIGNING_SECRET } from '../test/helpers/slack-requests.js';
 import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';
 import { benchPolicy, planDeliveries, type PlannedDelivery } from './alerts-plan.js';
-import { channelMoments, stageSpreads, workflowStartedAt, type IncidentMoments } from './alerts-stages.js';
+import { channelMoments, stageSpreads, workDone, workflowStartedAt, type IncidentMoments } from './alerts-stages.js';
 import { examplePolicy, percentile, quick, round, say, startBenchStack } from './stack.js';
 
 const setting = (flag: string, env: string, fallback: number): number => {
@@ -172,6 +172,7 @@ async function main() {
       incidents: { expected: plan.expectedIncidents, declared: rows.length, duplicates, duplicateGroups: [...perGroupRef.values()].filter((c) => c > 1).length, fromNotifyGroups: unexpected, pinned: toSummary.length },
       firstAlertToPinnedSummaryMs: { p50: percentile(toSummary, 50), p95: percentile(toSummary, 95), max: percentile(toSummary, 100) },
       stagesMs: stageSpreads(moments),
+      temporalWork: await workDone(stack.client),
       settled,
       settleSeconds: round(settleSeconds),
       slackApiCalls: slack.calls.length,
