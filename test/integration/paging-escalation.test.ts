@@ -81,6 +81,14 @@ describe('a page acknowledged in time', () => {
     expect(await escalationNotes(key)).toEqual([]);
     expect(escalationTriggers(key)).toEqual([]);
   });
+
+  it('escalates to nobody once someone was made commander', async () => {
+    const key = await declare(env.system, 'SEV1', 'Checkout slow, alice made commander');
+    await eventually(async () => env.hook!.accepted({ dedupKey: key, action: 'trigger' }).length === 1, 20_000, 'the page');
+    await runIncidentUpdate(env.system, key, msg.assignRoleUpdate, { actor: carol, role: 'commander', person: alice });
+    expect(await outcome(key, 'payments')).toEqual({ level: 0, escalatedTo: [] });
+    expect(dmsFor(key)).toEqual([]);
+  });
 });
 
 describe('a page whose escalation waits across a worker restart', () => {
