@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTriageSystem, type TriageSystem } from '../helpers/alert-triage.js';
+import { blockAction, postSigned } from '../helpers/slack-requests.js';
 import { eventually } from '../helpers/system.js';
 
 let s: TriageSystem;
@@ -99,6 +100,25 @@ describe('alert triage', () => {
     const late = await s.click('alert_triage_accept', s.workflowId(key));
     expect(await told(late.replyId)).toMatch(/resolved before anyone decided/);
     expect(await s.audit(s.workflowId(key))).toEqual([]);
+  });
+});
+
+describe('alert triage clicks', () => {
+  it('a replayed click (the same Slack trigger) is one decision, and two people clicking at once get one', async () => {
+    const key = `triage-${randomUUID()}`;
+    await pendingGroup(key);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const same = blockAction({ actionId: 'alert_triage_decline', value: s.workflowId(key), user: 'U0BOB', userName: 'bob', responseUrl: s.slack.responseUrl(ids[0]!) });
+    const other = blockAction({ actionId: 'alert_triage_decline', value: s.workflowId(key), user: 'U0CAROL', userName: 'carol', responseUrl: s.slack.responseUrl(ids[2]!) });
+    const replay = { ...same, body: same.body.replace(encodeURIComponent(s.slack.responseUrl(ids[0]!)), encodeURIComponent(s.slack.responseUrl(ids[1]!))) };
+    const answers = await Promise.all([postSigned(s.server.url, same), postSigned(s.server.url, replay), postSigned(s.server.url, other)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const texts = await Promise.all(ids.map((id) => told(id)));
+    // Bob's click and its replay share an update ID, so they get one answer; Carol's is either the decision or told it was taken.
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts.filter((t) => t.startsWith('Declined:')).length).toBeGreaterThanOrEqual(1);
+    expect(texts.filter((t) => t.startsWith('Declined:') || /already declined by (bob|carol)/.test(t))).toHaveLength(3);
+    expect((await s.audit(s.workflowId(key))).map((r) => r.action)).toEqual(['alert.triage.declined']);
   });
 });
 
