@@ -22,6 +22,7 @@ import { alertGroupStateQuery, alertGroupWorkflowId } from '../workflows/alert-g
 import { SIGNING_SECRET } from '../test/helpers/slack-requests.js';
 import { startSlackStandIn, VALID_TOKEN } from '../test/standins/slack-api.js';
 import { benchPolicy, planDeliveries, type PlannedDelivery } from './alerts-plan.js';
+import { cpuSnapshot, cpuSpent } from './alerts-cpu.js';
 import { channelMoments, stageSpreads, workDone, workflowStartedAt, type IncidentMoments } from './alerts-stages.js';
 import { examplePolicy, percentile, quick, round, say, startBenchStack } from './stack.js';
 
@@ -68,6 +69,10 @@ async function main() {
     const declaring = plan.groups.filter((g) => g.declares).length;
     say(`run ${run}: ${plan.deliveries.length} deliveries at ${RATE}/s over ${GROUPS} groups (${declaring} declare, ${GROUPS - declaring} notify); ${plan.expectedIncidents} incidents expected`);
     const url = `${http.url}/alerts/alertmanager`;
+    const temporalPort = stack.temporal.address.split(':').pop()!;
+    const databaseName = new URL(stack.databaseUrl).pathname.slice(1);
+    const cpuBefore = cpuSnapshot(temporalPort, databaseName);
+    const loadStarted = performance.now();
     const send = async (delivery: PlannedDelivery): Promise<Sent> => {
       const sentAt = Date.now();
       const began = performance.now();
@@ -118,6 +123,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 250));
     }
     const settleSeconds = (performance.now() - answeredAt) / 1000;
+    const cpu = cpuSpent(cpuBefore, cpuSnapshot(temporalPort, databaseName), (performance.now() - loadStarted) / 1000);
     await http.close();
     await integration.stop?.();
 
@@ -172,6 +178,7 @@ async function main() {
       incidents: { expected: plan.expectedIncidents, declared: rows.length, duplicates, duplicateGroups: [...perGroupRef.values()].filter((c) => c > 1).length, fromNotifyGroups: unexpected, pinned: toSummary.length },
       firstAlertToPinnedSummaryMs: { p50: percentile(toSummary, 50), p95: percentile(toSummary, 95), max: percentile(toSummary, 100) },
       stagesMs: stageSpreads(moments),
+      cpuSeconds: cpu,
       temporalWork: await workDone(stack.client),
       settled,
       settleSeconds: round(settleSeconds),
