@@ -43,11 +43,15 @@ export async function gateDelivery(group: HeldGroup, changes: AlertChange[], lab
   const gated = route.action === 'triage' || group.state.held !== undefined || windows.some((w) => w.service === route.service);
   if (!gated) return GO;
   const held = (group.state.held ??= { labels, changes: [], dropped: 0, suppressions: 0 });
-  for (const change of changes) {
-    if (held.changes.length < MAX_HELD_CHANGES) held.changes.push(change);
-    else held.dropped++;
+  const gate = await decide(group, route, held, policy);
+  // Released, these changes are written by the delivery itself, after the ones held before them.
+  if (gate.hold) {
+    for (const change of changes) {
+      if (held.changes.length < MAX_HELD_CHANGES) held.changes.push(change);
+      else held.dropped++;
+    }
   }
-  return decide(group, route, held, policy);
+  return gate;
 }
 
 /** Asked by the workflow's loop after a person decided or a window ended, with nothing delivered. */
