@@ -1,14 +1,15 @@
 // PagerDuty's Events API: where events go (PAGERDUTY_EVENTS_URL, the real API unless a test or a
-// proxy says otherwise) and the routing keys the policy's paging section names by variable. The
-// keys are secrets kept out of the policy file, so they are read here, from the environment the
-// process started with, when a page needs one.
+// proxy says otherwise) and the routing keys the policy's paging section names by variable; the
+// webhook pager's URL and signing secret are read through the same reader from the variables
+// `paging.webhook` names. All are secrets kept out of the policy file, so they are read here, from
+// the environment the process started with, when a page needs one.
 
 import { HTTP, read, readUrl, type Env } from './parse.js';
 
 export interface PagerDutyConfig {
   /** Base URL; events are POSTed to `${eventsUrl}/v2/enqueue`. */
   eventsUrl: string;
-  /** The routing key held by the variable the policy names, or undefined when it is unset or blank. */
+  /** The value (a routing key, the webhook's URL or secret) held by the variable the policy names, or undefined when it is unset or blank. */
   routingKey(variable: string): string | undefined;
 }
 

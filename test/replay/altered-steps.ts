@@ -15,6 +15,7 @@ export const ALTERED_STEP: Record<string, string> = {
   githubRedeliveryWorkflow: 'redeliverGitHubDelivery',
   githubDeliveryWorkflow: 'postGitHubReply',
   alertGroupWorkflow: 'addAlertNote',
+  pageEscalationWorkflow: 'notifyPostmortem',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

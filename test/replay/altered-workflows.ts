@@ -44,3 +44,8 @@ export async function alertGroupWorkflow(input: InputOf<typeof current.alertGrou
   await sleep('1s');
   return current.alertGroupWorkflow(input);
 }
+
+export async function pageEscalationWorkflow(input: InputOf<typeof current.pageEscalationWorkflow>) {
+  await sleep('1s');
+  return current.pageEscalationWorkflow(input);
+}

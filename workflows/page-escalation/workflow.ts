@@ -16,7 +16,7 @@ export async function pageEscalationWorkflow(input: PageEscalationInput): Promis
     await sleep(input.ackWithinSeconds * 1000);
     const step = await escalation.planPageEscalation({ incident: input.incident, service: input.service, level });
     if (step.settled) return { level: level - 1, escalatedTo };
-    // A level with nobody to wake (no manager, no fallback) is skipped, not waited on twice.
+    // A level with nobody to wake (no manager, no fallback) wakes no one; the next still waits its ackWithin.
     if (!step.target) continue;
     const escalate = { ...input, level, target: step.target };
     await escalation.recordPageEscalation(escalate);
