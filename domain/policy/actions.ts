@@ -83,5 +83,5 @@ export const ACTION_TEXT: Record<Action, string> = {
   addActionItem: 'add action items',
   updateActionItem: 'change action items',
   publicUpdate: 'post public status page updates',
-  page: 'page people through PagerDuty',
+  page: 'page people (PagerDuty or the webhook pager)',
 };

@@ -26,7 +26,7 @@ describe('a guest pages', () => {
     const key = await declare(env.system, 'SEV3', 'Invoices render blank');
     const reply = await say(env.system, key, guest, 'page payments wake everyone up');
     expect(reply.ok).toBe(false);
-    expect(reply.text).toMatch(/is not in any team of the policy, so Firebreak does not let them page people through PagerDuty/);
+    expect(reply.text).toMatch(/is not in any team of the policy, so Firebreak does not let them page people \(PagerDuty or the webhook pager\)/);
     await sleep(1500);
     expect(ofIncident(key)).toEqual([]);
     expect((await timeline(key)).filter((t) => /page/i.test(t))).toEqual([]);

@@ -69,6 +69,6 @@ describe('paging policy', () => {
     expect(decide(policy, 'page', resolveActor(policy, { source: 'slack', id: 'U0BOB' }), facts).allowed).toBe(true);
     const guest = decide(policy, 'page', resolveActor(policy, { source: 'slack', id: 'U0STRANGER' }), facts);
     expect(guest).toMatchObject({ allowed: false, privileged: true });
-    expect(guest.allowed === false && guest.reason).toMatch(/not in any team of the policy, so Firebreak does not let them page people through PagerDuty/);
+    expect(guest.allowed === false && guest.reason).toMatch(/not in any team of the policy, so Firebreak does not let them page people \(PagerDuty or the webhook pager\)/);
   });
 });
