@@ -8,9 +8,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import type { ComponentState } from '../../domain/statuspage.js';
+import type { ActorInput } from './messages/actor.js';
 
 // The updates by concern, each in its own file: children (grants, sandboxes), flags, and the
 // outward ones (status page, paging). Callers still import everything from here.
+export * from './messages/actor.js';
 export * from './messages/children.js';
 export * from './messages/comms.js';
 export * from './messages/flags.js';
@@ -91,9 +93,6 @@ export interface IncidentNotice {
   view: IncidentView;
 }
 
-export interface ActorInput {
-  actor: Actor;
-}
 export interface SeverityInput extends ActorInput {
   severity: Severity;
   reason?: string;

@@ -4,7 +4,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { PageRequest, PageResult } from '../../../domain/paging.js';
 import type { ComponentChange, PublicUpdateRequest } from '../../../domain/statuspage.js';
-import type { ActorInput } from '../messages.js';
+import type { ActorInput } from './actor.js';
 
 /** `statuspage open|update|resolve`: the only way text reaches the public status page. */
 export interface PublicUpdateInput extends ActorInput, PublicUpdateRequest {}

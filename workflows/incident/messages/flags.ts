@@ -4,7 +4,7 @@
 
 import { defineUpdate } from '@temporalio/workflow';
 import type { FlagChange, FlagProviderKind, FlagRef, FlagStatus } from '../../../domain/flags.js';
-import type { ActorInput } from '../messages.js';
+import type { ActorInput } from './actor.js';
 
 export interface RollbackFlagsInput extends ActorInput {
   /** One or more flag names; several form a saga: all are rolled back, or none stays changed. */
