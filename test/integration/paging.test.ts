@@ -56,6 +56,8 @@ describe('automatic paging from the incident', () => {
       ['resolve', 202],
     ]);
     expect(accepted(key, 'resolve')[0]).toEqual({ routing_key: PAYMENTS_KEY, event_action: 'resolve', dedup_key: key });
+    // The timeline tells of the automatic page as it goes: paging, acknowledged, resolved, each once.
+    expect(await notes(key)).toEqual(['Paging payments (SEV1 pages on declaration)', `Page acknowledged: ${carol.name ?? carol.id} took command`, 'rolling back', 'Pages resolved']);
   });
 
   it('acknowledges when someone is made commander, as when they acknowledge', async () => {
@@ -72,6 +74,7 @@ describe('automatic paging from the incident', () => {
     await eventually(async () => env.system.notices.some((n) => n.incident === key && n.view.phase === 'resolved'), 20_000, 'resolved notice');
     await sleep(1000);
     expect(callsFor(key)).toEqual([]);
+    expect(await notes(key)).toEqual([]);
   });
 
   it('waits out a 429 and sends the trigger again: exactly one accepted', async () => {

@@ -30,6 +30,8 @@ export interface AlertGroupState {
   deliveries: number;
   /** The most alerts a sender said it left out of one delivery. */
   truncatedAlerts: number;
+  /** The truncatedAlerts the incident's timeline last told of (absent: none yet). */
+  truncationNoted?: number;
   /** A declaration held back by a triage route or a suppression window (absent when none ever was). */
   held?: HeldDeclaration;
 }

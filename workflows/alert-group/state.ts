@@ -34,6 +34,15 @@ const MAX_DECLARE_ATTEMPTS = 30;
 /** Guards the auto-mitigation of routes with autoMitigate: true (older histories only noted). */
 export const AUTO_MITIGATE_PATCH = 'alert-auto-mitigate';
 
+/** Guards the note telling the incident that the sender left alerts out (older histories only logged). */
+export const TRUNCATION_NOTE_PATCH = 'alert-truncation-note';
+
+/** What a truncated delivery means for the incident: alerts it will never hear of, firing or resolving. */
+export function truncationNote(left: number, tracked: number): string {
+  const alerts = (n: number) => `${n} alert${n === 1 ? '' : 's'}`;
+  return `Alertmanager left ${alerts(left)} out of this group's delivery (max_alerts, or past Firebreak's per-delivery limit); only the first ${alerts(tracked)} received are tracked.`;
+}
+
 /** Without an alerts section every group is only recorded. */
 const NOTIFY_ONLY: RoutingRules = { routes: [], default: { action: 'notify', severity: {} } };
 
@@ -76,6 +85,7 @@ export class AlertGroup {
     s.route ??= routeGroup(policy.alerts ?? NOTIFY_ONLY, delivery.commonLabels);
     const { changes, known } = applyAlerts(s.known, delivery.alerts);
     s.known = known;
+    await this.noteTruncation();
     if (changes.length === 0) return;
     if (!mayDeclare(s.route)) {
       log.info('alert group recorded (notify route)', { route: s.route.route, changes: changes.length });
@@ -102,6 +112,7 @@ export class AlertGroup {
     const s = this.state;
     const route = s.route as RouteDecision & { service: string };
     s.incident ??= await this.incidentFor(route.service, route.severity, labels, policy, reporter);
+    await this.noteTruncation();
     for (const change of changes) await this.note(changeNote(change));
     await this.settleResolution();
   }
@@ -168,6 +179,14 @@ export class AlertGroup {
         await sleep('1s');
       }
     }
+  }
+
+  /** Once per increase, once the group has an incident to tell (a group that only records has none). */
+  private async noteTruncation(): Promise<void> {
+    const s = this.state;
+    if (s.incident === undefined || s.truncatedAlerts <= (s.truncationNoted ?? 0) || !patched(TRUNCATION_NOTE_PATCH)) return;
+    s.truncationNoted = s.truncatedAlerts;
+    await this.note(truncationNote(s.truncatedAlerts, Object.keys(s.known).length));
   }
 
   private async note(text: string): Promise<void> {

@@ -10,6 +10,7 @@ import { DECISION_POINT_PATCH } from '../kernel/index.js';
 import type { IncidentChanges } from '../../domain/timeline.js';
 import * as msg from './messages.js';
 import { COMMANDER_TO_CHILDREN_PATCH } from './messages.js';
+import { notePageAcknowledged, notePagesResolved } from './paging.js';
 import { startPostmortem } from './postmortem.js';
 import { registerTimelineHandlers } from './timeline.js';
 import type { IncidentRuntime } from './state.js';
@@ -25,6 +26,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
     } else {
       await rt.record('phase', actor, `Acknowledged by ${actor.name ?? actor.id}`, { changes: { acknowledgedAt: at }, auditAction: 'incident.acknowledge' });
     }
+    await notePageAcknowledged(rt);
   }
 
   rt.handle(
@@ -132,6 +134,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
     () => rt.requireTransition('resolve'),
     async (i) => {
       await rt.transition('resolve', i.actor, i.text?.trim() || 'Resolved', { resolvedAt: new Date().toISOString() });
+      await notePagesResolved(rt);
       await tearDown(rt, i.actor);
       if (patched('postmortem-on-resolve')) await startPostmortem(rt);
     },

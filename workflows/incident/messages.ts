@@ -62,6 +62,8 @@ export interface IncidentState {
   postmortemClosed?: boolean;
   /** The incident's public face on /status, once someone posted a public update. */
   publicPage?: PublicPageState;
+  /** Pages the timeline told of: `auto` when the declaration paged (taking command acknowledges it), `open` until a resolution resolves them. */
+  pages?: { auto: boolean; open: boolean };
 }
 
 export interface PublicPageState {

@@ -8,7 +8,16 @@
 import { log, patched, proxyActivities } from '@temporalio/workflow';
 import type { PagerDutyActivities } from '../../activities/pagerduty/page.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { commandPageDedupKey, MAX_PAGE_REASON, type PageResult, type ServicePageResult } from '../../domain/paging.js';
+import {
+  commandPageDedupKey,
+  declarationPages,
+  declarationPageText,
+  MAX_PAGE_REASON,
+  pageAcknowledgedText,
+  PAGES_RESOLVED_TEXT,
+  type PageResult,
+  type ServicePageResult,
+} from '../../domain/paging.js';
 import { pagedServices, routingKeyEnvOf, webhookPages } from '../../domain/policy/paging.js';
 import * as msg from './messages.js';
 import type { IncidentRuntime } from './state.js';
@@ -83,6 +92,7 @@ export function registerPagingHandlers(rt: IncidentRuntime): void {
       details: { page: { service, dedupKey } },
       auditAction: 'incident.page',
     });
+    rt.state.pages = { auto: rt.state.pages?.auto ?? false, open: true };
     const page = { incident: rt.name, service, dedupKey, severity: rt.state.severity, title: rt.state.title, pagedBy: rt.personKey(i.actor), ...(reason ? { reason } : {}) };
     rt.track(
       pagerDuty.pageServiceThroughPagerDuty(page).catch((err: unknown) => {
@@ -116,4 +126,37 @@ export function registerPagingHandlers(rt: IncidentRuntime): void {
     },
     () => rt.decision('page'),
   );
+}
+
+/** Guards the timeline notes of automatic paging; histories from before it have none. */
+export const AUTO_PAGE_TIMELINE_PATCH = 'auto-page-timeline';
+
+// Automatic pages are sent by the PagerDuty notifier inside the incident's own notification
+// activity, which the serial queue awaits: the notifier cannot call back into the incident without
+// deadlocking it. So the incident decides the notes itself, from its policy and state, by the same
+// rules the notifier pages by (declaration severity in `paging.pageOn`, services some pager covers),
+// and keeps what it noted in `state.pages`, which continue-as-new carries: no extra message, no
+// extra activity, and a replay writes the same notes under the same event keys.
+
+/** After "Triage started": the declaration's own page, when its severity and services page. */
+export async function noteDeclarationPage(rt: IncidentRuntime): Promise<void> {
+  const policy = rt.policy();
+  const services = declarationPages(policy.paging, rt.state.severity, rt.state.services, Object.keys(policy.services));
+  if (services.length === 0 || !patched(AUTO_PAGE_TIMELINE_PATCH)) return;
+  await rt.record('note', SYSTEM_ACTOR, declarationPageText(services, rt.state.severity), { details: { page: { services, automatic: true } } });
+  rt.state.pages = { auto: true, open: true };
+}
+
+/** Taking command acknowledges the declaration's page (the notifier acknowledges it in the pagers). */
+export async function notePageAcknowledged(rt: IncidentRuntime): Promise<void> {
+  if (!rt.state.pages?.auto || !patched(AUTO_PAGE_TIMELINE_PATCH)) return;
+  const commander = rt.state.roles.commander;
+  await rt.record('note', SYSTEM_ACTOR, pageAcknowledgedText(commander ? (commander.name ?? commander.id) : 'the commander'), { details: { page: { acknowledged: true } } });
+}
+
+/** A resolution resolves every page still open, the declaration's and those of `page` commands. */
+export async function notePagesResolved(rt: IncidentRuntime): Promise<void> {
+  if (!rt.state.pages?.open || !patched(AUTO_PAGE_TIMELINE_PATCH)) return;
+  await rt.record('note', SYSTEM_ACTOR, PAGES_RESOLVED_TEXT, { details: { page: { resolved: true } } });
+  rt.state.pages = { ...rt.state.pages, open: false };
 }

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import { severityPolicy } from '../../domain/policy/index.js';
 import { context } from './activities.js';
 import { registerIncidentHandlers } from './handlers.js';
+import { noteDeclarationPage } from './paging.js';
 import { snapshotFlags } from './flags.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { nextDue, type Due } from './reminders.js';
@@ -78,13 +79,15 @@ async function onDue(rt: IncidentRuntime, due: Due): Promise<void> {
 /** Triage starts the moment the incident exists: validators see it at once, the write is queued first. */
 function startTriage(rt: IncidentRuntime): void {
   rt.state.phase = 'triage';
-  void rt.serially(() =>
-    rt.record('phase', SYSTEM_ACTOR, 'Triage started', {
+  void rt.serially(async () => {
+    await rt.record('phase', SYSTEM_ACTOR, 'Triage started', {
       changes: { phase: 'triage' },
       details: { from: 'declared', to: 'triage', event: 'start_triage' },
       auditAction: 'incident.start_triage',
-    }),
-  );
+    });
+    // This notice is the one the PagerDuty notifier pages on; the note says so on the timeline.
+    await noteDeclarationPage(rt);
+  });
 }
 
 /**
