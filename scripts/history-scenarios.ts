@@ -2,26 +2,23 @@
 // postmortem: a grant, a sandbox, an incident with a flag rollback saga, retention, the weekly digest
 // GitHub redelivery, a GitHub delivery's effects, an alert group and a page's escalation. Each drives the real workflow through its public messages; only the
 // systems outside Firebreak (the sandbox server, GitHub, Prometheus) are stand-ins or test servers.
+// The runs behind later patches live beside it in history-scenarios/ (alert triage, auto-mitigation
+// and suppression; the resolve question on a public incident and its mirror).
 
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { declareIncident, getIncidentView, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { grantWorkflowId, sandboxWorkflowId } from '../domain/ids.js';
-import type { Actor, Severity } from '../domain/incident.js';
+import type { Actor } from '../domain/incident.js';
 import { pageEscalationWorkflowId, type PageEscalationInput } from '../domain/paging.js';
 import type { Policy } from '../domain/policy/index.js';
 import * as access from '../workflows/access/messages.js';
 import * as alerts from '../workflows/alert-group/messages.js';
 import * as msg from '../workflows/incident/messages.js';
 import * as sbx from '../workflows/sandbox/messages.js';
+import { declare, until, type Save, type ScenarioContext } from './history-scenarios/steps.js';
 
-export interface ScenarioContext {
-  client: Client;
-  taskQueue: string;
-}
-
-export type Save = (name: string, workflowId: string) => Promise<void>;
+export type { Save, ScenarioContext, StandIn } from './history-scenarios/steps.js';
 
 const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
 const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
@@ -33,24 +30,6 @@ const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
  */
 function incidentUpdate<R>(ctx: ScenarioContext, incident: string, name: string, input: { actor: Actor } & Record<string, unknown>): Promise<R> {
   return incidentHandle(ctx, incident).executeUpdate<R, [typeof input]>(name, { args: [input] });
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`recording gave up waiting for ${what}`);
-    await pause(200);
-  }
-}
-
-async function declare(ctx: ScenarioContext, title: string, severity: Severity): Promise<string> {
-  const { key } = await declareIncident(ctx, { idempotencyKey: `record:${randomUUID()}`, title, severity, services: ['payments'], source: 'slack', reporter: alice });
-  await until('triage', async () => (await getIncidentView(ctx, key)).phase === 'triage');
-  return key;
 }
 
 /**

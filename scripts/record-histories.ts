@@ -37,6 +37,8 @@ import { startUnleash } from '../test/helpers/unleash.js';
 import { startGitHubStandIn } from '../test/standins/github-api.js';
 import { startPrometheusStandIn } from '../test/standins/prometheus.js';
 import * as scenarios from './history-scenarios.js';
+import * as alertBranches from './history-scenarios/alert-branches.js';
+import * as publicResolve from './history-scenarios/public-resolve.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -210,6 +212,17 @@ async function recordGitHubDelivery(stack: Stack): Promise<void> {
   }
 }
 
+/** Runs `scenario` with the activities a stand-in of a SaaS answers, then checks what the stand-in was sent. */
+async function withStandIn(stack: Stack, policy: Policy, scenario: Scenario, standIn: Promise<scenarios.StandIn>): Promise<void> {
+  const running = await standIn;
+  try {
+    await withWorker(stack, policy, scenario, { activities: running.activities });
+    running.verify();
+  } finally {
+    await running.stop();
+  }
+}
+
 /** Every recording by name; `npm run record-histories -- grant sandbox` records only those. */
 const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   // One run from declaration to close, and separately a run that ends by continuing as new.
@@ -228,6 +241,19 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   redelivery: recordGitHubRedelivery,
   delivery: recordGitHubDelivery,
   alerts: (stack) => withWorker(stack, scenarios.alertsPolicy(stack.policy), scenarios.alertGroup),
+  'alert-triage': (stack) => {
+    const policy = alertBranches.alertBranchPolicy(stack.policy, alertBranches.TRIAGE_SERVICE, { action: 'triage' });
+    return withStandIn(stack, policy, alertBranches.alertGroupTriage, alertBranches.startTriageSlack(stack.database.db));
+  },
+  'alert-auto-mitigate': (stack) => withWorker(stack, alertBranches.alertBranchPolicy(stack.policy, alertBranches.MITIGATE_SERVICE, { action: 'declare', autoMitigate: true }), alertBranches.alertGroupAutoMitigate),
+  'alert-suppressed': (stack) => {
+    const policy = alertBranches.alertBranchPolicy(stack.policy, alertBranches.SUPPRESSED_SERVICE, { action: 'declare' });
+    return withWorker(stack, policy, alertBranches.alertGroupSuppressed(policy));
+  },
+  'public-resolve': (stack) => {
+    const policy = publicResolve.publicResolvePolicy(stack.policy);
+    return withStandIn(stack, policy, publicResolve.incidentPublicResolve, publicResolve.startStatusPageMirror(stack.database.db, policy));
+  },
   'page-escalation': (stack) => {
     const policy = scenarios.escalationPolicy(stack.policy);
     const activities = createPagerDuty({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }), config: readPagerDuty({}) }).activities;
