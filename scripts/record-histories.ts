@@ -39,6 +39,7 @@ import { startPrometheusStandIn } from '../test/standins/prometheus.js';
 import * as scenarios from './history-scenarios.js';
 import * as alertBranches from './history-scenarios/alert-branches.js';
 import * as publicResolve from './history-scenarios/public-resolve.js';
+import * as pageTeam from './history-scenarios/page-team.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -253,6 +254,10 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   'public-resolve': (stack) => {
     const policy = publicResolve.publicResolvePolicy(stack.policy);
     return withStandIn(stack, policy, publicResolve.incidentPublicResolve, publicResolve.startStatusPageMirror(stack.database.db, policy));
+  },
+  'page-team': (stack) => {
+    const policy = pageTeam.pageTeamPolicy(stack.policy);
+    return withStandIn(stack, policy, pageTeam.incidentPageTeam, pageTeam.startPagerDuty(stack.database.db, policy));
   },
   'page-escalation': (stack) => {
     const policy = scenarios.escalationPolicy(stack.policy);
