@@ -39,7 +39,8 @@ describe('the firebreak CLI', () => {
       const out = await runCli(['list', 'all', '--sev', '1', '--json'], env);
       const reply = JSON.parse(out.stdout) as { incidents: Array<{ key: string; phase: string }> };
       return reply.incidents.find((i) => i.key === key && i.phase === 'resolved');
-    }, 15_000, 'incident in list');
+      // Each try spawns the CLI (over a second on a quiet machine, far more on a loaded one).
+    }, 30_000, 'incident in list');
     expect(listed).toMatchObject({ key, phase: 'resolved' });
     const [row] = await system.database.db.select().from(incidents).where(eq(incidents.key, key!));
     expect(row).toMatchObject({ source: 'cli', severity: 'SEV1', phase: 'resolved' });
