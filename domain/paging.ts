@@ -4,7 +4,6 @@
 // histories and so live here rather than in an activity file.
 
 import type { Severity } from './incident.js';
-import { pagedServices, type PagingPolicy } from './policy/paging.js';
 import type { Person } from './policy/schema.js';
 
 export type PagerDutyAction = 'trigger' | 'acknowledge' | 'resolve';
@@ -154,13 +153,6 @@ export function escalationText(i: EscalatePageInput): string {
   const waited = i.ackWithinSeconds * i.level;
   const who = i.target.role === 'manager' ? `${i.target.name} (manager of ${i.target.team ?? 'the owning team'})` : `${i.target.name} (fallback)`;
   return `Page to ${i.service} for ${i.incident} [${i.severity}] not acknowledged after ${waited}s: escalated to ${who}.`;
-}
-
-/** The services an incident's declaration pages on its own: its services some pager covers, when its severity pages. */
-export function declarationPages(paging: PagingPolicy | undefined, severity: Severity, services: readonly string[], allServices: readonly string[]): string[] {
-  if (!paging?.pageOn.includes(severity)) return [];
-  const paged = pagedServices(paging, allServices);
-  return services.filter((s) => paged.includes(s));
 }
 
 // The timeline says "Paging", not "Paged": the pagers are called by the incident's notifier after

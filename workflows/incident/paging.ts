@@ -10,7 +10,6 @@ import type { PagerDutyActivities } from '../../activities/pagerduty/page.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
 import {
   commandPageDedupKey,
-  declarationPages,
   declarationPageText,
   MAX_PAGE_REASON,
   pageAcknowledgedText,
@@ -138,10 +137,17 @@ export const AUTO_PAGE_TIMELINE_PATCH = 'auto-page-timeline';
 // and keeps what it noted in `state.pages`, which continue-as-new carries: no extra message, no
 // extra activity, and a replay writes the same notes under the same event keys.
 
+/** The services the declaration pages on its own: its services some pager covers, when its severity pages. */
+function declarationPages(rt: IncidentRuntime): string[] {
+  const { paging, services } = rt.policy();
+  if (!paging?.pageOn.includes(rt.state.severity)) return [];
+  const paged = pagedServices(paging, Object.keys(services));
+  return rt.state.services.filter((s) => paged.includes(s));
+}
+
 /** After "Triage started": the declaration's own page, when its severity and services page. */
 export async function noteDeclarationPage(rt: IncidentRuntime): Promise<void> {
-  const policy = rt.policy();
-  const services = declarationPages(policy.paging, rt.state.severity, rt.state.services, Object.keys(policy.services));
+  const services = declarationPages(rt);
   if (services.length === 0 || !patched(AUTO_PAGE_TIMELINE_PATCH)) return;
   await rt.record('note', SYSTEM_ACTOR, declarationPageText(services, rt.state.severity), { details: { page: { services, automatic: true } } });
   rt.state.pages = { auto: true, open: true };
