@@ -17,6 +17,7 @@ import { alertGroupStateQuery, type AlertGroupView } from '../../workflows/alert
 import { E2E_ROUTING_KEY, startAlertLifecycleEnv, type AlertLifecycleEnv } from '../helpers/alert-lifecycle.js';
 import { blockAction } from '../helpers/slack-requests.js';
 import { eventually } from '../helpers/system.js';
+import { timelineNotes } from '../helpers/timeline.js';
 
 let env: AlertLifecycleEnv;
 beforeAll(async () => {
@@ -163,11 +164,4 @@ describe('from a firing alert to a resolved incident and public page', () => {
   });
 });
 
-async function notes(key: string): Promise<string[]> {
-  const rows = await db()
-    .select({ text: timelineEvents.text })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, key), eq(timelineEvents.kind, 'note')))
-    .orderBy(asc(timelineEvents.id));
-  return rows.map((r) => r.text);
-}
+const notes = (incident: string) => timelineNotes(db(), incident);

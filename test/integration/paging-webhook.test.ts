@@ -4,14 +4,13 @@
 // once; the `page` command and `page @team` go through it; a 503 and a 429 are retried into one
 // accepted event; another 4xx is not retried; a webhook restricted to some services pages no others.
 
-import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIncidentUpdate } from '../../bots/workflow-client.js';
-import { timelineEvents } from '../../db/schema/index.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declare, sleep, startPagingEnv, type PagingEnv } from '../helpers/paging.js';
 import { alice, carol, say } from '../helpers/statuspage.js';
 import { eventually } from '../helpers/system.js';
+import { timelineNotes } from '../helpers/timeline.js';
 
 let env: PagingEnv;
 beforeAll(async () => {
@@ -24,14 +23,7 @@ afterAll(async () => {
 const hook = () => env.hook!;
 const ofIncident = (key: string) => hook().calls.filter((c) => c.body?.incident === key);
 
-async function notes(incident: string): Promise<string[]> {
-  const rows = await env.system.database.db
-    .select({ text: timelineEvents.text })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
-    .orderBy(asc(timelineEvents.id));
-  return rows.map((r) => r.text);
-}
+const notes = (incident: string) => timelineNotes(env.system.database.db, incident);
 
 describe('the webhook pager', () => {
   it('sends a signed trigger, acknowledge and resolve, each once, beside PagerDuty', async () => {

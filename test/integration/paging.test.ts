@@ -3,14 +3,13 @@
 // resolves, each exactly once; a SEV3 pages nobody; a 429 is waited out and retried into one
 // accepted trigger; a 400 is not retried; `page payments …` from the command path pages payments.
 
-import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIncidentUpdate } from '../../bots/workflow-client.js';
-import { timelineEvents } from '../../db/schema/index.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declare, PAYMENTS_KEY, sleep, startPagingEnv, type PagingEnv } from '../helpers/paging.js';
 import { alice, carol, say } from '../helpers/statuspage.js';
 import { eventually } from '../helpers/system.js';
+import { timelineNotes } from '../helpers/timeline.js';
 
 let env: PagingEnv;
 beforeAll(async () => {
@@ -23,14 +22,7 @@ afterAll(async () => {
 const accepted = (dedupKey: string, action?: string) => env.pd.accepted({ dedupKey, ...(action ? { action } : {}) });
 const callsFor = (dedupKey: string) => env.pd.calls.filter((c) => c.body.dedup_key === dedupKey);
 
-async function notes(incident: string): Promise<string[]> {
-  const rows = await env.system.database.db
-    .select({ text: timelineEvents.text })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
-    .orderBy(asc(timelineEvents.id));
-  return rows.map((r) => r.text);
-}
+const notes = (incident: string) => timelineNotes(env.system.database.db, incident);
 
 describe('automatic paging from the incident', () => {
   it('triggers on a SEV1 declaration, acknowledges when the commander takes command, resolves on resolution, each once', async () => {

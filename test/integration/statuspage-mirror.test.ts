@@ -2,12 +2,13 @@
 // stand-in: each public update reaches the provider once, in order, however often a call fails
 // first; a refusal no retry can fix lands on the timeline; a refused public update sends nothing.
 
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicUpdateMirrors, timelineEvents } from '../../db/schema/index.js';
+import { publicUpdateMirrors } from '../../db/schema/index.js';
 import type { StatusPageCall } from '../standins/atlassian-statuspage.js';
 import { alice, carol, guest, incidentWithComms, MIRROR_API_KEY, MIRROR_PAGE_ID, say, startMirrorEnv, type MirrorEnv } from '../helpers/statuspage.js';
 import { eventually } from '../helpers/system.js';
+import { timelineNotes } from '../helpers/timeline.js';
 
 let env: MirrorEnv;
 beforeAll(async () => {
@@ -23,14 +24,7 @@ async function mirrorRows(incident: string) {
   return db().select().from(publicUpdateMirrors).where(eq(publicUpdateMirrors.incidentKey, incident)).orderBy(asc(publicUpdateMirrors.sequence));
 }
 
-async function notes(incident: string): Promise<string[]> {
-  const rows = await db()
-    .select()
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
-    .orderBy(asc(timelineEvents.occurredAt), asc(timelineEvents.id));
-  return rows.map((r) => r.text);
-}
+const notes = (incident: string) => timelineNotes(db(), incident);
 
 /** Calls whose body carries this test's marker text, so other tests' calls do not count. */
 const callsWith = (marker: string): StatusPageCall[] => env.remote.calls.filter((c) => String(c.body.incident?.body ?? '').includes(marker));

@@ -3,12 +3,10 @@
 // before anything goes out, "Keep it open" is recorded on the timeline, and both are decided by the
 // policy (a guest's click changes nothing). The command path's resolve reply says how to do it.
 
-import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIncidentUpdate } from '../../bots/workflow-client.js';
 import { findLink } from '../../db/queries/links.js';
 import { readPublicIncident } from '../../db/queries/statuspage.js';
-import { timelineEvents } from '../../db/schema/index.js';
 import { STATUSPAGE_ACTION_IDS } from '../../domain/slack/action-ids.js';
 import { DEFAULT_PUBLIC_RESOLVE_TEXT, PUBLIC_INCIDENT_QUESTION } from '../../domain/statuspage.js';
 import * as msg from '../../workflows/incident/messages.js';
@@ -16,6 +14,7 @@ import { startSlackHarness, type SlackHarness } from '../helpers/slack-system.js
 import { blockAction } from '../helpers/slack-requests.js';
 import { alice, say } from '../helpers/statuspage.js';
 import { eventually } from '../helpers/system.js';
+import { timelineNotes } from '../helpers/timeline.js';
 
 let env: SlackHarness;
 beforeAll(async () => {
@@ -37,14 +36,7 @@ async function click(actionId: string, value: string, channel: string, who = ALI
   return eventually(async () => env.replies(id)[0], 15_000, `reply to ${actionId}`);
 }
 
-async function notes(incident: string): Promise<string[]> {
-  const rows = await db()
-    .select()
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentKey, incident), eq(timelineEvents.kind, 'note')))
-    .orderBy(asc(timelineEvents.occurredAt), asc(timelineEvents.id));
-  return rows.map((r) => r.text);
-}
+const notes = (incident: string) => timelineNotes(db(), incident);
 
 /** A Slack-declared incident with alice as commander and comms lead, its public incident open, then resolved. */
 async function resolvedWithPublicIncidentOpen(title: string): Promise<{ incident: string; channel: string; resolveReply: string }> {
