@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '../domain/search-attributes.js';
 import type { TemporalCli } from './temporal-cli.js';
 import { assertPortFree, freePort } from '../platform/free-port.js';
+import { spawnInOwnGroup } from './process-group.js';
 
 // A local Temporal dev server with Firebreak's search attributes registered (DESIGN.md §4): one per
 // test run, and the embedded server of `npm start` when TEMPORAL_ADDRESS is unset.
@@ -41,8 +40,6 @@ interface Resolved {
 }
 
 const READY_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
-const TAIL_LINES = 15;
 
 // For each type name the CLI's --search-attribute accepts: the SDK's name for it, and its value in
 // temporal.api.enums.v1.IndexedValueType (fixed by the wire protocol) as listSearchAttributes returns it.
@@ -153,82 +150,5 @@ async function missingSearchAttributes(address: string, namespace: string): Prom
       .map(([name]) => name);
   } finally {
     await connection.close();
-  }
-}
-
-interface GroupedProcess {
-  stop(): Promise<void>;
-  exitReason(): string | undefined;
-  tail(): string[];
-}
-
-// The parent keeps the write end of the watchdog's stdin. When the parent dies for any reason,
-// SIGKILL included, the kernel closes it, `cat` sees EOF and the watchdog kills the whole group.
-// `exec` keeps the server's pid equal to the group id, so exit events are the server's own.
-const WATCHDOG_SCRIPT = 'exec 3<&0; (exec 0<&3 3<&-; cat >/dev/null; kill -KILL 0) & exec "$@" 3<&- </dev/null';
-
-function spawnInOwnGroup(command: string, args: string[], log: (line: string) => void): GroupedProcess {
-  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'temporal', command, ...args], {
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  // Nothing is ever written; this only keeps a closed pipe from becoming an unhandled error.
-  child.stdin.on('error', () => {});
-  let stopping: Promise<void> | undefined;
-  // A stopping server warns about every connection it closes; that is noise, not news.
-  const tail = keepTail([child.stdout, child.stderr], (line) => {
-    if (!stopping) log(line);
-  });
-  let exitReason: string | undefined;
-  const exited = new Promise<void>((done) => {
-    child.once('exit', (code, signal) => {
-      exitReason = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      done();
-    });
-    child.once('error', (error) => {
-      exitReason = `could not start (${error.message})`;
-      done();
-    });
-  });
-  const pgid = child.pid;
-  // Covers a parent that exits without calling stop(), e.g. process.exit() in a signal handler.
-  const killOnExit = () => killGroup(pgid, 'SIGKILL');
-  process.on('exit', killOnExit);
-  const stop = () =>
-    (stopping ??= terminateGroup(pgid, exited).finally(() => {
-      child.stdin.destroy();
-      process.off('exit', killOnExit);
-    }));
-  return { stop, exitReason: () => exitReason, tail };
-}
-
-function keepTail(streams: NodeJS.ReadableStream[], log: (line: string) => void): () => string[] {
-  const lines: string[] = [];
-  for (const input of streams) {
-    createInterface({ input }).on('line', (line) => {
-      lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
-      log(`[temporal] ${line}`);
-    });
-  }
-  return () => [...lines];
-}
-
-async function terminateGroup(pgid: number | undefined, exited: Promise<void>): Promise<void> {
-  killGroup(pgid, 'SIGTERM');
-  // Unref'd so a prompt exit does not keep the caller's process alive for the whole grace period.
-  const grace = sleep(STOP_GRACE_MS, false, { ref: false });
-  if (!(await Promise.race([exited.then(() => true), grace]))) killGroup(pgid, 'SIGKILL');
-  await exited;
-  // Also ends the watchdog, which outlives the server by design.
-  killGroup(pgid, 'SIGKILL');
-}
-
-function killGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
-  if (pgid === undefined) return;
-  try {
-    process.kill(-pgid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }

@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface GoTool {
   /** The binary's name, in the cache's bin/ and on PATH. */
   binary: string;
+  /** The name `go install` gives it (the package's last path element), when the cache keeps it under another. */
+  goName?: string;
   /** What people read in progress lines: "Temporal CLI v1.5.1". */
   label: string;
   /** `go install` arguments after `install`: flags, then `module/cmd@version`. */
@@ -63,7 +65,7 @@ async function goInstall(go: string, binDir: string, tool: GoTool, log: (line: s
   try {
     log(`building ${tool.label} with go install (once; takes a few minutes)`);
     await runStreaming(go, ['install', ...tool.installArgs], { ...process.env, GOBIN: staging }, tool, log);
-    await rename(join(staging, tool.binary), join(binDir, tool.binary));
+    await rename(join(staging, tool.goName ?? tool.binary), join(binDir, tool.binary));
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
