@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Actor } from '../domain/incident.js';
-import type { Database, Transaction } from './client.js';
-import { auditLog, type AuditRow } from './schema/index.js';
+import { auditChainOf, GENESIS_HASH, auditRowHash } from './audit-hash.js';
+import type { Transaction } from './client.js';
+import { auditChainHeads, auditLog, type AuditRow } from './schema/index.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
-// Serialises appends so every row links to the one before it; held only until the commit.
-const AUDIT_CHAIN_LOCK = 7_220_002;
+export { auditChainOf, auditRowHash, canonicalJson, GENESIS_HASH, GLOBAL_CHAIN, LEGACY_CHAIN } from './audit-hash.js';
+export { verifyAuditChain, type AuditVerification } from './audit-verify.js';
+export { sealAuditCheckpoint, type AuditSeal } from './audit-checkpoint.js';
 
 export interface AuditEntry {
   at: Date;
@@ -15,88 +15,54 @@ export interface AuditEntry {
   subject: string;
   details: Record<string, unknown>;
   idempotencyKey: string;
-}
-
-/** JSON with sorted keys, so the hash does not depend on how jsonb reorders an object. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-export function auditRowHash(row: Omit<AuditRow, 'hash'>): string {
-  const material = [
-    row.prevHash,
-    String(row.seq),
-    row.at.toISOString(),
-    canonicalJson(row.actor),
-    row.action,
-    row.subject,
-    canonicalJson(row.details),
-    row.idempotencyKey,
-  ].join('\n');
-  return createHash('sha256').update(material).digest('hex');
+  /** The incident the entry belongs to when its subject is something else (a grant, a postmortem). */
+  incident?: string;
 }
 
 /**
  * Appends one entry inside the caller's transaction, so the state change and its audit row commit
- * together. A retried call with the same idempotency key returns the existing row.
+ * together. A retried call with the same idempotency key returns the existing row. Only appends to
+ * the same chain (the same incident) wait for each other: the chain's head row is its lock, held
+ * until the commit.
  */
 export async function appendAudit(tx: Transaction, entry: AuditEntry): Promise<AuditRow> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [existing] = await tx.select().from(auditLog).where(eq(auditLog.idempotencyKey, entry.idempotencyKey));
-  if (existing) return existing;
-  const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+  const chain = auditChainOf(entry);
+  const head = await lockChainHead(tx, chain);
+  // The id is drawn after the chain's lock, so ids follow chain order within a chain.
+  const probe = await tx.execute<{ seq: string; existing: boolean }>(
+    sql`SELECT nextval('audit_log_seq') AS seq, EXISTS (SELECT 1 FROM audit_log WHERE idempotency_key = ${entry.idempotencyKey}) AS existing`,
+  );
+  const { seq, existing } = probe.rows[0]!;
+  if (existing) {
+    const [row] = await tx.select().from(auditLog).where(eq(auditLog.idempotencyKey, entry.idempotencyKey));
+    return row!;
+  }
   // Postgres keeps microseconds; the chain hashes milliseconds, so store exactly what was hashed.
   const at = new Date(Math.floor(entry.at.getTime()));
   const row = {
-    seq: (last?.seq ?? 0) + 1,
+    seq: Number(seq),
+    chain,
+    chainSeq: head.chainSeq + 1,
     at,
     actor: entry.actor,
     action: entry.action,
     subject: entry.subject,
     details: entry.details,
     idempotencyKey: entry.idempotencyKey,
-    prevHash: last?.hash ?? GENESIS_HASH,
+    prevHash: head.hash,
   };
   const hash = auditRowHash(row);
   const [inserted] = await tx.insert(auditLog).values({ ...row, hash }).returning();
+  await tx.update(auditChainHeads).set({ chainSeq: row.chainSeq, hash }).where(eq(auditChainHeads.chain, chain));
   return inserted!;
 }
 
-export type AuditVerification =
-  | { ok: true; rows: number; lastHash: string }
-  | { ok: false; rows: number; brokenSeq: number; reason: string };
-
-/** Walks the whole chain in order and names the first row that does not fit. */
-export async function verifyAuditChain(db: Database, batchSize = 1000): Promise<AuditVerification> {
-  let expectedPrev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let rows = 0;
+/** Locks the chain's head row, creating it (at the genesis hash) for a chain's first entry. */
+async function lockChainHead(tx: Transaction, chain: string): Promise<{ chainSeq: number; hash: string }> {
   for (;;) {
-    const batch = await db
-      .select()
-      .from(auditLog)
-      .where(gt(auditLog.seq, expectedSeq - 1))
-      .orderBy(asc(auditLog.seq))
-      .limit(batchSize);
-    if (batch.length === 0) return { ok: true, rows, lastHash: expectedPrev };
-    for (const row of batch) {
-      const problem = checkRow(row, expectedSeq, expectedPrev);
-      if (problem) return { ok: false, rows, brokenSeq: row.seq, reason: problem };
-      expectedPrev = row.hash;
-      expectedSeq++;
-      rows++;
-    }
+    const [head] = await tx.select({ chainSeq: auditChainHeads.chainSeq, hash: auditChainHeads.hash }).from(auditChainHeads).where(eq(auditChainHeads.chain, chain)).for('update');
+    if (head) return head;
+    // Two first entries at once: one inserts, the other waits for its commit and then finds the row.
+    await tx.insert(auditChainHeads).values({ chain, chainSeq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
   }
-}
-
-function checkRow(row: AuditRow, expectedSeq: number, expectedPrev: string): string | undefined {
-  if (row.seq !== expectedSeq) return `row ${expectedSeq} is missing (next row is ${row.seq})`;
-  if (row.prevHash !== expectedPrev) return `row ${row.seq} does not link to row ${row.seq - 1} (prev_hash differs)`;
-  if (auditRowHash(row) !== row.hash) return `row ${row.seq} was altered after it was written (hash differs)`;
-  return undefined;
 }

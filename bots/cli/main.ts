@@ -13,7 +13,7 @@ import { redact, type Redactor } from '../../domain/redact.js';
 import { runCommand, type Reply } from '../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../render/redaction.js';
 import { renderIncident, renderListing } from '../render/text.js';
-import { auditVerify } from './audit.js';
+import { AUDIT_SUBCOMMANDS, auditCommand, type AuditSubcommand } from './audit.js';
 import { readFileSync } from 'node:fs';
 import { connectDatabase } from '../../db/client.js';
 import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
@@ -27,9 +27,9 @@ const USAGE = `Usage:
   firebreak status INC-N
   firebreak list [open|all] [--sev 1-4] [--service NAME]…
   firebreak run "<command>" [--incident INC-N] [--idempotency-key KEY]   any /incident command, e.g. run "INC-3 sev 1 spreading"
-  firebreak audit verify
+  firebreak audit verify|seal [--idempotency-key KEY]   check every audit chain and checkpoint; seal a checkpoint now
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
-TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify, actions, action done|reopen|assign),
+TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify|seal, actions, action done|reopen|assign),
 FIREBREAK_USER (who you are; default $USER), FIREBREAK_IDEMPOTENCY_KEY (as --idempotency-key: a retry
 with the same key has no second effect).`;
 
@@ -52,11 +52,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (verb === 'audit' && rest[0] !== 'verify') throw new UsageError('Only `firebreak audit verify` exists.');
+  const auditSub = AUDIT_SUBCOMMANDS.find((s) => s === rest[0]);
+  if (verb === 'audit' && (!auditSub || rest.length > 1)) throw new UsageError('Use `firebreak audit verify` or `firebreak audit seal`.');
   const request = verb === 'audit' ? undefined : toCommand(verb, rest, values);
   const config = loadConfig();
   try {
-    if (!request) return await auditVerify(config.databaseUrl, Boolean(values.json));
+    if (!request) return await auditCommand(auditSub as AuditSubcommand, config.databaseUrl, { json: Boolean(values.json), ...(values['idempotency-key'] ? { idempotencyKey: values['idempotency-key'] } : {}) });
     return await send(config, request, values);
   } catch (failure) {
     // audit verify and the action-item commands read Postgres: a server that is down or refuses the
