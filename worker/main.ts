@@ -28,7 +28,7 @@ import { installTemporalRuntime } from './temporal-logger.js';
 import { startTracing, type Tracing } from './tracing.js';
 import { resolveTemporal } from './temporal-endpoint.js';
 import { createFirebreakWorker } from './worker.js';
-import { workflowCode } from './workflow-bundle.js';
+import { chooseWorkflowBundle, workflowCode } from './workflow-bundle.js';
 import { EncryptionCodec, firebreakDataConverter } from '../platform/codec.js';
 import { dashboardRoutes } from '../web/routes.js';
 import { statusPageRoutes } from '../web/status/routes.js';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
 
   installTemporalRuntime(logger, { metricsBind: config.telemetry.temporalMetricsBind });
   await prepareDatabase(config.databaseUrl, developmentDatabase, logger);
-  const database = connectDatabase(config.databaseUrl);
+  const database = connectDatabase(config.databaseUrl, { max: config.tuning.databasePoolSize });
   const temporal = await resolveTemporal(config.temporal, config.dataDir, logger);
   const stopDevServer = async () => temporal.devServer?.stop();
   const tracing = await startTracing(config.telemetry, logger);
@@ -128,7 +128,9 @@ async function serve(
   // One key for signing (activities) and checking (introspection) capability tokens.
   const tokenKey = accessTokenKey(config.accessTokenKey?.key);
   if (!config.accessTokenKey) logger.warn('FIREBREAK_ACCESS_TOKEN_KEY is not set: capability tokens are signed with a per-process key and die on restart');
-  const code = workflowCode(config.workflowBundlePath, tracing !== undefined);
+  const bundle = runsWorker ? await chooseWorkflowBundle(config.workflowBundlePath, tracing !== undefined) : undefined;
+  if (bundle) logger[bundle.stale ? 'warn' : 'info'](bundle.reason);
+  const code = workflowCode(bundle?.bundlePath, tracing !== undefined);
   const worker = nativeConnection && (await createFirebreakWorker({
     connection: nativeConnection,
     workflowBundle: code.workflowBundle,
@@ -136,6 +138,7 @@ async function serve(
     namespace: temporal.namespace,
     taskQueue,
     dataConverter,
+    tuning: config.tuning,
     activities: {
       ...createActivities({
         db: database.db,

@@ -2,9 +2,10 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
+import type { WorkerTuning } from '../platform/config/index.js';
 
-/** The worker bundles workflow code from source; the bundler resolves `.js` imports to `.ts`. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflows' entry beside this file: `.ts` through tsx, the compiled `.js` in dist/ (the bundler resolves `.js` imports to `.ts`). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface FirebreakWorkerOptions {
   connection: NativeConnection;
@@ -15,7 +16,9 @@ export interface FirebreakWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   shutdownForceTime?: WorkerOptions['shutdownForceTime'];
-  /** Activity slots of this worker (the SDK's default unless set; tests use a few). */
+  /** Cache, task slots and pollers (FIREBREAK_MAX_… settings, platform/config/worker.ts); the SDK's defaults where unset. */
+  tuning?: Omit<WorkerTuning, 'databasePoolSize'>;
+  /** Activity slots of this worker, over the tuning's (tests use a few). */
   maxConcurrentActivityTaskExecutions?: number;
   /** Tracing (worker/tracing.ts): activity interceptors, and workflow modules when bundling from source. */
   interceptors?: WorkerOptions['interceptors'];
@@ -38,6 +41,13 @@ export async function createFirebreakWorker(options: FirebreakWorkerOptions): Pr
     // a process that was told to stop alive (run() then rejects and the process exits).
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     shutdownForceTime: options.shutdownForceTime ?? '1m',
+    ...(options.tuning && {
+      maxCachedWorkflows: options.tuning.maxCachedWorkflows,
+      maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
+      maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
+      workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: options.tuning.workflowTaskPollers },
+      activityTaskPollerBehavior: { type: 'simple-maximum', maximum: options.tuning.activityTaskPollers },
+    }),
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.sinks ? { sinks: options.sinks } : {}),
