@@ -9,12 +9,15 @@ import type { Base64Key, EncryptionKey } from './keys.js';
 import type { PagerDutyConfig } from './paging.js';
 import type { LogLevel, TelemetryConfig } from './telemetry.js';
 import type { Role, TemporalConfig } from './temporal.js';
+import type { WorkerTuning } from './worker.js';
 
 export interface Config extends FlagSystemsConfig, SandboxConfig, CodecConfig, DashboardConfig, AccessConfig {
   role: Role;
   /** Prebuilt workflow bundle (FIREBREAK_WORKFLOW_BUNDLE); unset, workflows are bundled at start. */
   workflowBundlePath?: string;
   telemetry: TelemetryConfig;
+  /** Worker cache, task slots, pollers and the Postgres pool (platform/config/worker.ts). */
+  tuning: WorkerTuning;
   databaseUrl: string;
   port: number;
   publicUrl?: string;

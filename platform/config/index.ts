@@ -13,6 +13,7 @@ import { HTTP, fail, readUrl, type Env } from './parse.js';
 import { readDataDir, readDatabaseUrl, readPolicyPath, readWorkflowBundlePath } from './service.js';
 import { parseLogLevel, readTelemetry } from './telemetry.js';
 import { readRole, readTemporal } from './temporal.js';
+import { readWorkerTuning } from './worker.js';
 
 export { loadCliConfig, type CliConfig } from './cli.js';
 export type { AccessConfig, SandboxConfig } from './access.js';
@@ -25,6 +26,7 @@ export { enabledIntegrations, secretValues } from './report.js';
 export type { Config } from './config.js';
 export { LOG_LEVELS, parseLogLevel, type LogLevel, type TelemetryConfig } from './telemetry.js';
 export { ROLES, type Role, type TemporalConfig, type TemporalTarget } from './temporal.js';
+export { WORKER_TUNING_DEFAULTS, readWorkerTuning, type WorkerTuning } from './worker.js';
 
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
 export function parseEnv(env: Env): Config {
@@ -54,5 +56,6 @@ export function parseEnv(env: Env): Config {
     role: readRole(env, config.temporal),
     workflowBundlePath: readWorkflowBundlePath(env),
     telemetry: readTelemetry(env),
+    tuning: readWorkerTuning(env),
   };
 }

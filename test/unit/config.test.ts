@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues } from '../../platform/config/index.js';
+import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues, WORKER_TUNING_DEFAULTS } from '../../platform/config/index.js';
 import { explainDatabaseFailure } from '../../db/connection-problem.js';
 import { createRedactor } from '../../domain/redact.js';
 import { createLogger } from '../../platform/logger.js';
@@ -63,6 +63,7 @@ describe('parseEnv', () => {
       dashboardToken: undefined,
       role: 'all',
       telemetry: { temporalMetricsBind: undefined, otlpEndpoint: undefined, serviceName: 'firebreak' },
+      tuning: WORKER_TUNING_DEFAULTS,
     });
   });
 
