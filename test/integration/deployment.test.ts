@@ -1,17 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
-import { ensureTemporalCli } from '../../worker/temporal-cli.js';
 import { installTemporalRuntime } from '../../worker/temporal-logger.js';
 import { startTracing, type Tracing } from '../../worker/tracing.js';
 import { createFirebreakWorker } from '../../worker/worker.js';
@@ -157,35 +154,6 @@ describe('FIREBREAK_ROLE', () => {
       // The SDK runtime's own exporter: pollers, slots, task latencies of this worker.
       const temporalMetrics = await (await fetch(`http://${sdkMetrics}/metrics`)).text();
       expect(temporalMetrics).toMatch(new RegExp(`^temporal_\\w+\\{[^}]*task_queue="${taskQueue}"`, 'm'));
-    } finally {
-      await connection.close();
-    }
-  }, 120_000);
-});
-
-describe('deploy/register-search-attributes.sh', () => {
-  it('registers the four attributes on a namespace once, and changes nothing when run again', async () => {
-    const connection = await Connection.connect({ address });
-    const fresh = `deploy-${randomUUID().slice(0, 8)}`;
-    try {
-      await connection.workflowService.registerNamespace({ namespace: fresh, workflowExecutionRetentionPeriod: msToTs('1 day') });
-      const cli = await ensureTemporalCli();
-      if (cli.kind !== 'binary') throw new Error('the script needs the temporal CLI binary');
-      const run = () =>
-        promisify(execFile)('sh', [join(ROOT, 'deploy/register-search-attributes.sh')], {
-          env: { ...process.env, TEMPORAL_CLI: cli.path, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: fresh },
-          timeout: 60_000,
-        });
-      expect((await run()).stdout).toContain('FirebreakServices registered as KeywordList');
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: fresh });
-      // temporal.api.enums.v1.IndexedValueType: 2 Keyword, 7 KeywordList.
-      expect(customAttributes).toMatchObject({ FirebreakIncident: 2, FirebreakSeverity: 2, FirebreakPhase: 2, FirebreakServices: 7 });
-      expect((await run()).stdout.trim().split('\n')).toEqual([
-        'FirebreakIncident already registered',
-        'FirebreakSeverity already registered',
-        'FirebreakPhase already registered',
-        'FirebreakServices already registered',
-      ]);
     } finally {
       await connection.close();
     }

@@ -1,94 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { copiesOf, envOf, instructionsOf, parseDockerfile, shellCommandsOf } from '../helpers/dockerfile.js';
 import { ConfigError, enabledIntegrations, parseEnv } from '../../platform/config/index.js';
 import { tracingBundlePath, workflowCode } from '../../worker/workflow-bundle.js';
 
 // No Docker engine runs where the tests do: the Docker files are checked by reading them.
+// docker-compose.yml has its own checks in compose.test.ts.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
-
-interface Service {
-  image?: string;
-  build?: string;
-  profiles?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  environment?: Record<string, string>;
-  volumes?: string[];
-  entrypoint?: string[];
-  ports?: string[];
-}
-
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
-
-/** Every string value (and key) in a parsed YAML document. */
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
-  return [];
-}
-const services = compose.services;
-
-describe('docker-compose.yml', () => {
-  it('runs Postgres, Temporal and its UI, the search-attribute job, and Firebreak as separate worker and HTTP services', () => {
-    expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'temporal-search-attributes', 'firebreak-worker', 'firebreak-http']),
-    );
-    expect(services['firebreak-worker']!.environment).toMatchObject({ FIREBREAK_ROLE: 'worker', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_METRICS_BIND: '0.0.0.0:9464' });
-    expect(services['firebreak-http']!.environment).toMatchObject({ FIREBREAK_ROLE: 'http', TEMPORAL_ADDRESS: 'temporal:7233' });
-    expect(services['firebreak-http']!.ports).toEqual(['3000:3000']);
-    // Only the HTTP server is published: workers scale with --scale and no port clash.
-    expect(services['firebreak-worker']!.ports).toBeUndefined();
-  });
-
-  it('gives every long-running service a health check, and Firebreak waits for healthy dependencies', () => {
-    for (const name of ['postgres', 'temporal', 'firebreak-worker', 'firebreak-http', 'unleash', 'unleash-db']) {
-      expect(services[name]!.healthcheck?.test.length, name).toBeGreaterThan(0);
-    }
-    for (const name of ['firebreak-worker', 'firebreak-http']) {
-      expect(services[name]!.depends_on).toEqual({
-        postgres: { condition: 'service_healthy' },
-        temporal: { condition: 'service_healthy' },
-        'temporal-search-attributes': { condition: 'service_completed_successfully' },
-      });
-      expect(services[name]!.healthcheck!.test.join(' ')).toContain('/readyz');
-      expect(services[name]!.build).toBe('.');
-    }
-    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(services['temporal-search-attributes']!.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
-  });
-
-  it('registers the search attributes with a script that exists and names all four', () => {
-    const job = services['temporal-search-attributes']!;
-    const [mount] = job.volumes ?? [];
-    const [source, target] = mount!.split(':');
-    expect(job.entrypoint).toEqual(['/bin/sh', target]);
-    const script = read(source!.replace(/^\.\//, ''));
-    for (const attribute of ['FirebreakIncident:Keyword', 'FirebreakSeverity:Keyword', 'FirebreakPhase:Keyword', 'FirebreakServices:KeywordList']) {
-      expect(script).toContain(attribute);
-    }
-  });
-
-  it('puts Unleash and its database under the flags profile only', () => {
-    const profiled = Object.entries(services).filter(([, s]) => s.profiles).map(([name, s]) => [name, s.profiles]);
-    expect(profiled).toEqual([
-      ['unleash-db', ['flags']],
-      ['unleash', ['flags']],
-    ]);
-  });
-
-  it('interpolates only variables with a default, so `docker compose up` needs no .env', () => {
-    // Read from the parsed file, so a commented-out line neither counts nor hides one.
-    const references = stringsIn(compose).flatMap((text) => [...text.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!));
-    expect(references.length).toBeGreaterThan(0);
-    expect(references.filter((r) => !/^[A-Z0-9_]+:-/.test(r))).toEqual([]);
-  });
-});
 
 describe('Dockerfile', () => {
   const { globalArgs, stages } = parseDockerfile(read('Dockerfile'));
