@@ -2,9 +2,13 @@
 // declare → role commander → mitigated → resolve through the same client calls the front-ends make
 // (bots/workflow-client.ts), with at most 100 incidents in flight. SEV4 under the example policy needs no
 // postmortem, and no Slack or GitHub notifier is configured, so what is measured is the workflows,
-// their activities and Postgres. The worker runs in this process (with the client); its workflow
+// their activities and Postgres. The worker runs in this process (with the client), tuned by the same
+// FIREBREAK_MAX_… and DATABASE_POOL_SIZE settings `npm start` reads (bench/stack.ts); its workflow
 // and activity task counts come from the SDK's own Prometheus metrics, its RSS is sampled every 250 ms.
+// CPU seconds (this process, the dev server, the database's backends) per incident are printed
+// beside the wall time: on a machine shared with other work they vary far less than the time does.
 
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
 import { declareIncident, runIncidentUpdate } from '../bots/workflow-client.js';
@@ -13,6 +17,7 @@ import * as msg from '../workflows/incident/messages.js';
 import { freePort } from '../platform/free-port.js';
 import { createLogger } from '../platform/logger.js';
 import { temporalLogger } from '../worker/temporal-logger.js';
+import { cpuSnapshot, cpuSpent } from './alerts-cpu.js';
 import { percentile, quick, round, runBench, say, startBenchStack } from './stack.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 100 : 1000));
@@ -69,6 +74,10 @@ async function main() {
     const durations: number[] = [];
     const errors: string[] = [];
     let next = 0;
+    const temporalPort = stack.temporal.address.split(':').pop()!;
+    const databaseName = new URL(stack.databaseUrl).pathname.slice(1);
+    const loadAtStart = loadavg()[0]!;
+    const cpuBefore = cpuSnapshot(temporalPort, databaseName);
     const started = performance.now();
     const progress = setInterval(() => say(`${durations.length + errors.length}/${INCIDENTS} done, RSS ${mb(process.memoryUsage().rss)} MB`), 10_000);
     await Promise.all(
@@ -80,6 +89,7 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSpent(cpuBefore, cpuSnapshot(temporalPort, databaseName), seconds);
     clearInterval(progress);
     const after = await scrape(metricsUrl);
     const delta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
@@ -94,6 +104,13 @@ async function main() {
       totalSeconds: round(seconds),
       incidentsPerSecond: round(durations.length / seconds),
       perIncidentMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
+      cpuSeconds: cpu,
+      cpuMsPerIncident: {
+        benchProcess: Math.round((cpu.benchProcess * 1000) / INCIDENTS),
+        all: Math.round(((cpu.benchProcess + cpu.temporalServer + cpu.postgres) * 1000) / INCIDENTS),
+      },
+      loadAverage1m: { atStart: round(loadAtStart), atEnd: round(loadavg()[0]!) },
+      tuning: stack.tuning,
       worker: {
         inProcess: true,
         workflowTasks: delta.workflowTasks,

@@ -16,6 +16,7 @@ import { ensureTemporalCli } from '../worker/temporal-cli.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 import type { OutboundActivities as IntegrationActivities } from '../activities/outbound.js';
 import { createLogger, type Logger } from '../platform/logger.js';
+import { readWorkerTuning, type WorkerTuning } from '../platform/config/index.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
 import { createFirebreakWorker } from '../worker/worker.js';
 
@@ -35,6 +36,8 @@ export interface BenchStack {
   policy: Policy;
   redactor: Redactor;
   logger: Logger;
+  /** The worker's cache, slots, pollers and pool, read from the environment exactly as `npm start` reads them. */
+  tuning: WorkerTuning;
   /** Starts the worker in this process with the given outside edges; call once. */
   startWorker(deps?: Partial<Pick<ActivityDeps, 'notifiers' | 'triageSources' | 'accessNotifiers' | 'sandboxNotifiers' | 'postmortemNotifiers' | 'postmortemPublisher'>> & { extra?: IntegrationActivities }): Promise<Worker>;
   stop(): Promise<void>;
@@ -56,7 +59,8 @@ export async function startBenchStack(options: { name: string; policy?: Policy }
     ]);
     cleanups.push(() => temporal.stop(), () => (process.env.BENCH_KEEP_DB === '1' ? Promise.resolve(say(`kept ${scratch.url}`)) : scratch.drop()));
     await runMigrations(scratch.url);
-    const database = connectDatabase(scratch.url);
+    const tuning = readWorkerTuning(process.env);
+    const database = connectDatabase(scratch.url, { max: tuning.databasePoolSize });
     cleanups.push(() => database.close());
     const policy = options.policy ?? examplePolicy();
     const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
@@ -74,6 +78,7 @@ export async function startBenchStack(options: { name: string; policy?: Policy }
       policy,
       redactor,
       logger,
+      tuning,
       async startWorker(deps = {}) {
         const native = await NativeConnection.connect({ address: temporal.address });
         cleanups.push(() => native.close());
@@ -82,6 +87,7 @@ export async function startBenchStack(options: { name: string; policy?: Policy }
           connection: native,
           namespace: temporal.namespace,
           taskQueue,
+          tuning,
           activities: { ...createActivities({ db: database.db, policy: () => policy, redactor, logger, ...deps }), ...deps.extra },
         });
         say(`worker up (workflows bundled) in ${Math.round(performance.now() - bundling)} ms`);
