@@ -40,7 +40,7 @@ for attribute in FirebreakIncident:Keyword FirebreakSeverity:Keyword FirebreakPh
   if printf '%s\n' "$existing" | grep -qw "$name"; then
     echo "$name already registered"
   else
-    "$temporal" operator search-attribute create --address "$address" --namespace "$namespace" --name "$name" --type "$type"
+    "$temporal" operator search-attribute create --address "$address" --namespace "$namespace" --name "$name" --type "$type" >/dev/null
     echo "$name registered as $type"
   fi
 done
