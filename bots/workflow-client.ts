@@ -8,6 +8,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   isGrpcServiceError,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
 import { declarationWorkflowId, incidentWorkflowId } from '../domain/ids.js';
@@ -31,21 +32,9 @@ export class CommandRefused extends Error {
  * reached the allocation would fail its insert on every retry.
  */
 export async function declareIncident(ctx: TemporalContext, declared: DeclareIncidentInput): Promise<DeclareIncidentResult> {
-  const input: DeclareIncidentInput = {
-    ...declared,
-    title: normaliseInput(declared.title),
-    ...(declared.description === undefined ? {} : { description: normaliseInput(declared.description, { multiline: true }) }),
-  };
-  const workflowId = declarationWorkflowId(input.idempotencyKey);
+  const { workflowId, options } = declaration(ctx, declared);
   try {
-    return await ctx.client.workflow.execute<typeof declareIncidentWorkflow>('declareIncidentWorkflow', {
-      workflowId,
-      taskQueue: ctx.taskQueue,
-      args: [input],
-      // A finished declaration answers every later duplicate with the same incident.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowExecutionTimeout: '5m',
-    });
+    return await ctx.client.workflow.execute<typeof declareIncidentWorkflow>('declareIncidentWorkflow', options);
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       const earlier = (await ctx.client.workflow.getHandle(workflowId).result()) as DeclareIncidentResult;
@@ -53,6 +42,39 @@ export async function declareIncident(ctx: TemporalContext, declared: DeclareInc
     }
     throw toRefusal(err) ?? err;
   }
+}
+
+/**
+ * Starts a declaration without waiting for it: once started it is in Temporal and runs to its end.
+ * Undefined when this key's declaration was started before (it answers for both).
+ */
+export async function startDeclaration(ctx: TemporalContext, declared: DeclareIncidentInput): Promise<{ workflowId: string; runId: string } | undefined> {
+  const { workflowId, options } = declaration(ctx, declared);
+  try {
+    const handle = await ctx.client.workflow.start<typeof declareIncidentWorkflow>('declareIncidentWorkflow', options);
+    return { workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+    throw err;
+  }
+}
+
+function declaration(ctx: TemporalContext, declared: DeclareIncidentInput): { workflowId: string; options: WorkflowStartOptions<typeof declareIncidentWorkflow> } {
+  const input: DeclareIncidentInput = {
+    ...declared,
+    title: normaliseInput(declared.title),
+    ...(declared.description === undefined ? {} : { description: normaliseInput(declared.description, { multiline: true }) }),
+  };
+  const workflowId = declarationWorkflowId(input.idempotencyKey);
+  const options: WorkflowStartOptions<typeof declareIncidentWorkflow> = {
+    workflowId,
+    taskQueue: ctx.taskQueue,
+    args: [input],
+    // A finished declaration answers every later duplicate with the same incident.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowExecutionTimeout: '5m',
+  };
+  return { workflowId, options };
 }
 
 export function incidentHandle(ctx: TemporalContext, key: string) {

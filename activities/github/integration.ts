@@ -7,6 +7,7 @@ import type { GitHubConfig } from '../../platform/config/index.js';
 import { GITHUB_WEBHOOK_PATH } from '../../domain/github/refs.js';
 import type { Outbound, OutboundContext } from '../outbound.js';
 import { createGitHubAccessNotifier } from './access-notifier.js';
+import { createGitHubOutcomeActivities } from './delivery-outcomes.js';
 import type { GitHubApi } from './client.js';
 import { createGitHubNotifier } from './notifier.js';
 import { createGitHubPostmortemNotifier } from './postmortem-notifier.js';
@@ -34,6 +35,8 @@ export function createGitHubOutbound(ctx: OutboundContext, config: GitHubConfig,
       ...createGitHubRedeliveryActivities({ db, api, policy, webhookUrl: githubWebhookUrl(ctx.config) }),
       // The reply to a webhook delivery, posted by the delivery's workflow.
       ...createGitHubWebhookActivities({ db, api }),
+      // The outcome of a command the webhook answered on acceptance, which that reply is made from.
+      ...createGitHubOutcomeActivities({ client: ctx.workflowClient, redactor }),
     },
   };
 }

@@ -13,7 +13,9 @@ import { postmortemStateQuery, setActionStatusUpdate } from '../../workflows/pos
 import { replyRedactor } from '../render/redaction.js';
 import { toRefusal } from '../workflow-client.js';
 import type { GitHubFrontEnd, Outcome } from './context.js';
-import { replyText } from './replies.js';
+import type { AwaitedOutcome } from '../../workflows/github-delivery/messages.js';
+import { acceptUpdate } from './accept.js';
+import { replyOpening, replyText } from './replies.js';
 
 type IssuesPayload = EmitterWebhookEvent<'issues'>['payload'];
 
@@ -27,8 +29,8 @@ export async function onActionIssueState(fe: GitHubFrontEnd, payload: IssuesPayl
   const item = row.key;
   const status: ActionItemStatus = payload.action === 'closed' ? 'done' : 'open';
   const incident = row.incidentKey;
-  const handle = fe.client.workflow.getHandle(postmortemWorkflowId(incident));
-  const view = await handle.query(postmortemStateQuery).catch((err: unknown) => {
+  const workflowId = postmortemWorkflowId(incident);
+  const view = await fe.client.workflow.getHandle(workflowId).query(postmortemStateQuery).catch((err: unknown) => {
     if (isNotFound(err)) return undefined;
     throw err;
   });
@@ -49,14 +51,18 @@ export async function onActionIssueState(fe: GitHubFrontEnd, payload: IssuesPayl
 
   const actor: Actor = { source: 'github', id: login, name: login };
   try {
-    // Completed, not merely accepted: the policy decision point decides who may move the item in
-    // the workflow's queue, so only the outcome says whether the close counted.
-    await handle.executeUpdate(setActionStatusUpdate, {
-      args: [{ actor, item, status, via: 'github' }],
+    // The policy decision point decides who may move the item in the workflow's queue, so a
+    // refusal may come after acceptance: the delivery's workflow then says it on the issue.
+    const accepted = await acceptUpdate(
+      fe.client,
+      workflowId,
+      setActionStatusUpdate,
+      { actor, item, status, via: 'github' },
       // A redelivery of this event carries the same issue timestamp and sender; the next close or reopen does not.
-      updateId: `github:${ref}:${payload.action}:${payload.issue.updated_at}:${login}`,
-    });
-    return { result: `${item} ${status === 'done' ? 'done' : 'reopened'}` };
+      `github:${ref}:${payload.action}:${payload.issue.updated_at}:${login}`,
+    );
+    const awaiting: AwaitedOutcome = { workflowId, ...accepted, incident, repo, number: payload.issue.number, opening: replyOpening(login), onSuccess: 'silent', afterRefusal: stays };
+    return { result: `accepted ${item} ${status}`, awaiting };
   } catch (err) {
     const refusal = isNotFound(err) ? new Error(`The postmortem of ${incident} is closed.`) : toRefusal(err, incident);
     if (!refusal) throw err;

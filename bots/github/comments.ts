@@ -7,10 +7,12 @@ import { findIncidentByExternal } from '../../db/queries/links.js';
 import { parseCommand } from '../../domain/commands/index.js';
 import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor } from '../../domain/policy/index.js';
-import { runCommand } from '../commands/dispatch.js';
+import { runCommand, type CommandContext } from '../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../render/redaction.js';
+import { CommandRefused, toRefusal } from '../workflow-client.js';
 import { ignored, notOurs, type GitHubFrontEnd, type Outcome } from './context.js';
-import { renderCommandReply, replyText } from './replies.js';
+import { acceptIncidentCommand } from './incident-commands.js';
+import { renderCommandReply, replyOpening, replyText } from './replies.js';
 
 type CommentPayload = EmitterWebhookEvent<'issue_comment.created'>['payload'];
 
@@ -41,11 +43,20 @@ export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload
   const ref = issueRef(repo, number);
   const implied = await findIncidentByExternal(fe.db, 'github-issue', ref);
   const incident = parsed.incident ?? implied;
-  const reply = await runCommand(
-    // A declaration typed in an ordinary issue makes that issue the incident's issue.
-    { ...fe, actor, source: 'github', incident, idempotencyKey: `github-comment:${payload.comment.id}`, sourceRef: ref, ...(implied ? {} : { linkIssue: ref }) },
-    parsed.command,
-  );
+  // A declaration typed in an ordinary issue makes that issue the incident's issue.
+  const ctx: CommandContext = { ...fe, actor, source: 'github', incident, idempotencyKey: `github-comment:${payload.comment.id}`, sourceRef: ref, ...(implied ? {} : { linkIssue: ref }) };
+  const accepting = acceptIncidentCommand(ctx, parsed.command);
+  if (accepting) {
+    try {
+      const awaiting = await accepting;
+      return { result: `accepted ${parsed.command.kind}`, awaiting: { ...awaiting, repo, number, opening: replyOpening(login) } };
+    } catch (err) {
+      const refusal = err instanceof CommandRefused ? err : toRefusal(err, incident);
+      if (!refusal) throw err;
+      return answer(`refused ${parsed.command.kind}`, replyText(login, refusal.message, replyRedactor(fe.policy, incident)));
+    }
+  }
+  const reply = await runCommand(ctx, parsed.command);
   const redactor = replyRedactor(fe.policy, replyIncident(reply) ?? incident);
   return answer(reply.ok ? `ran ${parsed.command.kind}` : `refused ${parsed.command.kind}`, renderCommandReply(login, reply, redactor));
 }

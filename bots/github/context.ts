@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
 import type { Logger } from '../../platform/logger.js';
-import type { GitHubReply } from '../../workflows/github-delivery/messages.js';
+import type { AwaitedOutcome, GitHubReply } from '../../workflows/github-delivery/messages.js';
 import type { TemporalContext } from '../workflow-client.js';
 
 /**
@@ -21,6 +21,8 @@ export interface Outcome {
   result: string;
   /** A comment the delivery's workflow posts once the webhook has been answered. */
   reply?: GitHubReply;
+  /** Or an accepted command whose outcome the delivery's workflow waits for and replies with. */
+  awaiting?: AwaitedOutcome;
 }
 
 export const ignored = (why: string): Outcome => ({ result: `ignored: ${why}` });

@@ -8,12 +8,15 @@ import { FIREBREAK_MARKER, issueRef } from '../../domain/github/refs.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
-import { declareAsPerson } from '../commands/dispatch.js';
+import { admitRequest } from '../commands/limits.js';
 import { replyRedactor } from '../render/redaction.js';
-import { CommandRefused, getIncidentView, runIncidentUpdate, toRefusal } from '../workflow-client.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import type { AwaitedOutcome } from '../../workflows/github-delivery/messages.js';
+import { getIncidentView, requestUpdateId, startDeclaration, toRefusal } from '../workflow-client.js';
+import { acceptUpdate } from './accept.js';
 import { onActionIssueState } from './action-issues.js';
 import { ignored, notOurs, servicesOfRepo, type GitHubFrontEnd, type Outcome } from './context.js';
-import { replyText } from './replies.js';
+import { replyOpening, replyText } from './replies.js';
 
 type IssuesPayload = EmitterWebhookEvent<'issues'>['payload'];
 type TriggerPayload = EmitterWebhookEvent<'issues.opened' | 'issues.labeled'>['payload'];
@@ -43,27 +46,28 @@ export async function onIssueTriggered(fe: GitHubFrontEnd, payload: TriggerPaylo
   const existing = await findIncidentByExternal(fe.db, 'github-issue', ref);
   if (existing) return { result: `already ${existing}` };
   const login = payload.sender.login;
-  let declared;
-  try {
-    declared = await declareAsPerson(fe, {
-      idempotencyKey: `github:${ref}`,
-      title: payload.issue.title,
-      description: payload.issue.body ?? undefined,
-      severity: severityOfLabels(labelNames(payload)),
-      services: servicesOfRepo(fe.policy, repo),
-      source: 'github',
-      sourceRef: ref,
-      reporter: { source: 'github', id: login, name: login },
-      // The declaration links the issue before it answers.
-      linkIssue: ref,
-    });
-  } catch (err) {
-    // Past the limits, or a title the workflow refuses: said on the issue, and the delivery is done.
-    const refusal = err instanceof CommandRefused ? err : toRefusal(err);
-    if (!refusal) throw err;
-    return { result: 'refused declaration', reply: { repo, number: payload.issue.number, body: replyText(login, refusal.message, replyRedactor(fe.policy)) } };
-  }
-  return { result: declared.created ? `declared ${declared.key}` : `already ${declared.key}` };
+  const reporter: Actor = { source: 'github', id: login, name: login };
+  const refuse = (text: string): Outcome => ({ result: 'refused declaration', reply: { repo, number: payload.issue.number, body: replyText(login, text, replyRedactor(fe.policy)) } });
+  // Past the limits: said on the issue, and the delivery is done.
+  const limited = admitRequest(fe.policy, reporter, 'declaration');
+  if (limited) return refuse(limited);
+  // Answered once the declaration has started (it then runs to its end in Temporal); the
+  // delivery's workflow waits for it and says a refusal (a title it will not take) on the issue.
+  const started = await startDeclaration(fe, {
+    idempotencyKey: `github:${ref}`,
+    title: payload.issue.title,
+    description: payload.issue.body ?? undefined,
+    severity: severityOfLabels(labelNames(payload)),
+    services: servicesOfRepo(fe.policy, repo),
+    source: 'github',
+    sourceRef: ref,
+    reporter,
+    // The declaration links the issue before it ends.
+    linkIssue: ref,
+  });
+  if (!started) return { result: 'already declared from this issue' };
+  const awaiting: AwaitedOutcome = { ...started, repo, number: payload.issue.number, opening: replyOpening(login), onSuccess: 'silent' };
+  return { result: `declaring from ${ref}`, awaiting };
 }
 
 /**
@@ -86,6 +90,7 @@ export async function onIssueStateChange(fe: GitHubFrontEnd, payload: StatePaylo
   if (isEnded(view.phase) === (change === 'resolve')) return { result: `${key} already ${view.phase}` };
   const login = payload.sender.login;
   const actor: Actor = { source: 'github', id: login, name: login };
+  const next = change === 'resolve' ? `${key} stays ${view.phase}; reopen this issue to keep tracking it here.` : `${key} stays ${view.phase}.`;
   try {
     const definition = change === 'resolve' ? msg.resolveUpdate : msg.reopenUpdate;
     const verb = change === 'resolve' ? 'closed' : 'reopened';
@@ -93,12 +98,14 @@ export async function onIssueStateChange(fe: GitHubFrontEnd, payload: StatePaylo
     // reopen does not. The sender is part of it because Temporal answers a repeated ID with the
     // first outcome, a refusal included: one person's refused close must not refuse the next.
     const requestKey = `github:${ref}:${payload.action}:${payload.issue.updated_at}:${login}`;
-    await runIncidentUpdate(fe, key, definition, { actor, text: `${login} ${verb} ${ref}` }, requestKey);
-    return { result: `${change === 'resolve' ? 'resolved' : 'reopened'} ${key}` };
+    const workflowId = incidentWorkflowId(key);
+    const accepted = await acceptUpdate(fe.client, workflowId, definition, { actor, text: `${login} ${verb} ${ref}` }, requestUpdateId(requestKey, definition));
+    // The issue already shows the change: only a refusal in the incident's queue gets a reply.
+    const awaiting: AwaitedOutcome = { workflowId, ...accepted, incident: key, repo, number: payload.issue.number, opening: replyOpening(login), onSuccess: 'silent', afterRefusal: next };
+    return { result: `accepted ${change} of ${key}`, awaiting };
   } catch (err) {
     const refusal = toRefusal(err, key);
     if (!refusal) throw err;
-    const next = change === 'resolve' ? `${key} stays ${view.phase}; reopen this issue to keep tracking it here.` : `${key} stays ${view.phase}.`;
     return { result: `refused ${change} of ${key}`, reply: { repo, number: payload.issue.number, body: replyText(login, `${refusal.message} ${next}`, replyRedactor(fe.policy, key)) } };
   }
 }

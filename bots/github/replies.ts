@@ -13,8 +13,11 @@ import { renderIncident, renderListing } from '../render/text.js';
 
 const REPLY_MARKER = '<!-- firebreak:reply -->';
 
-/** The reply marker, then the asker's mention (meant to notify), then Firebreak's Markdown. */
-const compose = (login: string, markdown: string): string => `${REPLY_MARKER}\n@${login} ${markdown}`;
+/** The reply marker, then the asker's mention (meant to notify): what every reply opens with. */
+export const replyOpening = (login: string): string => `${REPLY_MARKER}\n@${login} `;
+
+/** The opening, then Firebreak's Markdown. */
+const compose = (login: string, markdown: string): string => `${replyOpening(login)}${markdown}`;
 
 /** Redacted, then inert for GitHub: replies quote titles, notes and what a command could not read. */
 export function replyText(login: string, text: string, redactor: Redactor = replyRedactor(undefined)): string {

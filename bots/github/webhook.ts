@@ -1,6 +1,11 @@
 // POST /github/webhooks: verify the signature on the capped raw body, translate the event (a
 // workflow start or update), answer. The HTTP process writes nothing and sends nothing to GitHub:
 // the delivery's workflow records it and posts the reply, and its ID de-duplicates redeliveries.
+// An update is answered once its workflow has accepted it (it is then in that workflow's history
+// and finishes even if a worker dies), not once it has run: the delivery's workflow waits for its
+// outcome and replies. Until the delivery's workflow has started nothing is acknowledged, so a
+// crash before that leaves the delivery to GitHub's (or Firebreak's) redelivery, whose update ID
+// finds the update already accepted.
 
 import type { IncomingMessage } from 'node:http';
 import type { EmitterWebhookEvent, Webhooks } from '@octokit/webhooks';
@@ -45,7 +50,13 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
       fe.logger.error({ err, delivery: id, event: name }, 'GitHub delivery failed');
       return sendJson(res, 500, { error: 'delivery failed; it can be redelivered' });
     }
-    const input: GitHubDeliveryInput = { deliveryId: id, event: name, result: outcome.result, ...(outcome.reply ? { reply: outcome.reply } : {}) };
+    const input: GitHubDeliveryInput = {
+      deliveryId: id,
+      event: name,
+      result: outcome.result,
+      ...(outcome.reply ? { reply: outcome.reply } : {}),
+      ...(outcome.awaiting ? { awaiting: outcome.awaiting } : {}),
+    };
     let first: boolean;
     try {
       first = await startDeliveryWorkflow(fe, input);

@@ -17,7 +17,8 @@ import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { testDataConverter } from './encryption.js';
-import { loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
+import { findIncidentByExternal } from '../../db/queries/links.js';
+import { eventually, loadTestPolicy, startTestSystem, type TestSystem } from './system.js';
 import { testLogger } from './test-log.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -42,6 +43,11 @@ export interface GitHubSystem {
   integration: Integration;
   /** Signs and POSTs one delivery; returns the HTTP status and JSON answer. */
   deliver(event: string, payload: unknown, options?: { id?: string; secret?: string | null }): Promise<{ status: number; body: { status?: string; error?: string } }>;
+  /**
+   * The incident declared from issue `number` of the example repository. The webhook answers once
+   * the declaration has started, and the declaration links the issue before it ends.
+   */
+  declaredFrom(number: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function startGitHubSystem(options: { auth?: 'token' | 'app'; priva
       const res = await fetch(`${server.url}${WEBHOOK_PATH}`, { method: 'POST', headers, body });
       return { status: res.status, body: (await res.json()) as { status?: string; error?: string } };
     },
+    declaredFrom: (number) => eventually(() => findIncidentByExternal(database.db, 'github-issue', `${EXAMPLE_REPO}#${number}`), 30_000, `the incident of issue #${number}`),
     async stop() {
       await server.close();
       await system.stop();

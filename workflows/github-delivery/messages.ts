@@ -8,6 +8,33 @@ export interface GitHubReply {
   body: string;
 }
 
+/**
+ * A command the webhook answered as soon as the workflow that runs it had accepted it (an update
+ * written to that workflow's history, or a declaration's workflow started), so its outcome is
+ * still to come: the delivery's workflow waits for it and says it in the reply. A refusal the
+ * validator gave is known at once and never gets here; one given later is said from here.
+ */
+export interface AwaitedOutcome {
+  /** The workflow the command runs in, and the run that accepted it. */
+  workflowId: string;
+  runId?: string;
+  /** The accepted update; absent for a declaration, whose workflow's result is the outcome. */
+  updateId?: string;
+  /** The incident the reply is about: its redaction tokens apply to what is said. */
+  incident?: string;
+  repo: string;
+  number: number;
+  /** How the reply opens (marker line and the asker's mention), rendered by the front-end. */
+  opening: string;
+  /**
+   * What a success says: the incident's severity and phase after the command (`incident`), that
+   * and whether a public incident is still open (`resolved`), or nothing when the issue shows it.
+   */
+  onSuccess: 'incident' | 'resolved' | 'silent';
+  /** Said after a refusal's own sentence: what stays as it was. */
+  afterRefusal?: string;
+}
+
 export interface GitHubDeliveryInput {
   /** `X-GitHub-Delivery`: the same for every attempt of one event. */
   deliveryId: string;
@@ -15,7 +42,12 @@ export interface GitHubDeliveryInput {
   /** What the delivery did, as the webhook answered it: `declared INC-4`, `ignored: …`. */
   result: string;
   reply?: GitHubReply;
+  /** Instead of `reply`: the accepted command whose outcome the reply is rendered from. */
+  awaiting?: AwaitedOutcome;
 }
+
+/** Patch of the delivery workflow: it waits for an accepted command's outcome before replying. */
+export const AWAIT_OUTCOME_PATCH = 'github-delivery-awaits-outcome';
 
 /**
  * One workflow per delivery: Temporal refuses a second start under this ID, which is how a

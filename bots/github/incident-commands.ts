@@ -1,0 +1,54 @@
+// The comment commands that are one update of the incident (severity, roles, status updates,
+// notes, mitigated, resolve, reopen): the webhook answers once the incident has accepted the
+// update, and the delivery's workflow replies with how it went. Other commands run to their end
+// before the answer (bots/commands/dispatch.ts), as they do from Slack and the CLI.
+
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Command } from '../../domain/commands/types.js';
+import { incidentWorkflowId } from '../../domain/ids.js';
+import * as msg from '../../workflows/incident/messages.js';
+import type { AwaitedOutcome } from '../../workflows/github-delivery/messages.js';
+import { personActor, type CommandContext } from '../commands/dispatch.js';
+import { admitRequest } from '../commands/limits.js';
+import { CommandRefused, requestUpdateId } from '../workflow-client.js';
+import { acceptUpdate } from './accept.js';
+
+type Send = <I>(definition: UpdateDefinition<msg.IncidentView, [I]>, input: I) => Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>>;
+
+/**
+ * Undefined when `command` is not one incident update, or names no incident (runCommand then
+ * answers as for any front-end). Refusals known before the answer (limits, the validator, an
+ * incident that does not exist) are thrown for the caller to reply with.
+ */
+export function acceptIncidentCommand(ctx: CommandContext, command: Command): Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>> | undefined {
+  const incident = ctx.incident;
+  if (!incident) return undefined;
+  const send: Send = async (definition, input) => {
+    // Counted as runCommand counts every command, before anything is sent.
+    const refused = admitRequest(ctx.policy, ctx.actor, 'command');
+    if (refused) throw new CommandRefused(refused);
+    // The update ID runCommand would use, so a redelivery finds the same update whichever ran it.
+    const workflowId = incidentWorkflowId(incident);
+    const accepted = await acceptUpdate(ctx.client, workflowId, definition, input, requestUpdateId(ctx.idempotencyKey, definition));
+    return { workflowId, ...accepted, incident, onSuccess: definition === msg.resolveUpdate ? 'resolved' : 'incident' };
+  };
+  const { actor } = ctx;
+  switch (command.kind) {
+    case 'severity':
+      return send(msg.setSeverityUpdate, { actor, severity: command.severity, reason: command.reason });
+    case 'role':
+      return send(msg.assignRoleUpdate, { actor, role: command.role, person: personActor(ctx, command.person) });
+    case 'update':
+      return send(msg.postStatusUpdate, { actor, text: command.text });
+    case 'note':
+      return send(msg.addNoteUpdate, { actor, text: command.text });
+    case 'mitigated':
+      return send(msg.markMitigatedUpdate, { actor, text: command.text });
+    case 'resolve':
+      return send(msg.resolveUpdate, { actor, text: command.text });
+    case 'reopen':
+      return send(msg.reopenUpdate, { actor, text: command.text });
+    default:
+      return undefined;
+  }
+}
