@@ -1,22 +1,25 @@
 # syntax=docker/dockerfile:1
 # One image for every Firebreak role (FIREBREAK_ROLE=all|worker|http); docker-compose.yml runs the
 # worker and the HTTP server from it as separate services. See README "Deployment".
+# Node 24 LTS, the same release as the `node` devDependency that runs npm scripts outside Docker.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
-# All dependencies, dev ones included: the build stage bundles the workflows with them.
+# All dependencies, dev ones included: the build stage compiles and bundles with them.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# The workflow bundles (plain, and with the tracing interceptors) are built once here, so a worker
-# starts without webpack; then everything only needed for building and testing is dropped.
+# `npm run build`: the compiled service and CLI in dist/ with their SQL migrations, and the workflow
+# bundles (plain, and with the tracing interceptors), so a worker starts without tsx or webpack;
+# then everything only needed for building and testing is dropped.
 FROM deps AS build
 COPY . .
-RUN npm run bundle:workflows -- dist/workflows.js \
+RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
+# Compiled JavaScript only: no TypeScript sources, no tsx at run time.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
@@ -24,22 +27,13 @@ ENV NODE_ENV=production \
     FIREBREAK_WORKFLOW_BUNDLE=/app/dist/workflows.js
 WORKDIR /app
 # Files stay owned by root: the service user can read its code but not change it.
-COPY --from=build /app/package.json /app/package-lock.json /app/tsconfig.json /app/firebreak.config.yaml ./
+COPY --from=build /app/package.json /app/package-lock.json /app/firebreak.config.yaml ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/activities ./activities
 COPY --from=build /app/bin ./bin
-COPY --from=build /app/bots ./bots
-COPY --from=build /app/db ./db
-COPY --from=build /app/domain ./domain
-COPY --from=build /app/platform ./platform
-COPY --from=build /app/scripts ./scripts
-COPY --from=build /app/web ./web
-COPY --from=build /app/worker ./worker
-COPY --from=build /app/workflows ./workflows
 USER node
 # 3000: HTTP (every role serves /healthz, /readyz, /metrics); 9464: TEMPORAL_METRICS_BIND, when set.
 EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "worker/main.ts"]
+CMD ["node", "dist/worker/main.js"]
