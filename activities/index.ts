@@ -3,6 +3,7 @@ import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { createAlertActivities } from './alerts/index.js';
+import { createAuditSealActivities } from './audit-seal.js';
 import { alertTriageWithoutSlack } from './slack/alert-triage.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createFlagActivities({ ...deps, providers: deps.flagProviders ?? {} }),
     ...createSandboxActivities({ ...deps, notifiers: deps.sandboxNotifiers ?? [], settings: deps.sandbox ?? {} }),
     ...createRetentionActivities(deps),
+    ...createAuditSealActivities(deps),
     ...createAlertActivities(deps),
     // Replaced by the Slack outbound's own when Slack is configured (worker/main.ts merges those last).
     ...alertTriageWithoutSlack(),

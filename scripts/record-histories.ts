@@ -40,6 +40,7 @@ import * as scenarios from './history-scenarios.js';
 import * as alertBranches from './history-scenarios/alert-branches.js';
 import * as publicResolve from './history-scenarios/public-resolve.js';
 import * as pageTeam from './history-scenarios/page-team.js';
+import { auditSeal } from './history-scenarios/audit-seal.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -238,6 +239,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   sandbox: (stack) => withWorker(stack, stack.policy, scenarios.sandboxLifecycle, { activities: scenarios.sandboxServerStandIn() }),
   flags: recordFlagSaga,
   retention: (stack) => withWorker(stack, stack.policy, scenarios.retention),
+  'audit-seal': (stack) => withWorker(stack, stack.policy, auditSeal(stack.database.db)),
   digest: (stack) => withWorker(stack, stack.policy, scenarios.weeklyDigest),
   redelivery: recordGitHubRedelivery,
   delivery: recordGitHubDelivery,

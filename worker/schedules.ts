@@ -5,11 +5,14 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import { canRedeliver } from '../activities/github/integration.js';
 import type { Config } from '../platform/config/index.js';
 import type { Logger } from '../platform/logger.js';
+import { AUDIT_SEAL_SCHEDULE_ID, AUDIT_SEAL_WORKFLOW_ID } from '../workflows/audit-seal/messages.js';
 import { WEEKLY_DIGEST_SCHEDULE_ID, WEEKLY_DIGEST_WORKFLOW_ID } from '../workflows/digest/messages.js';
 import { GITHUB_REDELIVERY_SCHEDULE_ID, GITHUB_REDELIVERY_WORKFLOW_ID, type GitHubRedeliveryInput } from '../workflows/github-redelivery/messages.js';
 import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_ID, type RetentionInput } from '../workflows/retention/messages.js';
 
 export const REDELIVERY_EVERY = '10m';
+/** How long a tampered audit chain can go unsealed: verify checks every row up to the last checkpoint. */
+export const AUDIT_SEAL_EVERY = '5m';
 /** GitHub keeps deliveries for three days; a few hours covers any outage people sit through. */
 const REDELIVERY_LOOKBACK_SECONDS = 6 * 3600;
 
@@ -43,6 +46,17 @@ export const SCHEDULES = {
       spec: { calendars: [{ hour: 3, minute: 30 }] },
       action: { type: 'startWorkflow', workflowType: 'retentionWorkflow', workflowId: `${RETENTION_WORKFLOW_ID}:${scheduleId}`, taskQueue, args: [{} satisfies RetentionInput] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
+    }),
+  },
+  // Seals a checkpoint over the audit chains that moved; a run that finds none seals nothing.
+  auditSeal: {
+    ready: `audit seal schedule ready (every ${AUDIT_SEAL_EVERY})`,
+    defaultId: AUDIT_SEAL_SCHEDULE_ID,
+    options: (taskQueue, scheduleId) => ({
+      scheduleId,
+      spec: { intervals: [{ every: AUDIT_SEAL_EVERY }] },
+      action: { type: 'startWorkflow', workflowType: 'auditSealWorkflow', workflowId: `${AUDIT_SEAL_WORKFLOW_ID}:${scheduleId}`, taskQueue, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: AUDIT_SEAL_EVERY },
     }),
   },
   // Asks GitHub to redeliver the webhook deliveries Firebreak missed.
@@ -83,7 +97,7 @@ export async function ensureSchedule(client: Client, name: ScheduleName, taskQue
 
 /** Every schedule this configuration needs; GitHub redelivery only where missed deliveries can be listed. */
 export async function ensureSchedules(client: Client, taskQueue: string, config: Config, logger: Logger): Promise<void> {
-  const names: ScheduleName[] = ['digest', 'retention'];
+  const names: ScheduleName[] = ['digest', 'retention', 'auditSeal'];
   if (config.github && canRedeliver(config, config.github)) names.push('githubRedelivery');
   else if (config.github) logger.info('missed GitHub deliveries are not redelivered: they need a GitHub App, or PUBLIC_URL with a token');
   for (const name of names) logger.info({ schedule: await ensureSchedule(client, name, taskQueue) }, SCHEDULES[name].ready);

@@ -8,5 +8,6 @@ export { sandboxWorkflow } from './sandbox/workflow.js';
 export { postmortemWorkflow } from './postmortem/workflow.js';
 export { weeklyDigestWorkflow } from './digest/workflow.js';
 export { retentionWorkflow } from './retention/workflow.js';
+export { auditSealWorkflow } from './audit-seal/workflow.js';
 export { alertGroupWorkflow } from './alert-group/workflow.js';
 export { pageEscalationWorkflow } from './page-escalation/workflow.js';

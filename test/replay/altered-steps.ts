@@ -16,6 +16,7 @@ export const ALTERED_STEP: Record<string, string> = {
   githubDeliveryWorkflow: 'postGitHubReply',
   alertGroupWorkflow: 'addAlertNote',
   pageEscalationWorkflow: 'notifyPostmortem',
+  auditSealWorkflow: 'sealAuditCheckpoint',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

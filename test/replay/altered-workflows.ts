@@ -49,3 +49,8 @@ export async function pageEscalationWorkflow(input: InputOf<typeof current.pageE
   await sleep('1s');
   return current.pageEscalationWorkflow(input);
 }
+
+export async function auditSealWorkflow() {
+  await sleep('1s');
+  return current.auditSealWorkflow();
+}

@@ -28,6 +28,7 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['github-delivery.json', 'githubDeliveryWorkflow'],
   ['alert-group.json', 'alertGroupWorkflow'],
   ['page-escalation.json', 'pageEscalationWorkflow'],
+  ['audit-seal.json', 'auditSealWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -99,6 +100,8 @@ describe('replaying recorded histories', () => {
     const escalation = load('page-escalation.json').events ?? [];
     expect(activities(escalation)).toEqual(['planPageEscalation', 'recordPageEscalation', 'notifyPostmortem', 'planPageEscalation', 'recordPageEscalation', 'notifyPostmortem']);
     expect(escalation.filter((e) => e.timerFiredEventAttributes).length).toBe(2);
+    // The scheduled seal: one checkpoint over the chain that moved.
+    expect(activities(load('audit-seal.json').events ?? [])).toEqual(['sealAuditCheckpoint']);
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption
