@@ -71,6 +71,27 @@ export default defineConfig({
             },
           ]
         : []),
+      // Production shape (`npm run test:cluster`): a real Temporal server on Postgres, one http and
+      // two worker processes of Firebreak, a worker SIGKILL and a server restart. Minutes long and
+      // needs the server built (scripts/ensure-temporal-server.ts), so not part of `npm test`.
+      ...(process.env.FIREBREAK_CLUSTER
+        ? [
+            {
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                environment: 'node',
+                setupFiles: [LOG_SETUP],
+                testTimeout: 600_000,
+                hookTimeout: 600_000,
+                pool: 'forks' as const,
+                maxWorkers: 1,
+                fileParallelism: false,
+                sequence: { groupOrder: 4 },
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
