@@ -12,7 +12,7 @@ import { dirname, relative } from 'node:path';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../platform/codec.js';
 import { WORKFLOWS_PATH } from './worker.js';
-import { DEFAULT_BUNDLE_PATH, PROJECT_ROOT, RUNNING_COMPILED, bundleManifestPath, recordedSourceHash, workflowSourceHash } from './workflow-sources.js';
+import { PROJECT_ROOT, RUNNING_COMPILED, bundleManifestPath, defaultBundlePath, recordedSourceHash, workflowSourceHash } from './workflow-sources.js';
 
 export const TRACING_INTERCEPTORS_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
@@ -51,17 +51,21 @@ export interface BundleChoice {
  * source (`npm start` through tsx) a missing or stale bundle means bundling at start, as a bundle
  * from older sources would replay histories with code the developer has already changed.
  */
-export async function chooseWorkflowBundle(configured: string | undefined, tracing: boolean): Promise<BundleChoice> {
+export async function chooseWorkflowBundle(
+  configured: string | undefined,
+  tracing: boolean,
+  where: { root: string; compiled: boolean } = { root: PROJECT_ROOT, compiled: RUNNING_COMPILED },
+): Promise<BundleChoice> {
   if (configured) return { bundlePath: configured, reason: `workflow bundle ${configured} (FIREBREAK_WORKFLOW_BUNDLE)` };
-  const bundlePath = DEFAULT_BUNDLE_PATH;
-  const shown = relative(PROJECT_ROOT, bundlePath);
+  const bundlePath = defaultBundlePath(where.root);
+  const shown = relative(where.root, bundlePath);
   if (!existsSync(bundlePath) || (tracing && !existsSync(tracingBundlePath(bundlePath)))) {
     return { reason: `no prebuilt workflow bundle at ${shown} (npm run build writes one): bundling the workflows from source` };
   }
-  const [current, recorded] = await Promise.all([workflowSourceHash(), recordedSourceHash(bundlePath)]);
+  const [current, recorded] = await Promise.all([workflowSourceHash(where.root), recordedSourceHash(bundlePath)]);
   if (current === undefined) return { bundlePath, reason: `workflow bundle ${shown}, built with this compiled code` };
   if (current === recorded) return { bundlePath, reason: `workflow bundle ${shown}: current with the workflow sources` };
-  if (RUNNING_COMPILED) {
+  if (where.compiled) {
     return { bundlePath, stale: true, reason: `workflow bundle ${shown} and the compiled code in dist/ are older than the sources: run npm run build` };
   }
   return { reason: `workflow bundle ${shown} is stale (the workflow sources changed since npm run build): bundling the workflows from source` };

@@ -18,7 +18,9 @@ export const RUNNING_COMPILED = HERE.endsWith('.js');
 export const PROJECT_ROOT = resolve(dirname(HERE), RUNNING_COMPILED ? '../..' : '..');
 
 /** Where `npm run build` writes the workflow bundle; `npm start` uses it while it is current. */
-export const DEFAULT_BUNDLE_PATH = join(PROJECT_ROOT, 'dist', 'workflows.js');
+export function defaultBundlePath(root = PROJECT_ROOT): string {
+  return join(root, 'dist', 'workflows.js');
+}
 
 const SOURCE_FOLDERS = ['workflows', 'domain'];
 const SOURCE_FILES = ['platform/failure-converter.cjs', 'package-lock.json'];
