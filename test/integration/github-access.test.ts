@@ -4,6 +4,7 @@
 // policy maps their GitHub login to a Slack ID) and appear in no GitHub call at all.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findIncidentByExternal } from '../../db/queries/links.js';
 import { startAccessFrontends, type AccessFrontends } from '../helpers/access-frontends.js';
 import { secretsIn } from '../helpers/access-secrets.js';
 import { loginError } from '../helpers/access.js';
@@ -30,8 +31,9 @@ async function declareFromIssue(): Promise<{ number: number; incident: string }>
   payload.label = label('incident');
   env.github.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body: null, labels: ['incident'], user: 'Codertocat' });
   const res = await env.deliver('issues', payload);
-  const incident = /declared (INC-\d+)/.exec(res.body.status ?? '')?.[1];
-  if (!incident) throw new Error(`no incident declared: ${res.body.status}`);
+  if (res.body.status !== `declaring from ${EXAMPLE_REPO}#${number}`) throw new Error(`no incident declared: ${res.body.status}`);
+  // Answered once the declaration started; it links the issue before it ends.
+  const incident = await eventually(() => findIncidentByExternal(env.system.database.db, 'github-issue', `${EXAMPLE_REPO}#${number}`), 30_000, 'the declared incident');
   return { number, incident };
 }
 

@@ -116,14 +116,17 @@ describe('GitHub issues of postmortem action items', () => {
     const phase = (await getIncidentView(system, key)).phase;
     const patches = () => standin.callsTo('PATCH', new RegExp(`^/repos/${REPO}/issues/${ref.split('#')[1]}$`));
 
-    // A login in no team of the policy closing the issue moves nothing: the item stays open.
-    expect(await deliver(stateChange(ref, 'closed', 'mallory-gh'))).toEqual({ status: 200, result: `refused ${added.key} done` });
+    // A login in no team of the policy closing the issue moves nothing: the item stays open. The
+    // validator refuses once the postmortem has its policy, else its queue does: a reply either way.
+    const refused = await deliver(stateChange(ref, 'closed', 'mallory-gh'));
+    expect(refused.result).toMatch(new RegExp(`^(refused|accepted) ${added.key} done$`));
+    expect(await eventually(async () => repliesOn(ref).find((c) => c.includes('@mallory-gh')), 15_000, 'the refusal reply')).toContain(`${added.key} stays open`);
     expect((await item(added.key)).status).toBe('open');
     expect((await handle.query(pm.postmortemStateQuery)).items.find((i) => i.key === added.key)?.status).toBe('open');
 
     const closed = stateChange(ref, 'closed', 'alice-gh');
     const id = randomUUID();
-    expect(await deliver(closed, id)).toEqual({ status: 200, result: `${added.key} done` });
+    expect(await deliver(closed, id)).toEqual({ status: 200, result: `accepted ${added.key} done` });
     await eventually(async () => (await item(added.key)).status === 'done', 15_000, 'the item done');
     expect((await handle.query(pm.postmortemStateQuery)).items.find((i) => i.key === added.key)?.status).toBe('done');
     // The same delivery again, then the same event under a new delivery ID: nothing more happens.
@@ -137,13 +140,13 @@ describe('GitHub issues of postmortem action items', () => {
     expect(await deliver(stateChange(ref, 'reopened', standin.botLogin))).toEqual({ status: 200, result: 'ignored: sent by a bot' });
     expect((await item(added.key)).status).toBe('done');
 
-    expect(await deliver(stateChange(ref, 'reopened', 'bob-gh'))).toEqual({ status: 200, result: `${added.key} reopened` });
+    expect(await deliver(stateChange(ref, 'reopened', 'bob-gh'))).toEqual({ status: 200, result: `accepted ${added.key} open` });
     await eventually(async () => (await item(added.key)).status === 'open', 15_000, 'the item reopened');
 
     // Published, then the last item done on GitHub closes the postmortem; reopening is refused there.
     await handle.executeUpdate(pm.submitPostmortemUpdate, { args: [{ actor: bob }] });
     await handle.executeUpdate(pm.approvePostmortemUpdate, { args: [{ actor: carol }] });
-    expect(await deliver(stateChange(ref, 'closed', 'bob-gh'))).toEqual({ status: 200, result: `${added.key} done` });
+    expect(await deliver(stateChange(ref, 'closed', 'bob-gh'))).toEqual({ status: 200, result: `accepted ${added.key} done` });
     await eventually(async () => (await handle.query(pm.postmortemStateQuery)).status === 'closed', 30_000, 'the postmortem closed');
     expect(await deliver(stateChange(ref, 'reopened', 'bob-gh'))).toEqual({ status: 200, result: `refused ${added.key} open` });
     const reply = await eventually(async () => repliesOn(ref).find((c) => c.includes('@bob-gh')), 15_000, 'the refusal reply');

@@ -35,10 +35,15 @@ function labelled(number: number, title: string) {
 async function declareFromIssue(title: string): Promise<{ number: number; key: string }> {
   const number = uniqueIssueNumber();
   const res = await gh.deliver('issues', labelled(number, title));
-  expect(res.status).toBe(200);
-  const key = /declared (INC-\d+)/.exec(res.body.status ?? '')?.[1];
-  expect(key, res.body.status).toBeDefined();
-  return { number, key: key! };
+  expect(res).toEqual({ status: 200, body: { status: `declaring from ${EXAMPLE_REPO}#${number}` } });
+  return { number, key: await gh.declaredFrom(number) };
+}
+
+/** Waits for the one reply on issue `number`. */
+async function repliedOnce(number: number): Promise<void> {
+  const replies = () => gh.standin.commentsOn(EXAMPLE_REPO, number).filter((c) => c.body.includes('firebreak:reply'));
+  await eventually(async () => replies().length > 0, 15_000, 'the reply');
+  expect(replies()).toHaveLength(1);
 }
 
 /** The highest number handed out so far: incident rows or the sequence, whichever is ahead. */
@@ -70,7 +75,9 @@ describe('a redelivered GitHub comment', () => {
     const delivery = randomUUID();
     const first = await gh.deliver('issue_comment', payload, { id: delivery });
     const again = await gh.deliver('issue_comment', payload, { id: delivery });
-    expect([first.status, again.status]).toEqual([200, 200]);
+    expect([first.body.status, again.body.status]).toEqual(['accepted note', 'duplicate delivery']);
+    // Answered on acceptance: the note's reply says it has run; then it is counted.
+    await repliedOnce(number);
     const rows = await gh.system.database.db
       .select()
       .from(timelineEvents)
@@ -89,6 +96,7 @@ describe('a GitHub delivery retried after a failure', () => {
     payload.comment.id = uniqueIssueNumber();
     const delivery = randomUUID();
     expect((await gh.deliver('issue_comment', payload, { id: delivery })).status).toBe(200);
+    await repliedOnce(number);
     // What the webhook does when a delivery fails after its update went through (a 500), so that
     // GitHub's redelivery is processed again: the update must not be applied twice.
     await gh.system.database.db.delete(processedRequests).where(eq(processedRequests.key, `github-delivery:${delivery}`));

@@ -77,7 +77,8 @@ async function nothingStartedFor(number: number, deliveryId: string): Promise<vo
   const body = labelledIssue(witness);
   const declared = await fetch(`${gh.server.url}${WEBHOOK_PATH}`, { method: 'POST', headers: githubHeaders(randomUUID(), sign(body)), body });
   expect(declared.status).toBe(200);
-  expect(((await declared.json()) as { status: string }).status).toMatch(/^declared INC-\d+$/);
+  expect(((await declared.json()) as { status: string }).status).toMatch(/^declaring from /);
+  await gh.declaredFrom(witness);
   expect(await gh.system.database.db.select().from(processedRequests).where(eq(processedRequests.key, `github-delivery:${deliveryId}`))).toEqual([]);
   expect(await findIncidentByExternal(gh.system.database.db, 'github-issue', `${EXAMPLE_REPO}#${number}`)).toBeUndefined();
   expect(gh.standin.calls.filter((c) => c.path.includes(`/issues/${number}`))).toEqual([]);
@@ -177,7 +178,8 @@ describe('real payloads still fit', () => {
     const body = labelledIssue(number);
     const res = await fetch(`${gh.server.url}${WEBHOOK_PATH}`, { method: 'POST', headers: githubHeaders(randomUUID(), sign(body)), body });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { status: string }).status).toMatch(/^declared INC-\d+$/);
+    expect(((await res.json()) as { status: string }).status).toMatch(/^declaring from /);
+    await gh.declaredFrom(number);
 
     // GitHub caps a comment at 65,536 characters; the event carries the issue body as well.
     const comment = examplePayload('issue_comment.created');
