@@ -1,19 +1,12 @@
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { asc, eq, sql } from 'drizzle-orm';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../db/admin.js';
-import { auditRowHash, canonicalJson, GENESIS_HASH, sealAuditCheckpoint, verifyAuditChain } from '../../db/audit.js';
+import { auditRowHash, GENESIS_HASH, sealAuditCheckpoint, verifyAuditChain } from '../../db/audit.js';
 import { connectDatabase, type Database } from '../../db/client.js';
 import { runMigrations } from '../../db/migrate.js';
 import { auditLog } from '../../db/schema/index.js';
-import { append, behindTriggers, entry, ownAuditDatabase } from '../helpers/audit-log.js';
+import { append, behindTriggers, entry, hashBeforeChains, migrateBeforeChains, ownAuditDatabase } from '../helpers/audit-log.js';
 
-const MIGRATIONS = fileURLToPath(new URL('../../db/migrations', import.meta.url));
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -115,29 +108,15 @@ describe('audit verify after tampering behind the triggers', () => {
   });
 });
 
-/** The row hash before chains per incident, as migration 0008's code wrote it. */
-function hashBeforeChains(row: { prevHash: string; seq: number; at: Date; actor: unknown; action: string; subject: string; details: unknown; idempotencyKey: string }): string {
-  const material = [row.prevHash, String(row.seq), row.at.toISOString(), canonicalJson(row.actor), row.action, row.subject, canonicalJson(row.details), row.idempotencyKey].join('\n');
-  return createHash('sha256').update(material).digest('hex');
-}
-
 describe('rows written before chains per incident', () => {
   it('stay verifiable as the legacy chain, hashes untouched, and new rows continue after them', async () => {
     const scratch = await createScratchDatabase('firebreak_audit_legacy');
-    const folder = mkdtempSync(join(tmpdir(), 'firebreak-migrations-'));
     const handle = connectDatabase(scratch.url);
     cleanups.push(async () => {
       await handle.close();
       await scratch.drop();
-      rmSync(folder, { recursive: true, force: true });
     });
-    // The migrations as they were before 0009.
-    cpSync(MIGRATIONS, folder, { recursive: true });
-    const journalPath = join(folder, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    const chains = journal.entries.findIndex((e) => e.tag === '0009_audit_chains');
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, chains) }));
-    await migrate(handle.db, { migrationsFolder: folder });
+    await migrateBeforeChains(handle.db);
     let prevHash = GENESIS_HASH;
     const written: string[] = [];
     for (let seq = 1; seq <= 3; seq++) {
