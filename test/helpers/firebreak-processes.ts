@@ -35,8 +35,8 @@ export interface Deployment {
   namespace: string;
   taskQueue: string;
   databaseUrl: string;
-  /** SLACK_API_URL: the Web API stand-in. */
-  slackApiUrl: string;
+  /** SLACK_API_URL: the Web API stand-in; unset, Slack is off. */
+  slackApiUrl?: string;
   /** ACCESS_POSTGRES_URL: the server grants create their login roles on. */
   accessPostgresUrl?: string;
   /** FIREBREAK_CONFIG; the test policy unless given. */
@@ -119,9 +119,7 @@ function serviceEnv(d: Deployment, bundle: string): Record<string, string> {
     DATABASE_URL: d.databaseUrl,
     FIREBREAK_CONFIG: d.policyPath ?? fileURLToPath(new URL('../fixtures/policy.yaml', import.meta.url)),
     FIREBREAK_WORKFLOW_BUNDLE: bundle,
-    SLACK_BOT_TOKEN: VALID_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: d.slackApiUrl,
+    ...(d.slackApiUrl && { SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: d.slackApiUrl }),
     ...(d.accessPostgresUrl && { ACCESS_POSTGRES_URL: d.accessPostgresUrl }),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...d.env,

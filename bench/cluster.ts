@@ -1,0 +1,123 @@
+// `npm run bench:cluster`: incident throughput on a real Temporal server on Postgres (the cluster of
+// test/helpers/temporal-cluster.ts) with ONE Firebreak worker process, then with TWO, side by side
+// in one run. Each phase takes BENCH_INCIDENTS incidents (default 300, BENCH_CONCURRENCY 50 in
+// flight) declare → role commander → mitigated → resolve through the client calls the front-ends
+// make (bots/workflow-client.ts), on a task queue of its own served only by that phase's worker
+// processes (FIREBREAK_ROLE=worker, started as production starts them, example policy, no Slack or
+// GitHub). The bench process, the Temporal server, Postgres and the workers share this machine's
+// cores, so the ratio says as much about spare cores as about Firebreak.
+
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { declareIncident, runIncidentUpdate, type TemporalContext } from '../bots/workflow-client.js';
+import { createScratchDatabase } from '../db/admin.js';
+import { runMigrations } from '../db/migrate.js';
+import type { Actor } from '../domain/incident.js';
+import * as msg from '../workflows/incident/messages.js';
+import { testDataConverter } from '../test/helpers/encryption.js';
+import { buildWorkflowBundle, firebreakRun, type WorkflowBundle } from '../test/helpers/firebreak-processes.js';
+import { startTemporalCluster, type TemporalCluster } from '../test/helpers/temporal-cluster.js';
+import { percentile, quick, round, runBench, say } from './stack.js';
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 60 : 300));
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (quick ? 20 : 50));
+const commander: Actor = { source: 'slack', id: 'U03NORA001', name: 'nora' };
+
+interface Phase {
+  workers: number;
+  completed: number;
+  errors: number;
+  errorSamples: string[];
+  seconds: number;
+  incidentsPerSecond: number;
+  perIncidentMs: { p50: number; p95: number; max: number };
+  loadAverage1m: { atStart: number; atEnd: number };
+}
+
+async function phase(workers: number, cluster: TemporalCluster, client: Client, databaseUrl: string, bundle: WorkflowBundle): Promise<Phase> {
+  const taskQueue = `bench-cluster-${workers}-${randomUUID()}`;
+  const run = firebreakRun(
+    { temporalAddress: cluster.address, namespace: cluster.namespace, taskQueue, databaseUrl, policyPath: 'firebreak.config.yaml', env: { LOG_LEVEL: 'error' } },
+    bundle,
+    `bench-${workers}-worker${workers > 1 ? 's' : ''}`,
+  );
+  try {
+    await Promise.all(Array.from({ length: workers }, (_, i) => run.start('worker', `worker-${i + 1}`)));
+    say(`${workers} worker process(es) ready on ${taskQueue}; ${INCIDENTS} incidents, ${CONCURRENCY} in flight`);
+    const ctx: TemporalContext = { client, taskQueue };
+    const lifecycle = async (n: number) => {
+      const began = performance.now();
+      const reporter: Actor = { source: 'cli', id: `bench-${n % 50}`, name: `bench-${n % 50}` };
+      const { key } = await declareIncident(ctx, { idempotencyKey: `bench:${taskQueue}:${n}`, title: `Bench incident ${n}`, severity: 'SEV4', services: [], source: 'cli', reporter });
+      await runIncidentUpdate(ctx, key, msg.assignRoleUpdate, { actor: commander, role: 'commander', person: commander });
+      await runIncidentUpdate(ctx, key, msg.markMitigatedUpdate, { actor: commander, text: 'Rolled back.' });
+      const view = await runIncidentUpdate(ctx, key, msg.resolveUpdate, { actor: commander, text: 'Error rate back to normal.' });
+      if (view.phase !== 'resolved') throw new Error(`${key} ended ${view.phase}, not resolved`);
+      return performance.now() - began;
+    };
+    const durations: number[] = [];
+    const errors: string[] = [];
+    let next = 0;
+    const loadAtStart = loadavg()[0]!;
+    const started = performance.now();
+    const progress = setInterval(() => say(`${workers} worker(s): ${durations.length + errors.length}/${INCIDENTS} done`), 10_000);
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < INCIDENTS) {
+          const n = next++;
+          await lifecycle(n).then((ms) => void durations.push(ms), (err: unknown) => void errors.push(String(err)));
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(progress);
+    durations.sort((a, b) => a - b);
+    return {
+      workers,
+      completed: durations.length,
+      errors: errors.length,
+      errorSamples: errors.slice(0, 3),
+      seconds: round(seconds),
+      incidentsPerSecond: round(durations.length / seconds),
+      perIncidentMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
+      loadAverage1m: { atStart: round(loadAtStart), atEnd: round(loadavg()[0]!) },
+    };
+  } finally {
+    await run.stop();
+  }
+}
+
+async function main() {
+  const [cluster, scratch, bundle] = await Promise.all([
+    startTemporalCluster({ logName: 'bench-temporal-server', log: say }),
+    createScratchDatabase('firebreak_bench_cluster'),
+    buildWorkflowBundle(),
+  ]);
+  const connection = await Connection.connect({ address: cluster.address });
+  try {
+    await runMigrations(scratch.url);
+    const client = new Client({ connection, namespace: cluster.namespace, dataConverter: testDataConverter });
+    const one = await phase(1, cluster, client, scratch.url, bundle);
+    const two = await phase(2, cluster, client, scratch.url, bundle);
+    return {
+      incidents: INCIDENTS,
+      concurrency: CONCURRENCY,
+      steps: 'declare → role commander → mitigated → resolve (SEV4, example policy, no notifiers), per phase on its own task queue',
+      temporal: `server v1.29.1 on Postgres (4 history shards), one process with all four services`,
+      oneWorker: one,
+      twoWorkers: two,
+      throughputRatio: round(two.incidentsPerSecond / one.incidentsPerSecond),
+      target: 'two worker processes at >= 1.6x the throughput of one',
+      cores: availableParallelism(),
+    };
+  } finally {
+    await connection.close();
+    bundle.remove();
+    await cluster.stop();
+    await scratch.drop();
+  }
+}
+
+runBench('cluster', main);
