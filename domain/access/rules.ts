@@ -3,7 +3,7 @@
 
 import type { Actor } from '../incident.js';
 import { formatDuration } from '../duration.js';
-import { findPersonByActor, isAllowed, type CapabilityPolicy, type Policy } from '../policy/index.js';
+import { findPersonByActor, isAllowed, type CapabilityPolicy, type Policy } from '../policy/rules.js';
 
 export const GRANT_STATUSES = ['pending', 'active', 'expired', 'revoked', 'denied', 'timed_out'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];

@@ -2,7 +2,7 @@
 // and a CLI name of the same person are one person, and someone in no team is a guest everywhere.
 
 import type { Actor } from '../incident.js';
-import { findPersonByActor, type PersonInTeam, type Policy } from '../policy/index.js';
+import { findPersonByActor, type PersonInTeam, type Policy } from '../policy/rules.js';
 
 export type ResolvedActor =
   | { kind: 'system' }

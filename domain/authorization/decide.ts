@@ -5,7 +5,7 @@
 
 import { approvalProblem, revokeProblem } from '../access/rules.js';
 import type { Role } from '../incident.js';
-import { isAllowed, type Permission, type Policy } from '../policy/index.js';
+import { isAllowed, type Permission, type Policy } from '../policy/rules.js';
 import { ACTION_TEXT, GUEST_GRANTABLE, isPrivileged, type Action } from '../policy/actions.js';
 import type { ResolvedActor } from './actors.js';
 

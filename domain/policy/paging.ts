@@ -55,19 +55,5 @@ export function pagingServiceProblem(paging: PagingPolicy | undefined, services:
   return undefined;
 }
 
-/** The environment variable holding `service`'s routing key, if the service pages at all. */
-export function routingKeyEnvOf(paging: PagingPolicy | undefined, service: string): string | undefined {
-  return paging?.pagerduty.services[service]?.routingKeyEnv;
-}
-
-/** Whether the webhook pager pages `service`. */
-export function webhookPages(paging: PagingPolicy | undefined, service: string, allServices: readonly string[]): boolean {
-  const webhook = paging?.webhook;
-  if (!webhook) return false;
-  return (webhook.services ?? allServices).includes(service);
-}
-
-/** Every service some pager pages, in the policy's order. */
-export function pagedServices(paging: PagingPolicy | undefined, allServices: readonly string[]): string[] {
-  return allServices.filter((s) => routingKeyEnvOf(paging, s) !== undefined || webhookPages(paging, s, allServices));
-}
+// The readers workflows use live apart from the schema, so workflow code never loads zod.
+export { pagedServices, routingKeyEnvOf, webhookPages } from './paging-rules.js';

@@ -58,13 +58,11 @@ export function statusPageServiceProblem(page: StatusPagePolicy | undefined, ser
   return undefined;
 }
 
-/** The component a command named, in any letter case. */
-export function findComponent(page: StatusPagePolicy | undefined, wanted: string): StatusPageComponent | undefined {
-  return page?.components.find((c) => c.name.toLowerCase() === wanted.toLowerCase());
-}
-
 /** The external page's ID for one of our components, in any letter case; undefined when not mapped. */
 export function mirroredComponentId(mirror: StatusPageMirrorPolicy, component: string): string | undefined {
   const found = Object.keys(mirror.components).find((ours) => ours.toLowerCase() === component.toLowerCase());
   return found === undefined ? undefined : mirror.components[found];
 }
+
+// The reader workflows use lives apart from the schema, so workflow code never loads zod.
+export { findComponent } from './statuspage-rules.js';

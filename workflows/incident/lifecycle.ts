@@ -5,7 +5,7 @@ import { getExternalWorkflowHandle, log, patched, setHandler } from '@temporalio
 import { grantWorkflowId, sandboxWorkflowId } from '../../domain/ids.js';
 import { resolveActor, type ResolvedActor } from '../../domain/authorization/index.js';
 import type { Actor, Severity } from '../../domain/incident.js';
-import { findPersonByActor, findPersonByHandle } from '../../domain/policy/index.js';
+import { findPersonByActor, findPersonByHandle } from '../../domain/policy/rules.js';
 import { DECISION_POINT_PATCH } from '../kernel/index.js';
 import type { IncidentChanges } from '../../domain/timeline.js';
 import * as msg from './messages.js';

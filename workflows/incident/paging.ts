@@ -17,7 +17,7 @@ import {
   type PageResult,
   type ServicePageResult,
 } from '../../domain/paging.js';
-import { pagedServices, routingKeyEnvOf, webhookPages } from '../../domain/policy/paging.js';
+import { pagedServices, routingKeyEnvOf, webhookPages } from '../../domain/policy/paging-rules.js';
 import * as msg from './messages.js';
 import type { IncidentRuntime } from './state.js';
 

@@ -5,7 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { ParentClosePolicy, getExternalWorkflowHandle, log, startChild } from '@temporalio/workflow';
 import { postmortemWorkflowId } from '../../domain/ids.js';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { severityPolicy } from '../../domain/policy/index.js';
+import { severityPolicy } from '../../domain/policy/rules.js';
 // By type name, the string the function's name gives: children import the incident's messages, so
 // the incident imports nothing of theirs but types.
 import type { postmortemWorkflow } from '../postmortem/workflow.js';

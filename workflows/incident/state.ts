@@ -7,7 +7,7 @@ import { log, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Actor, Role } from '../../domain/incident.js';
 import { checkEditable, checkTransition, type LifecycleEvent } from '../../domain/lifecycle.js';
 import type { Facts } from '../../domain/authorization/index.js';
-import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/index.js';
+import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/rules.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';

@@ -2,7 +2,7 @@
 // decides them (permissions.publicUpdate), the timeline says what customers were told, and each
 // update is written to the public tables once, keyed by incident and this workflow's sequence.
 
-import { findComponent } from '../../domain/policy/statuspage.js';
+import { findComponent } from '../../domain/policy/statuspage-rules.js';
 import { COMPONENT_STATE_TEXT, isComponentState, MAX_PUBLIC_TEXT, PUBLIC_UPDATE_VERBS, type ComponentChange } from '../../domain/statuspage.js';
 import { persistence } from './activities.js';
 import * as msg from './messages.js';

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/incident.js';
-import { severityPolicy } from '../../domain/policy/index.js';
+import { severityPolicy } from '../../domain/policy/rules.js';
 import { context } from './activities.js';
 import { registerIncidentHandlers } from './handlers.js';
 import { noteDeclarationPage } from './paging.js';

@@ -6,7 +6,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { log } from '@temporalio/workflow';
 import type { Action } from '../../domain/authorization/index.js';
 import type { Actor } from '../../domain/incident.js';
-import { findPersonByActor, findPersonByHandle, type Person, type Policy } from '../../domain/policy/index.js';
+import { findPersonByActor, findPersonByHandle, type Person, type Policy } from '../../domain/policy/rules.js';
 import { formatElapsed } from '../../domain/postmortem.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { github, notifications, persistence } from './activities.js';
