@@ -64,6 +64,9 @@ async function main() {
   // The recorded payloads' repository and sender, so they need no rewriting; Codertocat is an SRE.
   policy.services['hello-world'] = { repo: REPO, owners: ['sre'] };
   policy.teams.sre!.members.push({ name: 'codertocat', slack: 'U0CODER', github: 'Codertocat' });
+  // The load is one person's: the per-person limits (5 declarations and 30 commands a minute by
+  // default) would refuse nearly all of it at the door, and a refusal is not what is measured here.
+  policy.limits = { declarations: { perPerson: 100_000, total: 100_000, windowSeconds: 60 }, commands: { perPerson: 100_000, total: 100_000, windowSeconds: 60 } };
   const label = policy.incidents.label;
   const standin = await startGitHubStandIn();
   const stack = await startBenchStack({ name: 'github', policy });
