@@ -59,7 +59,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
   const admin = new URL(adminUrlFromEnv());
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`cluster cleanup: ${String(error)}`));
+    for (const step of cleanups.splice(0).reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`cluster cleanup: ${String(error)}`));
   };
   try {
     cleanups.push(() => dropDatabases(Object.values(databases)));
