@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import { parseCommand } from '../../domain/commands/parse.js';
 import type { Command } from '../../domain/commands/types.js';
 import { parseIncidentKey } from '../../domain/ids.js';
 import { severityFromNumber, type Actor } from '../../domain/incident.js';
 import { redact, type Redactor } from '../../domain/redact.js';
-import { runCommand, type Reply } from '../commands/dispatch.js';
+import type { Reply } from '../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../render/redaction.js';
 import { renderIncident, renderListing } from '../render/text.js';
 import { AUDIT_SUBCOMMANDS, auditCommand, type AuditSubcommand } from './audit.js';
@@ -21,7 +21,6 @@ import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/conne
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { ConfigError, loadCliConfig, type CliConfig } from '../../platform/config/index.js';
 import { configureRedactionTokens } from '../../platform/redaction-key.js';
-import { firebreakDataConverter } from '../../platform/codec.js';
 import { CLI_OPTIONS, USAGE } from './usage.js';
 
 class UsageError extends Error {}
@@ -63,6 +62,8 @@ async function send(config: CliConfig, { command, incident }: { command: Command
   // The policy's redaction patterns apply to what the CLI prints too, when the policy is at hand.
   const policy = local?.policy ?? readPolicyIfPresent(config.policyPath);
   try {
+    // Loaded per command: `audit verify|seal` needs neither the Temporal client nor the dispatcher.
+    const { runCommand } = await import('../commands/dispatch.js');
     const reply = await withClient(config, (ctx) =>
       runCommand(
         {
@@ -154,6 +155,7 @@ function cliActor(user: string | undefined): Actor {
 async function withClient<T>({ temporal, encryptionKeys }: CliConfig, work: (ctx: { client: Client; taskQueue: string }) => Promise<T>): Promise<T> {
   const { address, namespace, taskQueue } = temporal;
   // The service encrypts its payloads; without its keys the CLI could not read an incident.
+  const [{ Client, Connection }, { firebreakDataConverter }] = await Promise.all([import('@temporalio/client'), import('../../platform/codec.js')]);
   const dataConverter = firebreakDataConverter(encryptionKeys);
   let connection: Connection;
   try {
