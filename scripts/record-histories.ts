@@ -40,6 +40,7 @@ import * as scenarios from './history-scenarios.js';
 import * as alertBranches from './history-scenarios/alert-branches.js';
 import * as publicResolve from './history-scenarios/public-resolve.js';
 import * as pageTeam from './history-scenarios/page-team.js';
+import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
@@ -243,6 +244,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   digest: (stack) => withWorker(stack, stack.policy, scenarios.weeklyDigest),
   redelivery: recordGitHubRedelivery,
   delivery: recordGitHubDelivery,
+  'delivery-awaiting': (stack) => recordGitHubDeliveryAwaiting(stack, withWorker),
   alerts: (stack) => withWorker(stack, scenarios.alertsPolicy(stack.policy), scenarios.alertGroup),
   'alert-triage': (stack) => {
     const policy = alertBranches.alertBranchPolicy(stack.policy, alertBranches.TRIAGE_SERVICE, { action: 'triage' });
