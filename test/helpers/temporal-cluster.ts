@@ -1,9 +1,10 @@
 // A real Temporal server on Postgres (DESIGN.md §4), as production runs it rather than the dev
-// server's single process on SQLite: two fresh databases (history and visibility) set up with
-// Temporal's own SQL tool and versioned schemas, all four services (frontend, history, matching,
-// worker) with their own gRPC and membership ports, the namespace created and Firebreak's search
-// attributes registered with the Temporal CLI by deploy/register-search-attributes.sh. restart()
-// brings the same server back on the same databases and ports, as a rolling restart would.
+// server's single process on SQLite, set up by the same scripts the compose deployment runs as
+// one-shot jobs: two fresh databases (history and visibility) created and migrated with Temporal's
+// own SQL tool and versioned schemas (deploy/temporal-schema.sh), then all four services (frontend,
+// history, matching, worker) with their own gRPC and membership ports, then the namespace and
+// Firebreak's search attributes (deploy/register-search-attributes.sh, with the Temporal CLI).
+// restart() brings the same server back on the same databases and ports, as a rolling restart would.
 
 import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { LOG_ROOT } from './test-log.js';
 import { ensureTemporalServerTools, TEMPORAL_SERVER_VERSION, type TemporalServerTools } from './temporal-server-tools.js';
 
 const execFileAsync = promisify(execFile);
+const SCHEMA_SCRIPT = fileURLToPath(new URL('../../deploy/temporal-schema.sh', import.meta.url));
 const REGISTER_SCRIPT = fileURLToPath(new URL('../../deploy/register-search-attributes.sh', import.meta.url));
 const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 const READY_TIMEOUT_MS = 120_000;
@@ -63,8 +65,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions = {})
   };
   try {
     cleanups.push(() => dropDatabases(Object.values(databases)));
-    await setUpSchema(tools, admin, databases.default, 'temporal');
-    await setUpSchema(tools, admin, databases.visibility, 'visibility');
+    await setUpSchemas(tools, admin, databases, log);
 
     const configRoot = mkdtempSync(join(tmpdir(), 'firebreak-temporal-cluster-'));
     cleanups.push(() => rmSync(configRoot, { recursive: true, force: true }));
@@ -136,17 +137,28 @@ async function lowFreePort(taken: Set<number>): Promise<number> {
   throw new Error('found no free port between 20000 and 32000 for the Temporal server');
 }
 
-/** The SQL tool's three steps, as Temporal's own admin-tools image runs them. */
-async function setUpSchema(tools: TemporalServerTools, admin: URL, database: string, store: 'temporal' | 'visibility'): Promise<void> {
-  const connection = ['--endpoint', admin.hostname, '--port', admin.port || '5432', '--user', decodeURIComponent(admin.username), '--password', decodeURIComponent(admin.password), '--plugin', 'postgres12', '--database', database];
-  const steps = [['create-database'], ['setup-schema', '--version', '0.0'], ['update-schema', '--schema-dir', join(tools.schemaDir, store, 'versioned')]];
-  for (const step of steps) {
-    try {
-      await execFileAsync(tools.sqlTool, [...connection, ...step], { timeout: 120_000 });
-    } catch (error) {
-      const e = error as { stderr?: string; message: string };
-      throw new Error(`temporal-sql-tool ${step[0]} on ${database} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' | ')}`);
-    }
+/** Both databases and their schemas, by the script docker-compose.yml runs as a one-shot job. */
+async function setUpSchemas(tools: TemporalServerTools, admin: URL, databases: { default: string; visibility: string }, log: (line: string) => void): Promise<void> {
+  try {
+    const { stdout } = await execFileAsync('sh', [SCHEMA_SCRIPT], {
+      env: {
+        ...process.env,
+        TEMPORAL_SQL_TOOL: tools.sqlTool,
+        TEMPORAL_SCHEMA_DIR: tools.schemaDir,
+        TEMPORAL_DATABASE: databases.default,
+        TEMPORAL_VISIBILITY_DATABASE: databases.visibility,
+        SQL_PLUGIN: 'postgres12',
+        SQL_HOST: admin.hostname,
+        SQL_PORT: admin.port || '5432',
+        SQL_USER: decodeURIComponent(admin.username),
+        SQL_PASSWORD: decodeURIComponent(admin.password),
+      },
+      timeout: 300_000,
+    });
+    for (const line of stdout.trim().split('\n')) if (line.includes(' is at the latest ')) log(line);
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`deploy/temporal-schema.sh failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' | ')}`);
   }
 }
 
@@ -220,11 +232,10 @@ async function waitForFrontend(address: string, server: GroupedProcess): Promise
   throw new Error(`the Temporal server at ${address} did not serve within ${READY_TIMEOUT_MS / 1000} s (${problem})`);
 }
 
-/** The namespace with the CLI, then the search attributes exactly as a deployment registers them. */
+/** The namespace and the search attributes, by the script a deployment runs once per namespace. */
 async function registerNamespace(cliPath: string, address: string, namespace: string, log: (line: string) => void): Promise<void> {
-  await execFileAsync(cliPath, ['operator', 'namespace', 'create', '--address', address, '--namespace', namespace, '--retention', '24h'], { timeout: 60_000 });
   const { stdout } = await execFileAsync('sh', [REGISTER_SCRIPT], {
-    env: { ...process.env, TEMPORAL_CLI: cliPath, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace },
+    env: { ...process.env, TEMPORAL_CLI: cliPath, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_NAMESPACE_RETENTION: '24h' },
     timeout: 180_000,
   });
   for (const line of stdout.trim().split('\n')) log(line);
