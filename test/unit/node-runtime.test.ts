@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 const REQUIRED_MAJOR = 24;
+// Starting a Node process takes seconds on a loaded two-core CI machine.
+const SPAWN_TIMEOUT_MS = 60_000;
 
 const major = (version: string) => Number(version.replace(/^v/, '').split('.')[0]);
 
@@ -19,10 +21,10 @@ describe('Node runtime', () => {
   it('hands the same Node to the child processes tests spawn', async () => {
     const { stdout } = await execFileAsync(process.execPath, ['-p', 'process.version']);
     expect(major(stdout.trim())).toBeGreaterThanOrEqual(REQUIRED_MAJOR);
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it('resolves a bare `node` on PATH (npx tsx, shebang scripts) to the same Node', async () => {
     const { stdout } = await execFileAsync('node', ['-p', 'process.version']);
     expect(major(stdout.trim())).toBeGreaterThanOrEqual(REQUIRED_MAJOR);
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
