@@ -11,19 +11,16 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
-import { declareIncident, runIncidentUpdate, type TemporalContext } from '../bots/workflow-client.js';
 import { createScratchDatabase } from '../db/admin.js';
 import { runMigrations } from '../db/migrate.js';
-import type { Actor } from '../domain/incident.js';
-import * as msg from '../workflows/incident/messages.js';
 import { testDataConverter } from '../test/helpers/encryption.js';
 import { buildWorkflowBundle, firebreakRun, type WorkflowBundle } from '../test/helpers/firebreak-processes.js';
 import { startTemporalCluster, type TemporalCluster } from '../test/helpers/temporal-cluster.js';
+import { LIFECYCLE_STEPS, runIncidentLifecycles } from './incident-lifecycle.js';
 import { percentile, quick, round, runBench, say } from './stack.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 60 : 300));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (quick ? 20 : 50));
-const commander: Actor = { source: 'slack', id: 'U03NORA001', name: 'nora' };
 
 interface Phase {
   workers: number;
@@ -46,33 +43,10 @@ async function phase(workers: number, cluster: TemporalCluster, client: Client, 
   try {
     await Promise.all(Array.from({ length: workers }, (_, i) => run.start('worker', `worker-${i + 1}`)));
     say(`${workers} worker process(es) ready on ${taskQueue}; ${INCIDENTS} incidents, ${CONCURRENCY} in flight`);
-    const ctx: TemporalContext = { client, taskQueue };
-    const lifecycle = async (n: number) => {
-      const began = performance.now();
-      const reporter: Actor = { source: 'cli', id: `bench-${n % 50}`, name: `bench-${n % 50}` };
-      const { key } = await declareIncident(ctx, { idempotencyKey: `bench:${taskQueue}:${n}`, title: `Bench incident ${n}`, severity: 'SEV4', services: [], source: 'cli', reporter });
-      await runIncidentUpdate(ctx, key, msg.assignRoleUpdate, { actor: commander, role: 'commander', person: commander });
-      await runIncidentUpdate(ctx, key, msg.markMitigatedUpdate, { actor: commander, text: 'Rolled back.' });
-      const view = await runIncidentUpdate(ctx, key, msg.resolveUpdate, { actor: commander, text: 'Error rate back to normal.' });
-      if (view.phase !== 'resolved') throw new Error(`${key} ended ${view.phase}, not resolved`);
-      return performance.now() - began;
-    };
-    const durations: number[] = [];
-    const errors: string[] = [];
-    let next = 0;
     const loadAtStart = loadavg()[0]!;
     const started = performance.now();
-    const progress = setInterval(() => say(`${workers} worker(s): ${durations.length + errors.length}/${INCIDENTS} done`), 10_000);
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < INCIDENTS) {
-          const n = next++;
-          await lifecycle(n).then((ms) => void durations.push(ms), (err: unknown) => void errors.push(String(err)));
-        }
-      }),
-    );
+    const { durations, errors } = await runIncidentLifecycles({ client, taskQueue }, taskQueue, INCIDENTS, CONCURRENCY, (done) => say(`${workers} worker(s): ${done}/${INCIDENTS} done`));
     const seconds = (performance.now() - started) / 1000;
-    clearInterval(progress);
     durations.sort((a, b) => a - b);
     return {
       workers,
@@ -104,7 +78,7 @@ async function main() {
     return {
       incidents: INCIDENTS,
       concurrency: CONCURRENCY,
-      steps: 'declare → role commander → mitigated → resolve (SEV4, example policy, no notifiers), per phase on its own task queue',
+      steps: `${LIFECYCLE_STEPS} (SEV4, example policy, no notifiers), per phase on its own task queue`,
       temporal: `server v1.29.1 on Postgres (4 history shards), one process with all four services`,
       oneWorker: one,
       twoWorkers: two,

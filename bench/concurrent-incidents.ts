@@ -11,13 +11,11 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
-import { declareIncident, runIncidentUpdate } from '../bots/workflow-client.js';
-import type { Actor } from '../domain/incident.js';
-import * as msg from '../workflows/incident/messages.js';
 import { freePort } from '../platform/free-port.js';
 import { createLogger } from '../platform/logger.js';
 import { temporalLogger } from '../worker/temporal-logger.js';
 import { cpuSnapshot, cpuSpent } from './alerts-cpu.js';
+import { LIFECYCLE_STEPS, runIncidentLifecycles } from './incident-lifecycle.js';
 import { percentile, quick, round, runBench, say, startBenchStack } from './stack.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 100 : 1000));
@@ -57,47 +55,23 @@ async function main() {
     peakRss = rssAtStart;
     const before = await scrape(metricsUrl);
     const runId = Date.now().toString(36);
-    const commander: Actor = { source: 'slack', id: 'U03NORA001', name: 'nora' };
-
-    const lifecycle = async (n: number) => {
-      const began = performance.now();
-      const reporter: Actor = { source: 'cli', id: `bench-${n % 50}`, name: `bench-${n % 50}` };
-      const { key } = await declareIncident(ctx, { idempotencyKey: `bench:${runId}:${n}`, title: `Bench incident ${n}`, severity: 'SEV4', services: [], source: 'cli', reporter });
-      await runIncidentUpdate(ctx, key, msg.assignRoleUpdate, { actor: commander, role: 'commander', person: commander });
-      await runIncidentUpdate(ctx, key, msg.markMitigatedUpdate, { actor: commander, text: 'Rolled back.' });
-      const view = await runIncidentUpdate(ctx, key, msg.resolveUpdate, { actor: commander, text: 'Error rate back to normal.' });
-      if (view.phase !== 'resolved') throw new Error(`${key} ended ${view.phase}, not resolved`);
-      return performance.now() - began;
-    };
 
     say(`${INCIDENTS} incidents, ${CONCURRENCY} in flight`);
-    const durations: number[] = [];
-    const errors: string[] = [];
-    let next = 0;
     const temporalPort = stack.temporal.address.split(':').pop()!;
     const databaseName = new URL(stack.databaseUrl).pathname.slice(1);
     const loadAtStart = loadavg()[0]!;
     const cpuBefore = cpuSnapshot(temporalPort, databaseName);
     const started = performance.now();
-    const progress = setInterval(() => say(`${durations.length + errors.length}/${INCIDENTS} done, RSS ${mb(process.memoryUsage().rss)} MB`), 10_000);
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < INCIDENTS) {
-          const n = next++;
-          await lifecycle(n).then((ms) => void durations.push(ms), (err: unknown) => void errors.push(String(err)));
-        }
-      }),
-    );
+    const { durations, errors } = await runIncidentLifecycles(ctx, runId, INCIDENTS, CONCURRENCY, (done) => say(`${done}/${INCIDENTS} done, RSS ${mb(process.memoryUsage().rss)} MB`));
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSpent(cpuBefore, cpuSnapshot(temporalPort, databaseName), seconds);
-    clearInterval(progress);
     const after = await scrape(metricsUrl);
     const delta = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
     durations.sort((a, b) => a - b);
     return {
       incidents: INCIDENTS,
       concurrency: CONCURRENCY,
-      steps: 'declare → role commander → mitigated → resolve (SEV4, no postmortem, no notifiers)',
+      steps: `${LIFECYCLE_STEPS} (SEV4, no postmortem, no notifiers)`,
       completed: durations.length,
       errors: errors.length,
       errorSamples: errors.slice(0, 5),
