@@ -24,6 +24,9 @@ const BENCHES: Bench[] = [
   { name: 'dashboard', file: 'bench/dashboard.ts', quickEnv: { BENCH_ITERATIONS: '30' } },
   { name: 'restart', file: 'bench/worker-restart.ts', quickEnv: { BENCH_ROUNDS: '1' } },
   { name: 'alerts', file: 'bench/alerts.ts', quickEnv: { BENCH_SECONDS: '5', BENCH_GROUPS: '50' } },
+  { name: 'cluster', file: 'bench/cluster.ts', quickEnv: {} },
+  { name: 'cli', file: 'bench/cli-start.ts', quickEnv: {} },
+  { name: 'audit', file: 'bench/audit-append.ts', quickEnv: {} },
 ];
 
 const TIMEOUT_MS = (quick ? 10 : 40) * 60_000;

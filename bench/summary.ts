@@ -28,6 +28,10 @@ export function num(r: Json, path: string): number {
 export const DECLARE_TARGET_P95_MS = 5_000;
 export const ALERT_INTAKE_TARGET_P99_MS = 100;
 export const ALERT_SUMMARY_TARGET_P95_MS = 3_000;
+export const INCIDENTS_TARGET_SECONDS = 60;
+export const INCIDENTS_TARGET_RSS_MB = 1_024;
+export const CLUSTER_TARGET_RATIO = 1.6;
+export const CLI_HELP_TARGET_P95_MS = 300;
 
 export const RULES: Record<string, Rule> = {
   slack: {
@@ -46,7 +50,8 @@ export const RULES: Record<string, Rule> = {
     met: (r) => num(r, 'declareToPinnedSummaryMs.p95') < DECLARE_TARGET_P95_MS && num(r, 'errors') === 0,
   },
   incidents: {
-    target: 'every incident reaches resolved without errors (throughput and RSS are reported, not judged)',
+    // Issue 16's targets, for the full run of 1,000 incidents (a --quick run is judged the same way).
+    target: `every incident resolved without errors, 1,000 incidents in < ${INCIDENTS_TARGET_SECONDS} s, peak RSS < ${INCIDENTS_TARGET_RSS_MB} MB`,
     figures: (r) => ({
       incidents: num(r, 'incidents'),
       totalSeconds: num(r, 'totalSeconds'),
@@ -55,7 +60,32 @@ export const RULES: Record<string, Rule> = {
       peakRssMb: num(r, 'worker.peakRssMb'),
       errors: num(r, 'errors'),
     }),
-    met: (r) => num(r, 'errors') === 0 && num(r, 'completed') === num(r, 'incidents'),
+    met: (r) =>
+      num(r, 'errors') === 0 &&
+      num(r, 'completed') === num(r, 'incidents') &&
+      num(r, 'totalSeconds') < INCIDENTS_TARGET_SECONDS &&
+      num(r, 'worker.peakRssMb') < INCIDENTS_TARGET_RSS_MB,
+  },
+  cluster: {
+    target: `two worker processes at ≥ ${CLUSTER_TARGET_RATIO}× the throughput of one on the Temporal server on Postgres, no errors`,
+    figures: (r) => ({
+      oneWorkerPerSecond: num(r, 'oneWorker.incidentsPerSecond'),
+      twoWorkersPerSecond: num(r, 'twoWorkers.incidentsPerSecond'),
+      throughputRatio: num(r, 'throughputRatio'),
+      errors: num(r, 'oneWorker.errors') + num(r, 'twoWorkers.errors'),
+    }),
+    met: (r) => num(r, 'throughputRatio') >= CLUSTER_TARGET_RATIO && num(r, 'oneWorker.errors') === 0 && num(r, 'twoWorkers.errors') === 0,
+  },
+  cli: {
+    target: `compiled \`firebreak --help\` p95 < ${CLI_HELP_TARGET_P95_MS} ms`,
+    figures: (r) => ({ helpP50Ms: num(r, 'bin.p50Ms'), helpP95Ms: num(r, 'bin.p95Ms'), nodeBaselineP95Ms: num(r, 'nodeBaseline.p95Ms') }),
+    met: (r) => r.built === true && num(r, 'bin.p95Ms') < CLI_HELP_TARGET_P95_MS,
+  },
+  audit: {
+    target: 'audit appends with a chain per incident, both logs verified intact (rows/s before and after reported, not judged)',
+    figures: (r) => ({ beforeRowsPerSecond: num(r, 'before.rowsPerSecond'), afterRowsPerSecond: num(r, 'after.rowsPerSecond'), afterP99Ms: num(r, 'after.appendMs.p99') }),
+    // The bench throws (and so reports an error) when either log does not verify.
+    met: (r) => Number.isFinite(num(r, 'after.rowsPerSecond')),
   },
   sandbox: {
     target: 'masked clone ≥ 0.5× the rows/s of a raw copy',

@@ -41,7 +41,23 @@ describe('bench summary', () => {
     expect(num({ a: { b: 'x' } }, 'a.b')).toBeNaN();
     expect(judge({ name: 'github', result: {} }).met).toBe(false);
     expect(judge({ name: 'incidents', result: { incidents: 10, errors: 0 } }).met).toBe(false);
-    expect(judge({ name: 'incidents', result: { incidents: 10, completed: 10, errors: 0 } }).met).toBe(true);
+    expect(judge({ name: 'incidents', result: { incidents: 10, completed: 10, errors: 0 } }).met).toBe(false);
+    expect(judge({ name: 'incidents', result: { incidents: 10, completed: 10, errors: 0, totalSeconds: 5, worker: { peakRssMb: 500 } } }).met).toBe(true);
+  });
+
+  it('judges issue 16 targets: incidents under 60 s and 1 GB, two cluster workers at 1.6x one, CLI help under 300 ms', () => {
+    const incidents = (totalSeconds: number, peakRssMb: number) => judge({ name: 'incidents', result: { incidents: 1000, completed: 1000, errors: 0, totalSeconds, worker: { peakRssMb } } }).met;
+    expect(incidents(59.9, 1023)).toBe(true);
+    expect(incidents(60, 500)).toBe(false);
+    expect(incidents(30, 1024)).toBe(false);
+    const cluster = (throughputRatio: number, errors = 0) => judge({ name: 'cluster', result: { throughputRatio, oneWorker: { incidentsPerSecond: 2, errors: 0 }, twoWorkers: { incidentsPerSecond: 2 * throughputRatio, errors } } }).met;
+    expect(cluster(1.6)).toBe(true);
+    expect(cluster(1.59)).toBe(false);
+    expect(cluster(2, 1)).toBe(false);
+    expect(judge({ name: 'cli', result: { built: true, bin: { p50Ms: 120, p95Ms: 299 } } }).met).toBe(true);
+    expect(judge({ name: 'cli', result: { built: true, bin: { p50Ms: 120, p95Ms: 300 } } }).met).toBe(false);
+    expect(judge({ name: 'cli', result: { built: false, bin: { p50Ms: 120, p95Ms: 150 } } }).met).toBe(false);
+    expect(judge({ name: 'audit', result: { before: { rowsPerSecond: 300 }, after: { rowsPerSecond: 500, appendMs: { p99: 90 } } } }).met).toBe(true);
   });
 
   it('carries a failed bench as its error and keeps the others', () => {
