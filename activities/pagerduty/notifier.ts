@@ -8,7 +8,8 @@
 import type { Database } from '../../db/client.js';
 import type { Severity } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
-import { routingKeyEnvOf, webhookPages, type PagingPolicy } from '../../domain/policy/paging.js';
+import type { PagingPolicy } from '../../domain/policy/paging.js';
+import { routingKeyEnvOf, webhookPages } from '../../domain/policy/paging-rules.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { Logger } from '../../platform/logger.js';
 import type { IncidentNotice } from '../../workflows/incident/messages.js';

@@ -54,6 +54,3 @@ export function pagingServiceProblem(paging: PagingPolicy | undefined, services:
   }
   return undefined;
 }
-
-// The readers workflows use live apart from the schema, so workflow code never loads zod.
-export { pagedServices, routingKeyEnvOf, webhookPages } from './paging-rules.js';

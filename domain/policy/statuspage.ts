@@ -63,6 +63,3 @@ export function mirroredComponentId(mirror: StatusPageMirrorPolicy, component: s
   const found = Object.keys(mirror.components).find((ours) => ours.toLowerCase() === component.toLowerCase());
   return found === undefined ? undefined : mirror.components[found];
 }
-
-// The reader workflows use lives apart from the schema, so workflow code never loads zod.
-export { findComponent } from './statuspage-rules.js';

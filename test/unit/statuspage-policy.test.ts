@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURE_POLICY_TEXT as fixtureText, fixturePolicy, policyError } from '../helpers/grammar.js';
 import { decide, resolveActor } from '../../domain/authorization/index.js';
 import { parsePolicy } from '../../domain/policy/index.js';
-import { findComponent } from '../../domain/policy/statuspage.js';
+import { findComponent } from '../../domain/policy/statuspage-rules.js';
 import { worstState } from '../../domain/statuspage.js';
 
 const policy = fixturePolicy();
