@@ -110,6 +110,27 @@ export function examplePayload<E extends EmitterWebhookEventName>(name: E): Emit
   return structuredClone(found) as EmitterWebhookEvent<E>['payload'];
 }
 
+/** A label as GitHub's webhook payloads carry it. */
+export function webhookLabel(name: string) {
+  return { id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null };
+}
+
+/**
+ * `issues.labeled` as recorded, on issue `number` of the example repository, given the incident
+ * label (the issue carries `labels`), with the issue seeded in the GitHub stand-in as it would exist.
+ */
+export function incidentLabeledPayload(standin: GitHubStandIn, number: number, options: { title?: string; labels?: string[]; body?: string | null } = {}) {
+  const labels = options.labels ?? ['incident'];
+  const payload = examplePayload('issues.labeled');
+  payload.issue.number = number;
+  payload.issue.title = options.title ?? `Checkout returns 502 (#${number})`;
+  payload.issue.labels = labels.map(webhookLabel);
+  payload.label = webhookLabel('incident');
+  const body = options.body === undefined ? (payload.issue.body ?? null) : options.body;
+  standin.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body, labels, user: 'Codertocat' });
+  return payload;
+}
+
 /** Issue numbers of their own per test, since every file of the run shares one database. */
 export function uniqueIssueNumber(): number {
   return 10_000 + Math.floor(Math.random() * 89_999_999);

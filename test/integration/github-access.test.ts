@@ -8,7 +8,7 @@ import { findIncidentByExternal } from '../../db/queries/links.js';
 import { startAccessFrontends, type AccessFrontends } from '../helpers/access-frontends.js';
 import { secretsIn } from '../helpers/access-secrets.js';
 import { loginError } from '../helpers/access.js';
-import { EXAMPLE_REPO, examplePayload, uniqueIssueNumber } from '../helpers/github-system.js';
+import { EXAMPLE_REPO, examplePayload, incidentLabeledPayload, uniqueIssueNumber } from '../helpers/github-system.js';
 import { eventually } from '../helpers/system.js';
 
 let env: AccessFrontends;
@@ -20,16 +20,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
-const label = (name: string) => ({ id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null });
-
 async function declareFromIssue(): Promise<{ number: number; incident: string }> {
   const number = uniqueIssueNumber();
-  const payload = examplePayload('issues.labeled');
-  payload.issue.number = number;
-  payload.issue.title = `Checkout returns 502 (#${number})`;
-  payload.issue.labels = [label('incident')];
-  payload.label = label('incident');
-  env.github.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body: null, labels: ['incident'], user: 'Codertocat' });
+  const payload = incidentLabeledPayload(env.github, number, { body: null });
   const res = await env.deliver('issues', payload);
   if (res.body.status !== `declaring from ${EXAMPLE_REPO}#${number}`) throw new Error(`no incident declared: ${res.body.status}`);
   // Answered once the declaration started; it links the issue before it ends.

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { getIncidentView } from '../../bots/workflow-client.js';
-import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
+import { EXAMPLE_REPO, examplePayload, incidentLabeledPayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
 import { eventually } from '../helpers/system.js';
 
 let gh: GitHubSystem;
@@ -17,16 +17,9 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const label = (name: string) => ({ id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null });
-
 async function declareFromIssue(): Promise<{ number: number; key: string }> {
   const number = uniqueIssueNumber();
-  const payload = examplePayload('issues.labeled');
-  payload.issue.number = number;
-  payload.issue.title = `Checkout returns 502 (#${number})`;
-  payload.issue.labels = [label('incident')];
-  payload.label = label('incident');
-  gh.standin.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body: null, labels: ['incident'], user: 'Codertocat' });
+  const payload = incidentLabeledPayload(gh.standin, number, { body: null });
   expect((await gh.deliver('issues', payload)).body.status).toBe(`declaring from ${EXAMPLE_REPO}#${number}`);
   return { number, key: await gh.declaredFrom(number) };
 }

@@ -11,7 +11,7 @@ import { getIncidentView } from '../../bots/workflow-client.js';
 import { findIncidentByExternal, findLink } from '../../db/queries/links.js';
 import { processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { eventually } from '../helpers/system.js';
-import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
+import { EXAMPLE_REPO, examplePayload, incidentLabeledPayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
 
 let gh: GitHubSystem;
 beforeAll(async () => {
@@ -21,17 +21,9 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const label = (name: string) => ({ id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null });
-
 /** `issues.labeled` as recorded, on an issue of its own, given the incident label. */
 function labelled(number: number, labels = ['incident']) {
-  const payload = examplePayload('issues.labeled');
-  payload.issue.number = number;
-  payload.issue.title = `Checkout returns 502 (#${number})`;
-  payload.issue.labels = labels.map(label);
-  payload.label = label('incident');
-  gh.standin.seedIssue(EXAMPLE_REPO, { number, title: payload.issue.title, body: payload.issue.body ?? null, labels, user: 'Codertocat' });
-  return payload;
+  return incidentLabeledPayload(gh.standin, number, { labels });
 }
 
 function comment(number: number, body: string, login = 'Codertocat') {

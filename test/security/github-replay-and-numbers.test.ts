@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRefusal } from '../../bots/workflow-client.js';
 import { incidents, processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { declarationWorkflowId, incidentWorkflowId } from '../../domain/ids.js';
-import { EXAMPLE_REPO, examplePayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
+import { EXAMPLE_REPO, examplePayload, incidentLabeledPayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
 import { eventually } from '../helpers/system.js';
 
 let gh: GitHubSystem;
@@ -20,16 +20,8 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const label = (name: string) => ({ id: name.length, node_id: `L_${name}`, url: '', name, color: 'd73a4a', default: false, description: null });
-
 function labelled(number: number, title: string) {
-  const payload = examplePayload('issues.labeled');
-  payload.issue.number = number;
-  payload.issue.title = title;
-  payload.issue.labels = [label('incident')];
-  payload.label = label('incident');
-  gh.standin.seedIssue(EXAMPLE_REPO, { number, title, body: payload.issue.body ?? null, labels: ['incident'], user: 'Codertocat' });
-  return payload;
+  return incidentLabeledPayload(gh.standin, number, { title });
 }
 
 async function declareFromIssue(title: string): Promise<{ number: number; key: string }> {
