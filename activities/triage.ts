@@ -7,6 +7,8 @@ import type { TriageContextInput } from '../workflows/incident/messages.js';
 /** One source of context (GitHub, flags, our own incident history): a few lines and their data. */
 export interface TriageSource {
   name: string;
+  /** Our own database answers a second later: its failure retries the activity rather than being recorded. */
+  retryOnFailure?: boolean;
   gather(input: TriageContextInput): Promise<{ lines: string[]; details?: Record<string, unknown> } | undefined>;
 }
 
@@ -16,6 +18,7 @@ const SIMILAR_LIMIT = 5;
 export function similarIncidentsSource(db: Database): TriageSource {
   return {
     name: 'similar-incidents',
+    retryOnFailure: true,
     async gather(input) {
       if (input.services.length === 0) return undefined;
       const rows = await db
@@ -36,7 +39,7 @@ export function similarIncidentsSource(db: Database): TriageSource {
 
 export function createTriageActivities({ sources, redactor }: { sources: TriageSource[]; redactor: Redactor }) {
   return {
-    /** Asks every source; one failing source is reported in the text, not fatal for the others. */
+    /** Asks every source; one failing outside source is reported in the text, not fatal for the others. */
     async gatherTriageContext(input: TriageContextInput): Promise<{ text: string; details: Record<string, unknown> }> {
       const lines: string[] = [];
       const details: Record<string, unknown> = {};
@@ -47,6 +50,7 @@ export function createTriageActivities({ sources, redactor }: { sources: TriageS
           lines.push(...found.lines);
           details[source.name] = found.details ?? {};
         } catch (err) {
+          if (source.retryOnFailure) throw err;
           lines.push(`(${source.name} unavailable: ${err instanceof Error ? err.message : String(err)})`);
         }
       }
