@@ -15,6 +15,7 @@ import { TEST_ENCRYPTION_KEYS_ENV } from './encryption.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 import { VALID_TOKEN } from '../standins/slack-api.js';
 import { LOG_ROOT } from './test-log.js';
+import { quietBundlerLogger } from './quiet-bundler-logger.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
@@ -77,7 +78,7 @@ export async function buildWorkflowBundle(): Promise<WorkflowBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-cluster-bundle-'));
   const path = join(dir, 'workflows.js');
   try {
-    await writeWorkflowBundles(path, quietBundler);
+    await writeWorkflowBundles(path, quietBundlerLogger);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -160,12 +161,3 @@ async function waitUntilReady(p: FirebreakProcess, tail: () => string[]): Promis
   }
   throw new Error(`${p.name} (FIREBREAK_ROLE=${p.role}) not ready after ${READY_TIMEOUT_MS / 1000} s (${problem})`);
 }
-
-const quietBundler = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-  error: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-};

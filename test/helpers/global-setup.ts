@@ -9,6 +9,7 @@ import { ensureTemporalCli } from '../../worker/temporal-cli.js';
 import { startDevServer } from '../../worker/dev-server.js';
 import { FAILURE_CONVERTER_PATH } from '../../platform/codec.js';
 import { WORKFLOWS_PATH } from '../../worker/worker.js';
+import { quietBundlerLogger } from './quiet-bundler-logger.js';
 
 // One real Temporal dev server and one fresh, migrated Postgres database per test run (DESIGN.md
 // §4, §6), shared by every file of the system project and removed again afterwards.
@@ -49,15 +50,6 @@ export default async function setup(project: TestProject): Promise<Cleanup> {
   }
   return teardown;
 }
-
-const quietBundlerLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-  error: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-};
 
 // Every cleanup runs even if an earlier one fails, so one stuck step cannot leak the others.
 async function runCleanups(cleanups: Cleanup[]): Promise<void> {
