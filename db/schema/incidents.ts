@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgSequence, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Actor, IncidentSource, Phase, Role, Severity } from '../../domain/incident.js';
 
 /** Incident numbers come from a sequence so `INC-N` is short, ordered and never reused. */
@@ -19,6 +19,10 @@ export const incidents = pgTable(
     source: text('source').$type<IncidentSource>().notNull(),
     sourceRef: text('source_ref'),
     reporter: jsonb('reporter').$type<Actor>().notNull(),
+    /** Off every public path (announcements, digest, public GitHub, status page, lists for non-members). */
+    private: boolean('private').notNull().default(false),
+    /** People added to a private incident by a member (`invite @user`). */
+    members: jsonb('members').$type<Actor[]>().notNull().default([]),
     declaredAt: timestamp('declared_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     mitigatedAt: timestamp('mitigated_at', { withTimezone: true }),
