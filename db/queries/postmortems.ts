@@ -4,7 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ActionItemChanges, PostmortemChanges, StoredPostmortemEvent } from '../../domain/child-events.js';
 import type { Database } from '../client.js';
-import { actionItems, postmortems, type ActionItemRow, type PostmortemRow } from '../schema/index.js';
+import { actionItems, incidents, postmortems, type ActionItemRow, type PostmortemRow } from '../schema/index.js';
 import { applyChildEvent } from './child-events.js';
 import { allocateNumberedKey } from './numbers.js';
 
@@ -76,10 +76,13 @@ export async function applyPostmortemEvent(db: Database, e: StoredPostmortemEven
       if (e.item?.create) {
         const c = e.item.create;
         const number = Number(e.item.key.slice('ACT-'.length));
+        // An item is filed against its incident's first service unless it names one, so the board's
+        // Service column and filter find it (the postmortem workflow never knew the services).
+        const service = c.service ?? sql`(select ${incidents.services}[1] from ${incidents} where ${incidents.key} = ${e.incident})`;
         await tx
           .insert(actionItems)
           .values({
-            key: e.item.key, number, incidentKey: e.incident, text: c.text, owner: c.owner, team: c.team, service: c.service,
+            key: e.item.key, number, incidentKey: e.incident, text: c.text, owner: c.owner, team: c.team, service,
             priority: c.priority, dueDate: c.due, status: 'open', createdBy: c.createdBy, createdAt: at,
           })
           .onConflictDoNothing();

@@ -127,9 +127,10 @@ describe('postmortem workflow', () => {
     const second = await command(key, bob, `action add add a 502 alert owner:@carol due:${isoDay(60)}`);
     expect(second.ok).toBe(true);
     const items = await system.database.db.select().from(actionItems).where(eq(actionItems.incidentKey, key)).orderBy(actionItems.number);
-    expect(items.map((i) => [i.owner, i.team, i.priority, i.status])).toEqual([
-      ['bob', 'payments', 'P1', 'open'],
-      ['carol', 'sre', 'P2', 'open'],
+    // Each item is filed against the incident's service, so the board's Service filter finds it.
+    expect(items.map((i) => [i.owner, i.team, i.service, i.priority, i.status])).toEqual([
+      ['bob', 'payments', 'payments', 'P1', 'open'],
+      ['carol', 'sre', 'payments', 'P2', 'open'],
     ]);
     // Each has its issue in the service's repository, labelled and assigned.
     for (const item of items) {
