@@ -18,6 +18,7 @@ import { createRetentionActivities } from './retention.js';
 import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
 import { createStatusPageActivities } from './statuspage/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
+import { createWebhookActivities, withChildWebhooks } from './webhooks/index.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -42,10 +43,13 @@ export interface ActivityDeps {
   postmortemNotifiers?: PostmortemNotifier[];
   /** GitHub, when configured: postmortem documents and action-item issues. */
   postmortemPublisher?: PostmortemPublisher;
+  /** Where webhook subscribers' `env:` URLs and secrets are read; the process environment when absent. */
+  webhookEnv?: Record<string, string | undefined>;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  // Grant, sandbox and postmortem transitions also start their webhook deliveries (activities/webhooks/feed.ts).
+  return withChildWebhooks({
     ...createIncidentActivities(deps),
     ...createGitHubRecordActivities(deps),
     ...createPolicyActivities(deps),
@@ -62,7 +66,8 @@ export function createActivities(deps: ActivityDeps) {
     ...alertTriageWithoutSlack(),
     ...createStatusPageActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
-  };
+    ...createWebhookActivities(deps),
+  }, deps);
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -10,6 +10,7 @@ import type { Outbound, OutboundContext } from '../activities/outbound.js';
 import { createPagerDutyOutbound } from '../activities/pagerduty/integration.js';
 import { createSlackOutbound } from '../activities/slack/integration.js';
 import { createStatusPageMirrorOutbound } from '../activities/statuspage/integration.js';
+import { createWebhooksOutbound } from '../activities/webhooks/integration.js';
 import { createAlertsInbound } from '../bots/alerts/integration.js';
 import { createGitHubInbound } from '../bots/github/integration.js';
 import type { Inbound, InboundContext } from '../bots/inbound.js';
@@ -51,6 +52,9 @@ export function buildIntegrations(ctx: IntegrationContext, sides: IntegrationSid
   // The external status page only receives copies of public updates, when the policy mirrors them.
   const mirror = sides.outbound ? createStatusPageMirrorOutbound(outboundContext(ctx)) : undefined;
   if (mirror) outbound.push(mirror);
+  // Webhook subscribers receive incident events when the policy names any.
+  const webhooks = sides.outbound ? createWebhooksOutbound(outboundContext(ctx)) : undefined;
+  if (webhooks) outbound.push(webhooks);
   // Alerts only come in; what they lead to is written by the incident's own activities.
   const alerts = sides.inbound ? createAlertsInbound(ctx) : undefined;
   if (alerts) inbound.push(alerts);

@@ -11,3 +11,4 @@ export { retentionWorkflow } from './retention/workflow.js';
 export { auditSealWorkflow } from './audit-seal/workflow.js';
 export { alertGroupWorkflow } from './alert-group/workflow.js';
 export { pageEscalationWorkflow } from './page-escalation/workflow.js';
+export { webhookDeliveryWorkflow, webhookReplayWorkflow } from './webhooks/workflow.js';

@@ -26,7 +26,7 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 }
 
 /** At most MAX_ANSWER_BYTES of the answer, as text; the rest is never read. */
-async function boundedText(res: Response): Promise<string> {
+export async function boundedText(res: Response): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -51,7 +51,7 @@ function retryAfterMs(res: Response): number {
 }
 
 /** One line of the receiver's answer, for logs and the timeline; never the request. */
-function gist(text: string): string {
+export function gist(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 

@@ -22,6 +22,7 @@ import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { ConfigError, loadCliConfig, type CliConfig } from '../../platform/config/index.js';
 import { configureRedactionTokens } from '../../platform/redaction-key.js';
 import { CLI_OPTIONS, USAGE } from './usage.js';
+import { parseWebhooksArgs, webhooksCommand } from './webhooks.js';
 
 class UsageError extends Error {}
 
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (verb === 'webhooks') return webhooks(rest, values);
   const auditSub = AUDIT_SUBCOMMANDS.find((s) => s === rest[0]);
   if (verb === 'audit' && (!auditSub || rest.length > 1)) throw new UsageError('Use `firebreak audit verify` or `firebreak audit seal`.');
   const request = verb === 'audit' ? undefined : toCommand(verb, rest, values);
@@ -44,6 +46,15 @@ async function main(argv: string[]): Promise<number> {
     // login is one line naming DATABASE_URL, not the driver's dump.
     throw config.databaseUrl ? explainDatabaseFailure(failure, config.databaseUrl) : failure;
   }
+}
+
+/** `firebreak webhooks replay …`: started as a workflow, so the worker does the sending. */
+async function webhooks(rest: string[], values: { since?: string; json?: boolean; 'idempotency-key'?: string }): Promise<number> {
+  const request = parseWebhooksArgs(rest, values);
+  if ('problem' in request) throw new UsageError(request.problem);
+  const config = loadConfig();
+  const requestKey = cliRequestKey(values['idempotency-key'] ?? config.idempotencyKey);
+  return webhooksCommand(request, { actor: cliActor(config.user), requestKey, json: Boolean(values.json), connect: (work) => withClient(config, work) });
 }
 
 /** The environment, read once by the platform's loader; a bad variable is a one-line usage error. */

@@ -9,6 +9,7 @@ export const USAGE = `Usage:
   firebreak list [open|all] [--sev 1-4] [--service NAME]…
   firebreak run "<command>" [--incident INC-N] [--idempotency-key KEY]   any /incident command, e.g. run "INC-3 sev 1 spreading"
   firebreak audit verify|seal [--idempotency-key KEY]   check every audit chain and checkpoint; seal a checkpoint now
+  firebreak webhooks replay SUBSCRIBER [--since ISO|DURATION]   send a webhook subscriber its undelivered events (or all since) again
 Every command takes --json. Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE,
 TEMPORAL_TASK_QUEUE, FIREBREAK_ENCRYPTION_KEYS (the service's keys), DATABASE_URL and FIREBREAK_CONFIG (audit verify|seal, actions, action done|reopen|assign),
 FIREBREAK_USER (who you are; default $USER), FIREBREAK_IDEMPOTENCY_KEY (as --idempotency-key: a retry
@@ -20,6 +21,7 @@ export const CLI_OPTIONS = {
   description: { type: 'string' },
   'idempotency-key': { type: 'string' },
   incident: { type: 'string' },
+  since: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -8,4 +8,4 @@ export * from './flags.js';
 export * from './sandboxes.js';
 export * from './postmortems.js';
 export * from './statuspage.js';
-export * from "./webhooks.js";
+export * from './webhooks.js';

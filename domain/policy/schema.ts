@@ -24,6 +24,7 @@ import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
 import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
+import { webhooksSection } from './webhooks.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type InSeconds<T, K extends keyof T & string> = Simplify<Omit<T, K> & { [P in K as `${P}Seconds`]: T[P] }>;
@@ -183,6 +184,7 @@ export const policySchema = z.strictObject({
   alerts: alertsSection.optional(),
   statusPage: statusPageSection.optional(),
   paging: pagingSection.optional(),
+  webhooks: webhooksSection.optional(),
 });
 
 export type Policy = z.output<typeof policySchema>;
@@ -203,3 +205,4 @@ export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
 export type { PagingPolicy } from './paging.js';
+export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';
