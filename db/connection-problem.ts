@@ -60,12 +60,19 @@ function reason(err: DriverError, url: URL): string | undefined {
   if (code === INVALID_PASSWORD) return `${where} refused the login of user "${user}" (wrong password)`;
   if (code === INVALID_AUTHORIZATION) return `${where} refused the login of user "${user}" (${scrub(message, url)})`;
   if (/client password must be a string/i.test(message)) return `${where} asks user "${user}" for a password and the URL has none`;
-  if (code === NO_SUCH_DATABASE) return `${where} has no database "${database}"; create it, or fix the name`;
+  if (code === NO_SUCH_DATABASE) return `${where} has no database "${database}"; create it${createdb(url, user, database)}, or fix the name`;
   if (code === CANNOT_CONNECT_NOW) return `${where} is not accepting connections yet (starting up or shutting down)`;
   if (code === TOO_MANY_CONNECTIONS) return `${where} has no connection slots left`;
   const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
   if (!sqlState && /SSL|TLS|certificate/i.test(message)) return `cannot connect to ${where} (${scrub(message, url)})`;
   return undefined;
+}
+
+/** How to create the missing database, when its name and the login need no quoting in a shell. */
+function createdb(url: URL, user: string, database: string): string {
+  const plain = /^[A-Za-z0-9_.-]+$/;
+  if (![url.hostname, user, database].every((part) => plain.test(part))) return '';
+  return ` (createdb -h ${url.hostname} -p ${url.port || '5432'} -U ${user} ${database})`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { ConfigError } from './config/index.js';
 
 // Asks the kernel for an unused port by binding to port 0. The port is released before the caller
 // binds it, so another process could take it in between; good enough for a local dev server.
@@ -8,11 +9,16 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-export async function assertPortFree(host: string, port: number): Promise<void> {
+/**
+ * Throws when `port` cannot be bound. With `setting` (the variable that chose the port) the error
+ * is a ConfigError naming it, so start-up stops with that one line.
+ */
+export async function assertPortFree(host: string, port: number, setting?: string): Promise<void> {
   try {
     await bindAndRelease(host, port);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    if (setting) throw new ConfigError(`${setting}: port ${port} on ${host} is not available (${reason}); stop what listens there or set ${setting} to another port`);
     throw new Error(`port ${port} on ${host} is not available (${reason}); stop what listens there or pick another port`);
   }
 }

@@ -1,9 +1,11 @@
 // Structured JSON logs (pino). Logs leave the system, so every line goes through the redactor
-// (DESIGN.md §5): message, merged fields, child bindings and serialized errors alike.
+// (DESIGN.md §5): message, merged fields, child bindings and serialized errors alike. On a terminal
+// (or FIREBREAK_LOG_FORMAT=pretty) the same redacted records are laid out as readable lines.
 
 import pino from 'pino';
-import { parseLogLevel } from './config/index.js';
+import { parseLogLevel, type LogFormat } from './config/index.js';
 import { createRedactor, type Redactor } from '../domain/redact.js';
+import { prettyDestination, resolveLogFormat, wantsColour } from './log-format.js';
 
 export type Logger = pino.Logger;
 
@@ -13,6 +15,13 @@ export interface CreateLoggerOptions {
   redactor?: Redactor;
   destination?: pino.DestinationStream;
   name?: string;
+  /**
+   * pretty: one readable line per record; json: pino's lines. Unset: JSON into a given destination,
+   * otherwise pretty when stdout is a terminal and JSON when it is not.
+   */
+  format?: LogFormat;
+  /** Colour in pretty lines; unset, when stdout is a terminal and NO_COLOR is not set. */
+  colour?: boolean;
 }
 
 const SECRET_CENSOR = '[REDACTED:secret]';
@@ -64,7 +73,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       },
     },
   };
-  const instance = options.destination ? pino(config, options.destination) : pino(config);
+  const format = options.format ?? (options.destination ? 'json' : resolveLogFormat(undefined));
+  const destination =
+    format === 'pretty' ? prettyDestination(options.destination ?? process.stdout, options.colour ?? (!options.destination && wantsColour())) : options.destination;
+  const instance = destination ? pino(config, destination) : pino(config);
   guardBindings(instance, redactor);
   return instance;
 }

@@ -20,6 +20,8 @@ export interface DevServerOptions {
   dbFile?: string;
   namespace?: string;
   log?: (line: string) => void;
+  /** The settings that chose port and uiPort, named when one is busy (TEMPORAL_DEV_PORT, …). */
+  settings?: { port: string; uiPort: string };
 }
 
 export interface DevServer {
@@ -37,6 +39,7 @@ interface Resolved {
   dbFile?: string;
   namespace: string;
   log: (line: string) => void;
+  settings?: { port: string; uiPort: string };
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -62,13 +65,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     dbFile: options.dbFile,
     namespace: options.namespace ?? 'default',
     log: options.log ?? (() => {}),
+    settings: options.settings,
   };
   // The CLI refuses a database file whose directory does not exist yet, as `.data/` on a fresh clone.
   if (resolved.dbFile) await mkdir(dirname(resolved.dbFile), { recursive: true });
   return options.cli.kind === 'binary' ? await startBinary(options.cli.path, resolved) : await startWithSdk(resolved);
 }
 
-function devServerArgs(o: Omit<Resolved, 'log'>): string[] {
+function devServerArgs(o: Omit<Resolved, 'log' | 'settings'>): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port), '--log-level', 'warn'];
   args.push(...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort)]));
   if (o.dbFile) args.push('--db-filename', o.dbFile);
@@ -79,7 +83,8 @@ function devServerArgs(o: Omit<Resolved, 'log'>): string[] {
 
 async function startBinary(cliPath: string, o: Resolved): Promise<DevServer> {
   // Otherwise a server already on that port would pass the readiness check in place of ours.
-  await assertPortFree(o.ip, o.port);
+  await assertPortFree(o.ip, o.port, o.settings?.port);
+  if (o.uiPort !== undefined) await assertPortFree(o.ip, o.uiPort, o.settings?.uiPort);
   o.log(`starting Temporal dev server on ${o.ip}:${o.port}${o.dbFile ? ` (data in ${o.dbFile})` : ' (in memory)'}`);
   const server = spawnInOwnGroup(cliPath, devServerArgs(o), o.log);
   const address = `${o.ip}:${o.port}`;

@@ -11,7 +11,7 @@ import { createActivities } from '../activities/index.js';
 import { outboundActivities, outboundActivityDeps } from '../activities/outbound.js';
 import { accessRoutes } from '../bots/access/introspect.js';
 import { codecRoutes } from '../bots/codec-server.js';
-import { ConfigError, enabledIntegrations, parseEnv, secretValues, type Config } from '../platform/config/index.js';
+import { ConfigError, DEVELOPMENT_DATABASE_URL, enabledIntegrations, parseEnv, secretValues, type Config } from '../platform/config/index.js';
 import { PolicyError, parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
 import { configureRedactionTokens } from '../platform/redaction-key.js';
@@ -33,10 +33,9 @@ import { EncryptionCodec, firebreakDataConverter } from '../platform/codec.js';
 import { dashboardRoutes } from '../web/routes.js';
 import { statusPageRoutes } from '../web/status/routes.js';
 
-// `npm start` on a fresh clone of a developer machine works without any settings; production
-// (NODE_ENV=production, as in the Docker image) must say where its database is.
-const DEVELOPMENT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/firebreak';
-
+// `npm start` on a fresh clone of a developer machine works without any settings (the development
+// database is DEVELOPMENT_DATABASE_URL); production (NODE_ENV=production, as in the Docker image)
+// must say where its database is.
 async function loadSettings(): Promise<{ config: Config; policy: Policy; developmentDatabase: boolean }> {
   const developmentDatabase = !process.env.DATABASE_URL && process.env.NODE_ENV !== 'production';
   const config = parseEnv(developmentDatabase ? { ...process.env, DATABASE_URL: DEVELOPMENT_DATABASE_URL } : process.env);
@@ -61,7 +60,7 @@ function logRedactionPatterns(config: Config, policy: Policy) {
 
 async function main(): Promise<void> {
   const { config, policy, developmentDatabase } = await loadSettings();
-  const logger = createLogger({ level: config.logLevel, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
   logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
   installTemporalRuntime(logger, { metricsBind: config.telemetry.temporalMetricsBind });
@@ -115,9 +114,11 @@ async function serve(
   // queries and updates do their gRPC work off the JS thread that parses and acks requests.
   const newClient = () => new Client({ connection: nativeConnection ?? connection, namespace: temporal.namespace, interceptors: { workflow: tracing?.clientInterceptors ?? [] }, dataConverter });
   const client = newClient();
-  if (configureRedactionTokens(config) === 'per-process') {
-    logger.warn('Neither FIREBREAK_REDACTION_KEY nor FIREBREAK_ENCRYPTION_KEYS is set: redaction tokens are consistent only within this process');
-  }
+  const perProcessKeys = [
+    ...(configureRedactionTokens(config) === 'per-process' ? ['FIREBREAK_REDACTION_KEY'] : []),
+    ...(config.accessTokenKey ? [] : ['FIREBREAK_ACCESS_TOKEN_KEY']),
+  ];
+  if (perProcessKeys.length) logger.warn(perProcessKeysWarning(perProcessKeys));
   const redactor = createRedactor({ extraPatterns: policy.redaction.patterns });
   const taskQueue = config.temporal.taskQueue;
   // The worker role builds what Firebreak sends (activities get their own client), the http role what it receives.
@@ -127,7 +128,6 @@ async function serve(
   );
   // One key for signing (activities) and checking (introspection) capability tokens.
   const tokenKey = accessTokenKey(config.accessTokenKey?.key);
-  if (!config.accessTokenKey) logger.warn('FIREBREAK_ACCESS_TOKEN_KEY is not set: capability tokens are signed with a per-process key and die on restart');
   const bundle = runsWorker ? await chooseWorkflowBundle(config.workflowBundlePath, tracing !== undefined) : undefined;
   if (bundle) logger[bundle.stale ? 'warn' : 'info'](bundle.reason);
   const code = workflowCode(bundle?.bundlePath, tracing !== undefined);
@@ -187,7 +187,8 @@ async function serve(
   for (const side of inbound) await side.start?.();
   await ensureSchedules(client, taskQueue, config, logger);
   const integrations = [...new Set([...outbound, ...inbound].map((i) => i.name))];
-  logger.info({ role: config.role, url: http.url, taskQueue, temporal: temporal.address, integrations }, 'Firebreak is up');
+  const urls = startUrls(config, http.url, temporal.devServer?.uiUrl, runsFrontEnds);
+  logger.info({ role: config.role, url: http.url, ...urls, taskQueue, temporal: temporal.address, integrations }, upLine(urls));
 
   let stopped = () => {};
   const untilStopped = new Promise<void>((resolve) => (stopped = resolve));
@@ -206,6 +207,29 @@ async function serve(
     await connection.close();
     await nativeConnection?.close();
   }
+}
+
+/**
+ * One warning for the keys this process made up, saying what to set: without them redaction tokens
+ * differ between processes and restarts, and capability tokens stop working on restart.
+ */
+function perProcessKeysWarning(names: string[]): string {
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `${list} not set: using per-process keys, so redaction tokens change and access tokens stop working on restart. Fine for a try-out; otherwise set ${names.length === 1 ? 'it' : 'each'} to the output of \`openssl rand -base64 32\` (see .env.example)`;
+}
+
+/** Where a person goes next: the dashboard (front-ends only), the Temporal UI, the metrics. */
+function startUrls(config: Config, serverUrl: string, devUiUrl: string | undefined, frontEnds: boolean): { dashboard?: string; temporalUi?: string; metrics: string } {
+  return {
+    ...(frontEnds ? { dashboard: `${config.publicUrl ?? serverUrl}/` } : {}),
+    ...(devUiUrl ? { temporalUi: devUiUrl } : {}),
+    metrics: `${serverUrl}/metrics`,
+  };
+}
+
+function upLine(urls: ReturnType<typeof startUrls>): string {
+  const parts = [urls.dashboard && `dashboard ${urls.dashboard}`, urls.temporalUi && `Temporal UI ${urls.temporalUi}`, `metrics ${urls.metrics}`].filter(Boolean);
+  return `Firebreak is up: ${parts.join(', ')}`;
 }
 
 function assertRunning(worker: Worker): void {

@@ -12,9 +12,6 @@ export interface TemporalEndpoint {
   devServer?: DevServer;
 }
 
-const DEV_SERVER_PORT = 7233;
-const DEV_UI_PORT = 8233;
-
 /**
  * The Temporal to run against: the configured cluster, or (TEMPORAL_ADDRESS unset) an embedded dev
  * server whose SQLite file under the data dir keeps incidents across restarts.
@@ -26,8 +23,9 @@ export async function resolveTemporal(config: TemporalConfig, dataDir: string, l
   const cli = await ensureTemporalCli({ log });
   const devServer = await startDevServer({
     cli,
-    port: DEV_SERVER_PORT,
-    uiPort: DEV_UI_PORT,
+    port: config.devServer.port,
+    uiPort: config.devServer.uiPort,
+    settings: { port: 'TEMPORAL_DEV_PORT', uiPort: 'TEMPORAL_DEV_UI_PORT' },
     dbFile: join(dataDir, 'temporal.db'),
     namespace: config.namespace,
     log,

@@ -13,7 +13,16 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 /** SDK, workflow and activity logs go through pino, so they are JSON and redacted like ours. */
 export function temporalLogger(logger: Logger): TemporalLogger {
   const child = logger.child({ component: 'temporal' });
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => child[LEVELS[level]](meta ?? {}, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (!message.includes('\n')) return child[LEVELS[level]](meta ?? {}, message);
+    // The workflow bundler logs webpack's statistics as one message of many lines: at info that
+    // is a screenful in the middle of the start. Its first line is the message, the rest a field,
+    // and statistics (not errors) go to debug, after "Workflow bundle created" said the same.
+    const [first = '', ...rest] = stripColours(message).split('\n');
+    const lines = rest.filter((line) => line.trim() !== '');
+    const quieter = level === 'INFO' ? 'debug' : LEVELS[level];
+    child[quieter]({ ...meta, lines }, first.trim());
+  };
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),
@@ -23,6 +32,9 @@ export function temporalLogger(logger: Logger): TemporalLogger {
     error: (message, meta) => log('ERROR', message, meta),
   };
 }
+
+// eslint-disable-next-line no-control-regex
+const stripColours = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 export interface TemporalRuntimeOptions {
   /**

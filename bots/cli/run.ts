@@ -16,11 +16,13 @@ import { replyIncident, replyRedactor } from '../render/redaction.js';
 import { renderIncident, renderListing } from '../render/text.js';
 import { AUDIT_SUBCOMMANDS, auditCommand, type AuditSubcommand } from './audit.js';
 import { readFileSync } from 'node:fs';
+import { neutraliseForTerminal } from '../../domain/terminal.js';
 import { connectDatabase } from '../../db/client.js';
 import { DatabaseUnavailableError, explainDatabaseFailure } from '../../db/connection-problem.js';
 import { parsePolicy, type Policy } from '../../domain/policy/index.js';
 import { ConfigError, loadCliConfig, type CliConfig } from '../../platform/config/index.js';
 import { configureRedactionTokens } from '../../platform/redaction-key.js';
+import { locatePolicy, notFoundMessage } from './policy-file.js';
 import { CLI_OPTIONS, USAGE } from './usage.js';
 import { parseWebhooksArgs, webhooksCommand } from './webhooks.js';
 
@@ -44,8 +46,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (failure) {
     // audit verify and the action-item commands read Postgres: a server that is down or refuses the
     // login is one line naming DATABASE_URL, not the driver's dump.
-    throw config.databaseUrl ? explainDatabaseFailure(failure, config.databaseUrl) : failure;
+    throw config.databaseUrl ? unsetDatabaseHint(explainDatabaseFailure(failure, config.databaseUrl), config) : failure;
   }
+}
+
+/** With DATABASE_URL unset the CLI tried the development database, as `npm start` does: say so. */
+function unsetDatabaseHint(err: unknown, config: CliConfig): unknown {
+  if (!(err instanceof DatabaseUnavailableError) || !config.databaseUrlDefaulted) return err;
+  return new DatabaseUnavailableError(`${err.message}; DATABASE_URL is not set, so the CLI used the development database ${config.databaseUrl} as npm start does: set DATABASE_URL to the service's database.`);
 }
 
 /** `firebreak webhooks replay …`: started as a workflow, so the worker does the sending. */
@@ -71,7 +79,7 @@ async function send(config: CliConfig, { command, incident }: { command: Command
   configureRedactionTokens(config);
   const local = command.kind === 'actions' || command.kind.startsWith('action-') ? openLocalData(config) : undefined;
   // The policy's redaction patterns apply to what the CLI prints too, when the policy is at hand.
-  const policy = local?.policy ?? readPolicyIfPresent(config.policyPath);
+  const policy = local?.policy ?? readPolicyIfPresent(config);
   try {
     // Loaded per command: `audit verify|seal` needs neither the Temporal client nor the dispatcher.
     const { runCommand } = await import('../commands/dispatch.js');
@@ -106,13 +114,13 @@ function cliRequestKey(given: string | undefined): string {
   return `cli:${given || randomUUID()}`;
 }
 
-function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {
+export function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {
   const severity = values.sev === undefined ? undefined : severityFromNumber(Number(values.sev.replace(/^sev/i, '')));
   if (values.sev !== undefined && !severity) throw new UsageError(`--sev must be 1 to 4, not "${values.sev}".`);
   switch (verb) {
     case 'declare':
       if (rest.length === 0) throw new UsageError('Give the incident a title: firebreak declare "Checkout returns 502" --sev 2.');
-      return { command: { kind: 'declare', title: rest.join(' '), severity, services: values.service ?? [] } };
+      return { command: { kind: 'declare', title: rest.join(' '), severity, services: values.service ?? [], ...(values.description ? { description: values.description } : {}) } };
     case 'status': {
       const incident = parseIncidentKey(rest[0] ?? values.incident ?? '');
       if (!incident) throw new UsageError('Name the incident: firebreak status INC-12.');
@@ -136,23 +144,27 @@ function toCommand(verb: string, rest: string[], values: { sev?: string; service
 }
 
 /**
- * `actions` lists from Postgres and `action done ACT-N` finds its incident there: with
- * DATABASE_URL (and the policy, FIREBREAK_CONFIG) the CLI reads them directly.
+ * `actions` lists from Postgres and `action done ACT-N` finds its incident there: with the
+ * database (DATABASE_URL, or the development default) and the policy file the CLI reads them directly.
  */
-function openLocalData({ databaseUrl, policyPath: path }: CliConfig): { handle: ReturnType<typeof connectDatabase>; policy: Policy } | undefined {
-  if (!databaseUrl) return undefined;
+function openLocalData(config: CliConfig): { handle: ReturnType<typeof connectDatabase>; policy: Policy } | undefined {
+  if (!config.databaseUrl) return undefined;
+  const location = locatePolicy(config.policyPath);
+  if (!location.found) throw new UsageError(notFoundMessage(location.searched));
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(location.path, 'utf8');
   } catch {
-    throw new UsageError(`${path}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
+    throw new UsageError(`${location.path}: cannot read the policy file; set FIREBREAK_CONFIG to its path.`);
   }
-  return { handle: connectDatabase(databaseUrl, { max: 1 }), policy: parsePolicy(text, path) };
+  return { handle: connectDatabase(config.databaseUrl, { max: 1 }), policy: parsePolicy(text, location.path) };
 }
 
-function readPolicyIfPresent(path: string): Policy | undefined {
+function readPolicyIfPresent(config: CliConfig): Policy | undefined {
+  const location = locatePolicy(config.policyPath);
+  if (!location.found) return undefined;
   try {
-    return parsePolicy(readFileSync(path, 'utf8'), path);
+    return parsePolicy(readFileSync(location.path, 'utf8'), location.path);
   } catch {
     return undefined;
   }
@@ -182,19 +194,21 @@ async function withClient<T>({ temporal, encryptionKeys }: CliConfig, work: (ctx
   }
 }
 
+/** Redacted, then inert for a terminal: replies quote titles, notes and what people typed. */
 function print(reply: Reply, json: boolean, redactor: Redactor): number {
+  const out = (text: string) => neutraliseForTerminal(redactor.redact(text));
   if (json) {
-    console.log(redactor.redact(JSON.stringify(reply, null, 2)));
+    console.log(out(JSON.stringify(reply, null, 2)));
     return reply.ok ? 0 : 1;
   }
   if (!reply.ok) {
-    console.error(redactor.redact(reply.text));
+    console.error(out(reply.text));
     return 1;
   }
-  if (reply.incidents) console.log(redactor.redact(renderListing(reply.incidents)));
+  if (reply.incidents) console.log(out(renderListing(reply.incidents)));
   else {
-    if (reply.text) console.log(redactor.redact(reply.text));
-    if (reply.view) console.log(redactor.redact(renderIncident(reply.view)));
+    if (reply.text) console.log(out(reply.text));
+    if (reply.view) console.log(out(renderIncident(reply.view)));
   }
   return 0;
 }
@@ -204,10 +218,10 @@ export function runCli(argv: string[]): Promise<never> {
     (code) => process.exit(code),
     (err: unknown) => {
       if (err instanceof UsageError || err instanceof DatabaseUnavailableError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-        console.error(redact(err.message));
+        console.error(neutraliseForTerminal(redact(err.message)));
         process.exit(1);
       }
-      console.error(redact(`firebreak: ${err instanceof Error ? err.message : String(err)}`));
+      console.error(neutraliseForTerminal(redact(`firebreak: ${err instanceof Error ? err.message : String(err)}`)));
       process.exit(2);
     },
   );

@@ -171,6 +171,7 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
   const result = await declareIncident(ctx, {
     idempotencyKey: ctx.idempotencyKey,
     title: command.title,
+    ...(command.description ? { description: command.description } : {}),
     severity: command.severity ?? ctx.defaultSeverity ?? 'SEV3',
     services: command.services,
     source: ctx.source,

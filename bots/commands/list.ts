@@ -1,6 +1,9 @@
+import { inArray } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { incidents } from '../../db/schema/index.js';
 import type { Command } from '../../domain/commands/types.js';
 import { PHASES } from '../../domain/incident.js';
-import type { TemporalContext } from '../workflow-client.js';
+import { getIncidentView, type TemporalContext } from '../workflow-client.js';
 
 export interface IncidentListing {
   key: string;
@@ -8,13 +11,15 @@ export interface IncidentListing {
   phase: string;
   services: string[];
   startedAt?: string;
+  /** As stored, unredacted: each front-end redacts and neutralises where it renders. */
+  title?: string;
 }
 
 const OPEN_PHASES = PHASES.filter((p) => p !== 'closed');
 const LIST_LIMIT = 100;
 
 /** Lists incidents from Temporal visibility, newest first, filtered by the search attributes. */
-export async function listIncidents(ctx: TemporalContext, command: Extract<Command, { kind: 'list' }>): Promise<IncidentListing[]> {
+export async function listIncidents(ctx: TemporalContext & { db?: Database }, command: Extract<Command, { kind: 'list' }>): Promise<IncidentListing[]> {
   const clauses = [`WorkflowType = 'incidentWorkflow'`];
   if (command.scope === 'open') clauses.push(`FirebreakPhase IN (${OPEN_PHASES.map((p) => `'${p}'`).join(', ')})`);
   if (command.severity) clauses.push(`FirebreakSeverity = '${command.severity}'`);
@@ -34,5 +39,26 @@ export async function listIncidents(ctx: TemporalContext, command: Extract<Comma
   }
   // Continue-as-new leaves one closed run per incident; the running one is listed first by Temporal.
   const seen = new Set<string>();
-  return listings.filter((l) => (seen.has(l.key) ? false : (seen.add(l.key), true)));
+  return withTitles(ctx, listings.filter((l) => (seen.has(l.key) ? false : (seen.add(l.key), true))));
+}
+
+// Titles are no search attribute (visibility is not encrypted): one read of Postgres when the
+// front-end has it, otherwise each incident's own state, a few at a time.
+const QUERIES_AT_ONCE = 8;
+
+async function withTitles(ctx: TemporalContext & { db?: Database }, listings: IncidentListing[]): Promise<IncidentListing[]> {
+  if (listings.length === 0) return listings;
+  const titles = new Map<string, string>();
+  if (ctx.db) {
+    const rows = await ctx.db.select({ key: incidents.key, title: incidents.title }).from(incidents).where(inArray(incidents.key, listings.map((l) => l.key)));
+    for (const row of rows) titles.set(row.key, row.title);
+  } else {
+    for (let i = 0; i < listings.length; i += QUERIES_AT_ONCE) {
+      const batch = listings.slice(i, i + QUERIES_AT_ONCE);
+      // A listing without its title beats no listing: an incident that cannot answer is shown bare.
+      const views = await Promise.allSettled(batch.map((l) => getIncidentView(ctx, l.key)));
+      views.forEach((v, j) => v.status === 'fulfilled' && titles.set(batch[j]!.key, v.value.title));
+    }
+  }
+  return listings.map((l) => (titles.has(l.key) ? { ...l, title: titles.get(l.key) } : l));
 }

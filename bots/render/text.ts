@@ -45,7 +45,14 @@ export function renderIncident(view: IncidentView, now = Date.now()): string {
 
 export function renderListing(incidents: IncidentListing[]): string {
   if (incidents.length === 0) return 'No incidents match.';
-  return incidents.map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${i.services.join(',') || '—'}`).join('\n');
+  // One line per incident whatever the title holds; the title last, as the longest column.
+  return incidents
+    .map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${(i.services.join(',') || '—').padEnd(12)} ${oneLine(i.title ?? '')}`.trimEnd())
+    .join('\n');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function ago(iso: string, now: number): string {

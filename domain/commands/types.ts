@@ -21,7 +21,8 @@ export type ActionsFilter =
 
 export type Command =
   | { kind: 'help'; topic?: string }
-  | { kind: 'declare'; title?: string; severity?: Severity; services: string[] }
+  /** description: only the CLI's --description sets it; the grammar has no place for one. */
+  | { kind: 'declare'; title?: string; severity?: Severity; services: string[]; description?: string }
   | { kind: 'status' }
   | { kind: 'list'; scope: ListScope; severity?: Severity; services: string[] }
   | { kind: 'severity'; severity: Severity; reason?: string }

@@ -7,7 +7,7 @@ import type { CodecConfig, DashboardConfig } from './http.js';
 import type { FlagSystemsConfig, GitHubConfig, SlackConfig } from './integrations.js';
 import type { Base64Key, EncryptionKey } from './keys.js';
 import type { PagerDutyConfig } from './paging.js';
-import type { LogLevel, TelemetryConfig } from './telemetry.js';
+import type { LogFormat, LogLevel, TelemetryConfig } from './telemetry.js';
 import type { Role, TemporalConfig } from './temporal.js';
 import type { WorkerTuning } from './worker.js';
 
@@ -25,6 +25,8 @@ export interface Config extends FlagSystemsConfig, SandboxConfig, CodecConfig, D
   policyPath: string;
   dataDir: string;
   logLevel: LogLevel;
+  /** FIREBREAK_LOG_FORMAT; unset, pretty on a terminal and JSON otherwise. */
+  logFormat?: LogFormat;
   temporal: TemporalConfig;
   slack?: SlackConfig;
   github?: GitHubConfig;

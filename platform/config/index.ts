@@ -11,7 +11,7 @@ import { parseEncryptionKeys, parseRedactionKey } from './keys.js';
 import { readPagerDuty } from './paging.js';
 import { HTTP, fail, readUrl, type Env } from './parse.js';
 import { readDataDir, readDatabaseUrl, readPolicyPath, readWorkflowBundlePath } from './service.js';
-import { parseLogLevel, readTelemetry } from './telemetry.js';
+import { parseLogLevel, readLogFormat, readTelemetry } from './telemetry.js';
 import { readRole, readTemporal } from './temporal.js';
 import { readWorkerTuning } from './worker.js';
 
@@ -23,9 +23,10 @@ export { parseEncryptionKeys, parseRedactionKey, type Base64Key, type Encryption
 export { ConfigError, type Env } from './parse.js';
 export { DEFAULT_PAGERDUTY_EVENTS_URL, readPagerDuty, type PagerDutyConfig } from './paging.js';
 export { enabledIntegrations, secretValues } from './report.js';
+export { DEVELOPMENT_DATABASE_URL, POLICY_FILE_NAME, readDatabaseUrlOrDefault } from './service.js';
 export type { Config } from './config.js';
-export { LOG_LEVELS, parseLogLevel, type LogLevel, type TelemetryConfig } from './telemetry.js';
-export { ROLES, type Role, type TemporalConfig, type TemporalTarget } from './temporal.js';
+export { LOG_FORMATS, LOG_LEVELS, parseLogLevel, readLogFormat, type LogFormat, type LogLevel, type TelemetryConfig } from './telemetry.js';
+export { DEV_SERVER_PORTS, ROLES, type DevServerPorts, type Role, type TemporalConfig, type TemporalTarget } from './temporal.js';
 export { WORKER_TUNING_DEFAULTS, readWorkerTuning, type WorkerTuning } from './worker.js';
 
 /** Reads and checks every variable; throws `ConfigError` on the first problem. */
@@ -39,6 +40,7 @@ export function parseEnv(env: Env): Config {
     policyPath: readPolicyPath(env),
     dataDir: readDataDir(env),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    logFormat: readLogFormat(env),
     temporal: readTemporal(env),
     slack: readSlack(env),
     github: readGitHub(env),

@@ -4,6 +4,9 @@ import { HTTP, fail, isHostPort, read, readChoice, readUrl, type Env } from './p
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** pretty: one readable line per record (platform/log-format.ts); json: pino's JSON lines. */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface TelemetryConfig {
   /** host:port the Temporal SDK runtime serves its Prometheus metrics on (TEMPORAL_METRICS_BIND). */
@@ -16,6 +19,11 @@ export interface TelemetryConfig {
 /** LOG_LEVEL alone, for a logger made before (or without) the rest of the environment. */
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'info'): LogLevel {
   return readChoice({ LOG_LEVEL: value }, 'LOG_LEVEL', LOG_LEVELS, fallback);
+}
+
+/** FIREBREAK_LOG_FORMAT: pretty or json; unset, pretty on a terminal and JSON otherwise. */
+export function readLogFormat(env: Env): LogFormat | undefined {
+  return read(env, 'FIREBREAK_LOG_FORMAT') === undefined ? undefined : readChoice(env, 'FIREBREAK_LOG_FORMAT', LOG_FORMATS, 'json');
 }
 
 export function readTelemetry(env: Env): TelemetryConfig {

@@ -17,6 +17,31 @@ export interface TemporalTarget {
 export interface TemporalConfig extends TemporalTarget {
   apiKey?: string;
   tls: boolean;
+  /** Ports of the embedded dev server `npm start` runs when TEMPORAL_ADDRESS is unset. */
+  devServer: DevServerPorts;
+}
+
+export interface DevServerPorts {
+  /** TEMPORAL_DEV_PORT: its gRPC frontend (default 7233, where the CLI looks too). */
+  port: number;
+  /** TEMPORAL_DEV_UI_PORT: its web UI (default 8233). */
+  uiPort: number;
+}
+
+export const DEV_SERVER_PORTS: DevServerPorts = { port: 7233, uiPort: 8233 };
+
+function readTcpPort(env: Env, name: string, fallback: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const port = /^[0-9]{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 1 && port <= 65535)) fail(name, `expected a TCP port 1-65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+
+export function readDevServerPorts(env: Env): DevServerPorts {
+  const ports = { port: readTcpPort(env, 'TEMPORAL_DEV_PORT', DEV_SERVER_PORTS.port), uiPort: readTcpPort(env, 'TEMPORAL_DEV_UI_PORT', DEV_SERVER_PORTS.uiPort) };
+  if (ports.port === ports.uiPort) fail('TEMPORAL_DEV_UI_PORT', `the same port as TEMPORAL_DEV_PORT (${ports.port}); pick another`);
+  return ports;
 }
 
 export function readTemporalTarget(env: Env): TemporalTarget {
@@ -39,7 +64,7 @@ export function readTemporal(env: Env): TemporalConfig {
   if (address === undefined && (apiKey !== undefined || tls)) {
     fail(apiKey !== undefined ? 'TEMPORAL_API_KEY' : 'TEMPORAL_TLS', 'set, but TEMPORAL_ADDRESS is not; the embedded dev server takes neither');
   }
-  return { address, namespace, taskQueue, apiKey, tls };
+  return { address, namespace, taskQueue, apiKey, tls, devServer: readDevServerPorts(env) };
 }
 
 export function readRole(env: Env, temporal: TemporalConfig): Role {

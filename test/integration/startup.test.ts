@@ -69,7 +69,7 @@ describe('starting Firebreak with bad settings', () => {
       expect(wrong).toEqual({ code: 1, stderr: `firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} refused the login of user "postgres" (wrong password)\n` });
       const missing = await start({ DATABASE_URL: cluster.urlFor('no_such_database') });
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toBe(`firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} has no database "no_such_database"; create it, or fix the name\n`);
+      expect(missing.stderr).toBe(`firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} has no database "no_such_database"; create it (createdb -h 127.0.0.1 -p ${cluster.port} -U postgres no_such_database), or fix the name\n`);
     } finally {
       await cluster.stop();
     }

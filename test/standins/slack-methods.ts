@@ -156,6 +156,14 @@ export const handlers: Record<string, Handler> = {
     return { ok: true, view: { ...(a.view as object), id: `V${String(s.seq).padStart(8, '0')}`, hash: `h${s.seq}` } };
   },
   'views.update': (_s, a) => ({ ok: true, view: { ...(a.view as object), id: a.view_id } }),
+  // App Home: one published view per user, replaced on each publish.
+  'views.publish': (s, a) => {
+    if (!a.user_id) throw new Error('invalid_arguments');
+    const view = a.view as { type?: string } | undefined;
+    if (view?.type !== 'home') throw new Error('invalid_arguments');
+    s.seq++;
+    return { ok: true, view: { ...view, id: `V${String(s.seq).padStart(8, '0')}` } };
+  },
   'pins.add': (s, a) => {
     const channel = writable(s, a.channel);
     const ts = String(a.timestamp ?? '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, enabledIntegrations, parseEnv, parseLogLevel, secretValues, WORKER_TUNING_DEFAULTS } from '../../platform/config/index.js';
+import { ConfigError, DEVELOPMENT_DATABASE_URL, enabledIntegrations, loadCliConfig, parseEnv, parseLogLevel, secretValues, WORKER_TUNING_DEFAULTS } from '../../platform/config/index.js';
 import { explainDatabaseFailure } from '../../db/connection-problem.js';
 import { createRedactor } from '../../domain/redact.js';
 import { createLogger } from '../../platform/logger.js';
@@ -51,7 +51,7 @@ describe('parseEnv', () => {
       policyPath: 'firebreak.config.yaml',
       dataDir: '.data',
       logLevel: 'info',
-      temporal: { address: undefined, namespace: 'default', taskQueue: 'firebreak', apiKey: undefined, tls: false },
+      temporal: { address: undefined, namespace: 'default', taskQueue: 'firebreak', apiKey: undefined, tls: false, devServer: { port: 7233, uiPort: 8233 } },
       slack: undefined,
       github: undefined,
       pagerDuty: { eventsUrl: 'https://events.pagerduty.com', routingKey: expect.any(Function) },
@@ -73,7 +73,7 @@ describe('parseEnv', () => {
     expect(config.logLevel).toBe('debug');
     expect(config.publicUrl).toBe('https://firebreak.acme.dev');
     expect(config.dataDir).toBe('/var/lib/firebreak');
-    expect(config.temporal).toEqual({ address: 'acme.tmprl.cloud:7233', namespace: 'acme.prod', taskQueue: 'firebreak', apiKey: 'temporal-key-123', tls: true });
+    expect(config.temporal).toEqual({ address: 'acme.tmprl.cloud:7233', namespace: 'acme.prod', taskQueue: 'firebreak', apiKey: 'temporal-key-123', tls: true, devServer: { port: 7233, uiPort: 8233 } });
     expect(config.slack).toEqual({ mode: 'http', botToken: 'xoxb-1-bot', signingSecret: 'signing-secret-1', appToken: undefined, apiUrl: 'https://slack.com/api/' });
     expect(config.github).toEqual({ auth: { kind: 'token', token: 'ghp_token123' }, webhookSecret: 'hook-secret-1', apiUrl: 'https://api.github.com' });
     expect(config.launchDarkly).toEqual({ apiToken: 'api-ld-token', apiUrl: 'https://app.launchdarkly.com' });
@@ -93,6 +93,24 @@ describe('parseEnv', () => {
     const config = parseEnv({ DATABASE_URL, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: PEM });
     expect(config.slack?.mode).toBe('socket');
     expect(config.github?.auth).toEqual({ kind: 'app', appId: '12345', privateKey: PEM.replace(/\\n/g, '\n') });
+  });
+
+  it('reads the log format and the embedded dev server ports, which the CLI follows', () => {
+    const config = parseEnv({ DATABASE_URL, FIREBREAK_LOG_FORMAT: 'Pretty', TEMPORAL_DEV_PORT: '17233', TEMPORAL_DEV_UI_PORT: '18233' });
+    expect(config.logFormat).toBe('pretty');
+    expect(config.temporal.devServer).toEqual({ port: 17233, uiPort: 18233 });
+    expect(parseEnv({ DATABASE_URL, FIREBREAK_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(parseEnv({ DATABASE_URL }).logFormat).toBeUndefined();
+    expect(loadCliConfig({ TEMPORAL_DEV_PORT: '17233' }).temporal.address).toBe('127.0.0.1:17233');
+    expect(loadCliConfig({ TEMPORAL_DEV_PORT: '17233', TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.address).toBe('temporal:7233');
+  });
+
+  it('gives the CLI the same database default as npm start, except in production', () => {
+    expect(loadCliConfig({})).toMatchObject({ databaseUrl: DEVELOPMENT_DATABASE_URL, databaseUrlDefaulted: true });
+    expect(loadCliConfig({ DATABASE_URL })).toMatchObject({ databaseUrl: DATABASE_URL, databaseUrlDefaulted: false });
+    expect(loadCliConfig({ NODE_ENV: 'production' })).toMatchObject({ databaseUrl: undefined, databaseUrlDefaulted: false });
+    expect(loadCliConfig({}).policyPath).toBeUndefined();
+    expect(loadCliConfig({ FIREBREAK_CONFIG: 'ops/policy.yaml' }).policyPath).toBe('ops/policy.yaml');
   });
 
   it('lets TEMPORAL_TLS override the default', () => {
@@ -117,6 +135,9 @@ describe('parseEnv: one line naming the bad variable', () => {
     ['TEMPORAL_TLS not a boolean', { TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS: 'yes' }, 'TEMPORAL_TLS: expected one of true, false, got "yes"'],
     ['TEMPORAL_API_KEY without address', { TEMPORAL_API_KEY: 'k' }, 'TEMPORAL_API_KEY: set, but TEMPORAL_ADDRESS is not; the embedded dev server takes neither'],
     ['LOG_LEVEL unknown', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    ['FIREBREAK_LOG_FORMAT unknown', { FIREBREAK_LOG_FORMAT: 'colour' }, 'FIREBREAK_LOG_FORMAT: expected one of pretty, json, got "colour"'],
+    ['TEMPORAL_DEV_PORT not a port', { TEMPORAL_DEV_PORT: '72333' }, 'TEMPORAL_DEV_PORT: expected a TCP port 1-65535, got "72333"'],
+    ['TEMPORAL_DEV_UI_PORT the same', { TEMPORAL_DEV_PORT: '7300', TEMPORAL_DEV_UI_PORT: '7300' }, 'TEMPORAL_DEV_UI_PORT: the same port as TEMPORAL_DEV_PORT (7300); pick another'],
     ['PUBLIC_URL not http', { PUBLIC_URL: 'ftp://acme.dev' }, 'PUBLIC_URL: expected a https:// or http:// URL, got "ftp://…"'],
     ['SLACK_API_URL alone', { SLACK_API_URL: 'http://127.0.0.1:9000/api/' }, 'SLACK_BOT_TOKEN: missing; Slack needs it because SLACK_API_URL is set'],
     ['Slack bot token swapped', { SLACK_BOT_TOKEN: 'xapp-1-A0', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN: expected a Slack bot token starting with "xoxb-", got one starting with "xapp-"'],
@@ -275,7 +296,7 @@ describe('explainDatabaseFailure: one line naming DATABASE_URL, never the passwo
 
   it('says whether the login or the database was refused', () => {
     expect(explain(sqlError('28P01', 'password authentication failed for user "firebreak"'))).toBe('DATABASE_URL: db.internal:6543 refused the login of user "firebreak" (wrong password)');
-    expect(explain(sqlError('3D000', 'database "firebreak" does not exist'))).toBe('DATABASE_URL: db.internal:6543 has no database "firebreak"; create it, or fix the name');
+    expect(explain(sqlError('3D000', 'database "firebreak" does not exist'))).toBe('DATABASE_URL: db.internal:6543 has no database "firebreak"; create it (createdb -h db.internal -p 6543 -U firebreak firebreak), or fix the name');
     expect(explain(sqlError('28000', 'no pg_hba.conf entry for host "10.0.0.9", user "firebreak", password s3cret!'))).toBe(
       'DATABASE_URL: db.internal:6543 refused the login of user "firebreak" (no pg_hba.conf entry for host "10.0.0.9", user "firebreak", password ***)',
     );

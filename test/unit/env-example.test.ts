@@ -8,7 +8,7 @@ import { loadCompose, loadEnvExample, readRepoFile, referencedVariables, ROOT } 
 // directly), from the variables the example policy names, and from docker-compose.yml.
 
 /** The operating system's and the tests' own variables, read by runtime code but no settings. */
-const NOT_SETTINGS = new Set(['PATH', 'XDG_CACHE_HOME', 'TEST_DATABASE_ADMIN_URL']);
+const NOT_SETTINGS = new Set(['PATH', 'HOME', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'NO_COLOR', 'TEST_DATABASE_ADMIN_URL']);
 const RUNTIME_FOLDERS = ['activities', 'bots', 'db', 'domain', 'platform', 'web', 'worker', 'workflows'];
 
 function typescriptFiles(dir: string): string[] {
