@@ -19,6 +19,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
 import { admitRequest } from './limits.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from '../../workflows/declare/messages.js';
+import { runPrivacyCommand, status } from './privacy.js';
 
 export interface CommandContext extends TemporalContext {
   actor: Actor;
@@ -70,7 +71,10 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return { ok: true, text: '', incidents };
     }
     case 'status':
-      return withView(ctx, await getIncidentView(ctx, requireIncident(ctx)));
+      return status(ctx, await getIncidentView(ctx, requireIncident(ctx)));
+    case 'invite':
+    case 'privacy':
+      return runPrivacyCommand(ctx, command);
     case 'severity':
       return update(ctx, msg.setSeverityUpdate, { actor: ctx.actor, severity: command.severity, reason: command.reason });
     case 'role':
@@ -188,6 +192,7 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
  * same limits as `declare`, then the same start. A refusal is a CommandRefused with the sentence.
  */
 export async function declareAsPerson(ctx: TemporalContext & { policy?: Policy }, input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
+    ...(command.private ? { private: true } : {}),
   const refused = admitRequest(ctx.policy, input.reporter, 'declaration');
   if (refused) throw new CommandRefused(refused);
   return declareIncident(ctx, input);

@@ -32,6 +32,13 @@ export const ACTIONS = [
   'updateActionItem',
   'publicUpdate',
   'page',
+  'addTask',
+  'changeTask',
+  'waiveTask',
+  'addChecklist',
+  'invite',
+  'makePrivate',
+  'makePublic',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -84,4 +91,11 @@ export const ACTION_TEXT: Record<Action, string> = {
   updateActionItem: 'change action items',
   publicUpdate: 'post public status page updates',
   page: 'page people (PagerDuty or the webhook pager)',
+  addTask: 'add incident tasks',
+  changeTask: 'close, reopen or assign incident tasks',
+  waiveTask: 'waive required incident tasks',
+  addChecklist: 'add checklists to incidents',
+  invite: 'add people to private incidents',
+  makePrivate: 'make incidents private',
+  makePublic: 'make private incidents public',
 };

@@ -6,6 +6,9 @@ import { alertServiceProblem } from './alerts.js';
 import { pagingServiceProblem } from './paging.js';
 import { statusPageServiceProblem } from './statuspage.js';
 
+import { rulesReferenceProblem } from './automation.js';
+import { checklistReferenceProblem } from './checklists.js';
+import { privateMembersProblem } from './privacy.js';
 export interface Problem {
   path: PropertyKey[];
   message: string;
@@ -111,6 +114,15 @@ function checkTimings(policy: Policy): Problem | undefined {
 }
 
 /** The first cross-reference problem, in file order of the sections checked. */
+function checkChecklists(policy: Policy): Problem | undefined {
+  const people = Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name));
+  const roles = [...ROLES, ...Object.keys((policy as { roles?: Record<string, unknown> }).roles ?? {})];
+  if (policy.incidents.taskReaction === policy.incidents.pinReaction) {
+    return { path: ['incidents', 'taskReaction'], message: `the same emoji as incidents.pinReaction ("${policy.incidents.pinReaction}"); pick another so a reaction either pins or makes a task` };
+  }
+  return checklistReferenceProblem(policy.checklists, { services: Object.keys(policy.services), capabilities: Object.keys(policy.capabilities), people, roles });
+}
+
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name)));
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? privateMembersProblem(policy.privateIncidents, Object.keys(policy.teams), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? rulesReferenceProblem(policy);
 }

@@ -24,6 +24,10 @@ import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
 import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
+import { rulesSection } from './automation.js';
+import { rolesSection } from './roles.js';
+import { checklistsSection } from './checklists.js';
+import { privateIncidentsSection } from './privacy.js';
 import { webhooksSection } from './webhooks.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -186,6 +190,10 @@ export const policySchema = z.strictObject({
   paging: pagingSection.optional(),
   webhooks: webhooksSection.optional(),
 });
+  rules: rulesSection.prefault({}),
+  roles: rolesSection.prefault({}),
+  checklists: checklistsSection.prefault({}),
+  privateIncidents: privateIncidentsSection.optional(),
 
 export type Policy = z.output<typeof policySchema>;
 export type IncidentsPolicy = Policy['incidents'];
@@ -206,3 +214,7 @@ export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
 export type { PagingPolicy } from './paging.js';
 export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';
+export type { RulesPolicy } from './automation.js';
+export type { RolesPolicy, RolePolicy } from './roles.js';
+export type { ChecklistsPolicy, ChecklistPolicy, ChecklistTask } from './checklists.js';
+export type { PrivateIncidentsPolicy } from './privacy.js';

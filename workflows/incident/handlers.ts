@@ -7,6 +7,7 @@ import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
 import { registerPagingHandlers } from './paging.js';
 import { registerSandboxHandlers } from './sandbox.js';
+import { registerPrivacyHandlers } from './privacy.js';
 import { registerStatusPageHandlers } from './statuspage.js';
 import type { IncidentRuntime } from './state.js';
 
@@ -19,3 +20,7 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   registerStatusPageHandlers(rt);
   registerPagingHandlers(rt);
 }
+  registerTaskHandlers(rt);
+  registerPrivacyHandlers(rt);
+  // Last: rules start after every other group has seen the event.
+  registerAutomation(rt);

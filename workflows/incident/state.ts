@@ -43,6 +43,7 @@ export function initialState(input: IncidentInput): IncidentState {
     children: [],
     continuedAsNewCount: 0,
   };
+    ...(input.private ? { private: true } : {}),
 }
 
 export function appendTimeline(state: IncidentState, entry: TimelineEntry, limit: number): void {
@@ -69,6 +70,10 @@ export class IncidentRuntime {
   version = 0;
   private readonly policies = new PolicyHolder();
   private readonly queue: SerialQueue;
+  /** Called after every recorded event (automation rules look for their triggers: automation.ts). */
+  private readonly recordedHooks: Array<(kind: TimelineKind, actor: Actor, details: Record<string, unknown> | undefined) => void> = [];
+  /** Set by the workflow when this run nudges unfilled required roles (workflows/incident/roles.ts). */
+  nudgeRequiredRoles = false;
 
   constructor(readonly state: IncidentState) {
     // Handlers are registered before the first await so an update sent right after the start is
