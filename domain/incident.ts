@@ -35,8 +35,6 @@ export interface IncidentDeclaration {
 }
 
 export const SYSTEM_ACTOR: Actor = { source: 'system', id: 'firebreak' };
-  /** Declared private (`declare private …`, the form's checkbox, a `private` label): off every public path. */
-  private?: boolean;
 
 export function severityFromNumber(n: number): Severity | undefined {
   return SEVERITIES[n - 1];

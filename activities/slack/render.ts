@@ -8,6 +8,7 @@ import type { TimelineKind } from '../../domain/timeline.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import { ACTION_IDS } from '../../domain/slack/action-ids.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';
+import { openTasksBlock } from './task-render.js';
 
 export type Block = Record<string, unknown>;
 
@@ -71,6 +72,8 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
       const lines = view.sandboxes.map((c) => `• *${safe(c.id)}* ${safe(c.status.replace('_', ' '))} — ${safe(c.summary)}`);
       blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: `*Sandboxes*\n${lines.join('\n')}`.slice(0, 3000) } });
     }
+    const tasks = openTasksBlock(view.tasks, safe, (a) => who(a, view.key));
+    if (tasks) blocks.splice(3, 0, tasks);
     if (isActivePhase(view.phase)) blocks.push(actionsBlock(view));
     return blocks;
   }

@@ -11,6 +11,7 @@ import { sandboxWorkflowId } from '../../domain/ids.js';
 import { runAccessCommand } from '../access/commands.js';
 import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
+import { runTaskCommand } from '../tasks/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { COMPONENT_STATE_TEXT } from '../../domain/statuspage.js';
@@ -19,7 +20,6 @@ import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
 import { admitRequest } from './limits.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from '../../workflows/declare/messages.js';
-import { runPrivacyCommand, status } from './privacy.js';
 
 export interface CommandContext extends TemporalContext {
   actor: Actor;
@@ -71,10 +71,7 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return { ok: true, text: '', incidents };
     }
     case 'status':
-      return status(ctx, await getIncidentView(ctx, requireIncident(ctx)));
-    case 'invite':
-    case 'privacy':
-      return runPrivacyCommand(ctx, command);
+      return withView(ctx, await getIncidentView(ctx, requireIncident(ctx)));
     case 'severity':
       return update(ctx, msg.setSeverityUpdate, { actor: ctx.actor, severity: command.severity, reason: command.reason });
     case 'role':
@@ -117,6 +114,13 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return publicUpdate(ctx, command);
     case 'page':
       return page(ctx, command);
+    case 'task-add':
+    case 'task-done':
+    case 'task-reopen':
+    case 'task-assign':
+    case 'task-waive':
+    case 'tasks':
+      return runTaskCommand(ctx, command);
   }
 }
 
@@ -192,7 +196,6 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
  * same limits as `declare`, then the same start. A refusal is a CommandRefused with the sentence.
  */
 export async function declareAsPerson(ctx: TemporalContext & { policy?: Policy }, input: DeclareIncidentInput): Promise<DeclareIncidentResult> {
-    ...(command.private ? { private: true } : {}),
   const refused = admitRequest(ctx.policy, input.reporter, 'declaration');
   if (refused) throw new CommandRefused(refused);
   return declareIncident(ctx, input);

@@ -33,11 +33,6 @@ export interface Facts {
   ownerManager?: string;
 }
 
-  /** The incident is private, and the policy names of its members now (policy, reporter, roles, invited). */
-  privateIncident?: boolean;
-  members?: string[];
-  /** The person being added to a private incident. */
-  invitee?: ResolvedActor;
 export type Verdict = { allowed: true; privileged: boolean } | { allowed: false; privileged: boolean; reason: string };
 
 type Rule = (policy: Policy, person: string, facts: Facts) => string | undefined;
@@ -133,31 +128,19 @@ const RULES: Record<Action, Rule> = {
   updateActionItem: allow,
   publicUpdate: permission('publicUpdate'),
   page: permission('page'),
-};
-
-function guestRefusal(policy: Policy, action: Action, actor: { key: string }): string {
-  const may = policy.guests.may.map((a) => ACTION_TEXT[a]);
-  const open = may.length ? `; people outside every team may only ${may.join(', ')}` : '';
   addTask: allow,
   changeTask: allow,
   // A waived required task no longer holds resolve back: the person who ends the incident decides.
   waiveTask: (_p, person, f) =>
     person === f.roles?.commander ? undefined : `Only the incident commander${f.roles?.commander ? ` (${f.roles.commander})` : ''} may waive a task of ${subjectOf(f)}.`,
   addChecklist: allow,
-  invite: (_p, person, f) => {
-    if (f.invitee?.kind === 'guest') return `${f.invitee.key} is not in any team of the policy and cannot be added to ${subjectOf(f)}; add them to a team first.`;
-    if (f.privateIncident && !f.members?.includes(person)) return `Only members of ${subjectOf(f)} may add people to it${commanderHint(f)}.`;
-    return undefined;
-  },
-  makePrivate: allow,
-  makePublic: (_p, person, f) =>
-    person === f.roles?.commander ? undefined : `Only the incident commander${f.roles?.commander ? ` (${f.roles.commander})` : ''} may make ${subjectOf(f)} public again.`,
+};
+
+function guestRefusal(policy: Policy, action: Action, actor: { key: string }): string {
+  const may = policy.guests.may.map((a) => ACTION_TEXT[a]);
+  const open = may.length ? `; people outside every team may only ${may.join(', ')}` : '';
   return `${actor.key} is not in any team of the policy, so Firebreak does not let them ${ACTION_TEXT[action]}${open}. Ask to be added to a team.`;
 }
-function commanderHint(f: Facts): string {
-  return f.roles?.commander ? `; ask the commander, ${f.roles.commander}` : '';
-}
-
 
 export function decide(policy: Policy, action: Action, actor: ResolvedActor, facts: Facts = {}): Verdict {
   const privileged = isPrivileged(action);

@@ -46,14 +46,11 @@ const FORMAT: Formatters = {
   declare: (c) =>
     join(
       'declare',
-      c.private ? 'private' : '',
-      c.private ? text(c.title, ['sev', 'service']) : quoteLeadingPrivate(text(c.title, ['sev', 'service'])),
+      text(c.title, ['sev', 'service']),
       option('sev', c.severity && levelNumber(c.severity)),
       ...c.services.map((s) => option('service', s)),
     ),
   status: () => 'status',
-  invite: (c) => join('invite', formatPerson(c.person)),
-  privacy: (c) => (c.private ? 'private' : 'public'),
   list: (c) =>
     join(
       'list',
@@ -105,7 +102,20 @@ const FORMAT: Formatters = {
   statuspage: (c) =>
     join('statuspage', c.verb, ...c.components.map((x) => join(option('component', x.component), option('status', x.state))), text(c.text, ['component', 'status'])),
   page: (c) => join('page', c.team !== undefined ? `@${c.team}` : (c.service ?? ''), text(c.reason)),
+  // The owner is read from the last word, so text ending in a mention-like word is quoted.
+  'task-add': (c) => join('task add', c.owner ? text(c.text, [], true) : quoteLastMention(text(c.text, [], true)), c.owner ? formatPerson(c.owner) : ''),
+  'task-done': (c) => join('task done', c.task),
+  'task-reopen': (c) => join('task reopen', c.task),
+  'task-assign': (c) => join('task assign', c.task, formatPerson(c.person)),
+  'task-waive': (c) => join('task waive', c.task, text(c.reason)),
+  tasks: () => 'tasks',
 };
+
+function quoteLastMention(words: string): string {
+  const at = words.lastIndexOf(' ') + 1;
+  const last = words.slice(at);
+  return /^(@|<@)/.test(last) && ![...last].some(isQuote) ? `${words.slice(0, at)}"${last}"` : words;
+}
 
 /** A lone capability named like a grant verb (`approve`) would be read as that verb. */
 function capabilities(names: readonly string[]): string {
@@ -115,18 +125,6 @@ function capabilities(names: readonly string[]): string {
 
 function actionsFilter(filter: Extract<Command, { kind: 'actions' }>['filter']): string {
   switch (filter.kind) {
-function quoteLastMention(words: string): string {
-  const at = words.lastIndexOf(' ') + 1;
-  const last = words.slice(at);
-  return /^(@|<@)/.test(last) && ![...last].some(isQuote) ? `${words.slice(0, at)}"${last}"` : words;
-}
-
-/** A title whose first word is "private" is quoted, or it would read back as `declare private`. */
-function quoteLeadingPrivate(words: string): string {
-  const first = words.split(' ')[0] ?? '';
-  return first.toLowerCase() === 'private' ? `"${first}"${words.slice(first.length)}` : words;
-}
-
     case 'all':
       return '';
     case 'team':

@@ -6,9 +6,7 @@ import { declare, help, list, mitigated, note, reopen, resolve, role, sev, statu
 import { access, action, actions, flag, postmortem, sandbox } from './parse-tools.js';
 import { page } from './parse-page.js';
 import { statuspage } from './parse-statuspage.js';
-import { invite, makePrivate, makePublic } from './parse-privacy.js';
 import { task, tasks } from './parse-tasks.js';
-import { rules } from './parse-rules.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { ParseResult } from './types.js';
 import { ALIASES, helpText, SUBCOMMANDS, subcommandOf, USAGE, type Subcommand } from './usage.js';
@@ -40,12 +38,8 @@ const PARSERS: Readonly<Record<Subcommand, ParseArgs>> = {
   actions,
   statuspage,
   page,
-  invite,
-  private: makePrivate,
-  public: makePublic,
   task,
   tasks,
-  rules,
 };
 
 export function parseCommand(text: string): ParseResult {

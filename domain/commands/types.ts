@@ -22,12 +22,8 @@ export type ActionsFilter =
 export type Command =
   | { kind: 'help'; topic?: string }
   /** description: only the CLI's --description sets it; the grammar has no place for one. */
-  | { kind: 'declare'; title?: string; severity?: Severity; services: string[]; description?: string; private?: boolean }
+  | { kind: 'declare'; title?: string; severity?: Severity; services: string[]; description?: string }
   | { kind: 'status' }
-  /** A member adds someone to a private incident. */
-  | { kind: 'invite'; person: PersonRef }
-  /** `private` or `public`: the incident's privacy. */
-  | { kind: 'privacy'; private: boolean }
   | { kind: 'list'; scope: ListScope; severity?: Severity; services: string[] }
   | { kind: 'severity'; severity: Severity; reason?: string }
   | { kind: 'role'; role: Role; person: PersonRef }
@@ -60,7 +56,13 @@ export type Command =
   /** A public status page update: explicit, never derived from the internal timeline. */
   | { kind: 'statuspage'; verb: PublicUpdateVerb; components: ComponentChange[]; text: string }
   /** Exactly one of service and team. */
-  | { kind: 'page'; service?: string; team?: string; reason?: string };
+  | { kind: 'page'; service?: string; team?: string; reason?: string }
+  | { kind: 'task-add'; text: string; owner?: PersonRef }
+  | { kind: 'task-done'; task: string }
+  | { kind: 'task-reopen'; task: string }
+  | { kind: 'task-assign'; task: string; person: PersonRef }
+  | { kind: 'task-waive'; task: string; reason: string }
+  | { kind: 'tasks' };
 
 export type CommandKind = Command['kind'];
 

@@ -20,12 +20,8 @@ export const SUBCOMMANDS = [
   'actions',
   'statuspage',
   'page',
-  'invite',
-  'private',
-  'public',
   'task',
   'tasks',
-  'rules',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -80,10 +76,6 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'task waive TASK-N REASON…  — the commander lets a required task go (audited)',
   ].join('\n'),
   tasks: 'tasks [INC-N]  — list the incident\'s tasks',
-  invite: 'invite @user  — add someone to a private incident (members only)',
-  private: 'private [INC-N]  — make the incident private: off announcements, the digest, public GitHub issues and the status page',
-  public: 'public [INC-N]  — make a private incident public again (the commander only)',
-  rules: 'rules test RULE [INC-N]  — show what an automation rule would do for the incident now, without doing it',
   page: 'page SERVICE|@team [REASON…]  — page the on-call of a service, or of every paged service a team owns (PagerDuty, the webhook pager)',
 };
 

@@ -36,9 +36,6 @@ export const ACTIONS = [
   'changeTask',
   'waiveTask',
   'addChecklist',
-  'invite',
-  'makePrivate',
-  'makePublic',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,7 +50,7 @@ export type GuestAction = (typeof GUEST_GRANTABLE)[number];
 export const DEFAULT_GUEST_ACTIONS: readonly GuestAction[] = ['declare', 'note', 'pin'];
 
 /** Decisions worth an audit row even when refused: they grant, approve, end, take or destroy. */
-const UNPRIVILEGED: ReadonlySet<Action> = new Set<Action>(['declare', 'note', 'pin', 'statusUpdate', 'editDetails', 'mitigate', 'addActionItem']);
+const UNPRIVILEGED: ReadonlySet<Action> = new Set<Action>(['declare', 'note', 'pin', 'statusUpdate', 'editDetails', 'mitigate', 'addActionItem', 'addTask', 'changeTask', 'addChecklist']);
 
 export function isPrivileged(action: Action): boolean {
   return !UNPRIVILEGED.has(action);
@@ -95,7 +92,4 @@ export const ACTION_TEXT: Record<Action, string> = {
   changeTask: 'close, reopen or assign incident tasks',
   waiveTask: 'waive required incident tasks',
   addChecklist: 'add checklists to incidents',
-  invite: 'add people to private incidents',
-  makePrivate: 'make incidents private',
-  makePublic: 'make private incidents public',
 };

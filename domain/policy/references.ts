@@ -2,13 +2,12 @@
 // settings that are each valid but cannot work together.
 
 import type { Policy } from './schema.js';
+import { ROLES } from '../incident.js';
 import { alertServiceProblem } from './alerts.js';
 import { pagingServiceProblem } from './paging.js';
 import { statusPageServiceProblem } from './statuspage.js';
-
-import { rulesReferenceProblem } from './automation.js';
 import { checklistReferenceProblem } from './checklists.js';
-import { privateMembersProblem } from './privacy.js';
+
 export interface Problem {
   path: PropertyKey[];
   message: string;
@@ -113,7 +112,6 @@ function checkTimings(policy: Policy): Problem | undefined {
   return undefined;
 }
 
-/** The first cross-reference problem, in file order of the sections checked. */
 function checkChecklists(policy: Policy): Problem | undefined {
   const people = Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name));
   const roles = [...ROLES, ...Object.keys((policy as { roles?: Record<string, unknown> }).roles ?? {})];
@@ -123,6 +121,7 @@ function checkChecklists(policy: Policy): Problem | undefined {
   return checklistReferenceProblem(policy.checklists, { services: Object.keys(policy.services), capabilities: Object.keys(policy.capabilities), people, roles });
 }
 
+/** The first cross-reference problem, in file order of the sections checked. */
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? privateMembersProblem(policy.privateIncidents, Object.keys(policy.teams), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? rulesReferenceProblem(policy);
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name)));
 }

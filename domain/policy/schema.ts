@@ -24,10 +24,7 @@ import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
 import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
-import { rulesSection } from './automation.js';
-import { rolesSection } from './roles.js';
 import { checklistsSection } from './checklists.js';
-import { privateIncidentsSection } from './privacy.js';
 import { webhooksSection } from './webhooks.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -53,6 +50,8 @@ const incidents = z
     timelineLimit: positiveInt().default(50),
     continueAsNewAfterEvents: positiveInt().default(2000),
     pinReaction: matching(/^[a-z0-9_+-]+$/, 'a Slack emoji name like "pushpin"').default('pushpin'),
+    /** A reaction on a channel message that makes the message a task (checklists.ts). */
+    taskReaction: matching(/^[a-z0-9_+-]+$/, 'a Slack emoji name like "memo"').default('memo'),
     /** How far back triage context looks for deploys, releases and merged PRs. */
     contextWindow: duration().default(6 * 3600),
   })
@@ -188,12 +187,9 @@ export const policySchema = z.strictObject({
   alerts: alertsSection.optional(),
   statusPage: statusPageSection.optional(),
   paging: pagingSection.optional(),
+  checklists: checklistsSection.prefault({}),
   webhooks: webhooksSection.optional(),
 });
-  rules: rulesSection.prefault({}),
-  roles: rolesSection.prefault({}),
-  checklists: checklistsSection.prefault({}),
-  privateIncidents: privateIncidentsSection.optional(),
 
 export type Policy = z.output<typeof policySchema>;
 export type IncidentsPolicy = Policy['incidents'];
@@ -213,8 +209,5 @@ export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
 export type { PagingPolicy } from './paging.js';
-export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';
-export type { RulesPolicy } from './automation.js';
-export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { ChecklistsPolicy, ChecklistPolicy, ChecklistTask } from './checklists.js';
-export type { PrivateIncidentsPolicy } from './privacy.js';
+export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';

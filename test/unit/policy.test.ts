@@ -54,6 +54,7 @@ describe('parsePolicy: the shipped files', () => {
       timelineLimit: 50,
       continueAsNewAfterEvents: 200,
       pinReaction: 'pushpin',
+      taskReaction: 'memo',
       contextWindowSeconds: 6 * 3600,
     });
     expect(policy.severities.SEV1).toMatchObject({ statusUpdateEverySeconds: 4, commanderWithinSeconds: 3 });

@@ -2,7 +2,7 @@
 // workflow (`grant:GR-N`) that the incident lists and tears down when it resolves.
 
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ParentClosePolicy, condition, currentUpdateInfo, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, currentUpdateInfo, patched, startChild } from '@temporalio/workflow';
 import { accessRequestProblem, approvalRequirement, escalationStages } from '../../domain/access/rules.js';
 import { formatDuration } from '../../domain/duration.js';
 import { grantWorkflowId } from '../../domain/ids.js';
@@ -14,6 +14,7 @@ import type { accessGrantWorkflow } from '../access/workflow.js';
 import { incidentKeyAttribute } from '../kernel/search-attributes.js';
 import { persistence } from './activities.js';
 import type { IncidentRuntime } from './state.js';
+import { noteRequestedCapabilities, TASKS_PATCH } from './tasks.js';
 
 // How long a request waits for its grant's first report (pending, or active when no approval is needed).
 const FIRST_REPORT_TIMEOUT = '10s';
@@ -41,6 +42,8 @@ export function registerAccessHandlers(rt: IncidentRuntime): void {
         state.children.push({ kind: 'grant', id: grant, status: 'requested', summary: `${capabilities.join(', ')} for ${formatDuration(i.durationSeconds)}: requested`, needsTeardown: true });
         rt.version++;
       }
+      // Checklists that attach when someone asks for a capability (notify legal for read-pii).
+      if (patched(TASKS_PATCH)) await noteRequestedCapabilities(rt, capabilities);
       try {
         await startChild<typeof accessGrantWorkflow>('accessGrantWorkflow', {
           workflowId,

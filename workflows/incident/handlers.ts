@@ -7,8 +7,8 @@ import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
 import { registerPagingHandlers } from './paging.js';
 import { registerSandboxHandlers } from './sandbox.js';
-import { registerPrivacyHandlers } from './privacy.js';
 import { registerStatusPageHandlers } from './statuspage.js';
+import { registerTaskHandlers } from './tasks.js';
 import type { IncidentRuntime } from './state.js';
 
 export function registerIncidentHandlers(rt: IncidentRuntime): void {
@@ -19,8 +19,5 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   registerSandboxHandlers(rt);
   registerStatusPageHandlers(rt);
   registerPagingHandlers(rt);
-}
   registerTaskHandlers(rt);
-  registerPrivacyHandlers(rt);
-  // Last: rules start after every other group has seen the event.
-  registerAutomation(rt);
+}

@@ -13,6 +13,7 @@ import { COMMANDER_TO_CHILDREN_PATCH } from './messages.js';
 import { notePageAcknowledged, notePagesResolved } from './paging.js';
 import { startPostmortem } from './postmortem.js';
 import { registerTimelineHandlers } from './timeline.js';
+import { attachMatchingChecklists, requireNoBlockingTask, TASKS_PATCH } from './tasks.js';
 import type { IncidentRuntime } from './state.js';
 
 export function registerLifecycleHandlers(rt: IncidentRuntime): void {
@@ -41,6 +42,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
       if (i.description !== undefined) changes.description = i.description;
       if (i.services !== undefined) changes.services = [...new Set(i.services)];
       await rt.record('details', i.actor, 'Details edited', { changes, auditAction: 'incident.details' });
+      if (changes.services && patched(TASKS_PATCH)) await attachMatchingChecklists(rt);
     },
     () => rt.decision('editDetails'),
   );
@@ -57,6 +59,7 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
         details: { from: state.severity, to: i.severity },
         auditAction: 'incident.severity',
       });
+      if (patched(TASKS_PATCH)) await attachMatchingChecklists(rt);
     },
     () => rt.decision('severity'),
   );
@@ -131,7 +134,11 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
 
   rt.handle(
     msg.resolveUpdate,
-    () => rt.requireTransition('resolve'),
+    () => {
+      rt.requireTransition('resolve');
+      // Only incidents that have tasks can be refused here, and tasks exist only in code that knows them.
+      requireNoBlockingTask(rt);
+    },
     async (i) => {
       await rt.transition('resolve', i.actor, i.text?.trim() || 'Resolved', { resolvedAt: new Date().toISOString() });
       await notePagesResolved(rt);

@@ -9,6 +9,7 @@ import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity 
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import type { ComponentState } from '../../domain/statuspage.js';
 import type { ActorInput } from './messages/actor.js';
+import type { IncidentTask } from '../../domain/tasks.js';
 
 // The updates by concern, each in its own file: children (grants, sandboxes), flags, and the
 // outward ones (status page, paging). Callers still import everything from here.
@@ -16,11 +17,8 @@ export * from './messages/actor.js';
 export * from './messages/children.js';
 export * from './messages/comms.js';
 export * from './messages/flags.js';
-
-export * from './messages/rules.js';
-export * from './messages/roles.js';
 export * from './messages/tasks.js';
-export * from './messages/privacy.js';
+
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
   declaredAt: string;
@@ -68,23 +66,13 @@ export interface IncidentState {
   publicPage?: PublicPageState;
   /** Pages the timeline told of: `auto` when the declaration paged (taking command acknowledges it), `open` until a resolution resolves them. */
   pages?: { auto: boolean; open: boolean };
-}
-  /** Automation rule runs started so far, by rule key (the loop guard counts them). */
-  ruleRuns?: Record<string, number>;
-  /** Rules stopped for running too often in this incident (said once on the timeline). */
-  rulesStopped?: string[];
-  /** When each unfilled required role (policy `roles:`) was last nudged, by role. */
-  lastRoleNudgeAt?: Record<string, string>;
   /** Tasks (TASK-N) added by hand, from reactions and from checklists (domain/tasks.ts). */
   tasks?: IncidentTask[];
   /** Keys of the policy checklists attached, each once. */
   checklists?: string[];
   /** Capabilities a grant was requested of, for checklists that attach on them. */
   requestedCapabilities?: string[];
-  /** Off every public path; only members see it (domain/policy/privacy-rules.ts). */
-  private?: boolean;
-  /** People added to the private incident explicitly (`invite @user`). */
-  members?: Actor[];
+}
 
 export interface PublicPageState {
   status: 'open' | 'resolved';

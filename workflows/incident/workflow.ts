@@ -8,6 +8,7 @@ import { snapshotFlags } from './flags.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { nextDue, type Due } from './reminders.js';
 import { IncidentRuntime, initialState } from './state.js';
+import { attachMatchingChecklists, nextTaskDueAt, noteOverdueTasks, TASKS_PATCH } from './tasks.js';
 
 /** Queue the start of triage before registering handlers (see below). */
 const TRIAGE_BEFORE_HANDLERS = 'triage-before-handlers';
@@ -28,6 +29,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   if (!input.carried && !triageFirst) startTriage(rt);
   if (!input.carried && patched('triage-context')) gatherContext(rt);
   if (!input.carried && patched('flag-snapshot')) snapshotFlags(rt);
+  if (!input.carried && patched(TASKS_PATCH)) void rt.serially(() => attachMatchingChecklists(rt));
   await rt.drainQueue();
   rt.upsertSearchAttributes();
 
@@ -42,9 +44,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
     }
     const seen = rt.version;
     const due = nextDue(state, rt.reminders()!);
+    // Incidents without due tasks wait exactly as before; only tasks bring the extra timer.
+    const taskDue = state.tasks?.length ? nextTaskDueAt(rt) : undefined;
+    const tasksFirst = taskDue !== undefined && (due === undefined || taskDue < due.at) && patched(TASKS_PATCH);
+    const wakeAt = tasksFirst ? taskDue : due?.at;
     const changed = () => rt.version !== seen || shouldContinueAsNew();
-    const woke = due === undefined ? (await condition(changed), true) : await condition(changed, Math.max(due.at - Date.now(), 1));
-    if (!woke && due) {
+    const woke = wakeAt === undefined ? (await condition(changed), true) : await condition(changed, Math.max(wakeAt - Date.now(), 1));
+    if (!woke && tasksFirst) {
+      await rt.serially(() => noteOverdueTasks(rt));
+    } else if (!woke && due) {
       await rt.serially(async () => {
         // An update may have landed while the timer fired; act only if this is still what is due.
         const still = nextDue(state, rt.reminders()!);

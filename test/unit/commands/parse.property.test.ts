@@ -22,7 +22,6 @@ const KINDS = new Set<string>([
   'postmortem', 'postmortem-publish', 'postmortem-approve', 'action-add', 'action-done', 'action-reopen',
   'action-assign', 'actions', 'statuspage', 'page',
   'task-add', 'task-done', 'task-reopen', 'task-assign', 'task-waive', 'tasks',
-  'invite', 'privacy',
 ]);
 
 /** Every result has the contract's shape; a readable command also survives format and parse. */
@@ -133,11 +132,7 @@ function rec<C extends Command>(kind: C['kind'], fields: { [k: string]: fc.Arbit
 const command: fc.Arbitrary<Command> = fc.oneof(
   rec('help', { topic: opt(fc.constantFrom(...SUBCOMMANDS)) }),
   rec('declare', { title: opt(freeText), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
-  rec('declare', { private: fc.constant(true), title: opt(freeText), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
-  rec('declare', { title: freeText.map((t) => `Private ${t}`), services: fc.constant([]) }),
   rec('status'),
-  rec('invite', { person }),
-  rec('privacy', { private: fc.boolean() }),
   rec('list', { scope: fc.constantFrom('open', 'all'), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
   rec('severity', { severity, reason: opt(freeText) }),
   rec('role', { role: fc.constantFrom(...ROLES), person }),
@@ -179,6 +174,12 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   rec('action-done', { item: key('ACT') }),
   rec('action-reopen', { item: key('ACT') }),
   rec('action-assign', { item: key('ACT'), person }),
+  rec('task-add', { text: freeText, owner: opt(person) }),
+  rec('task-done', { task: key('TASK') }),
+  rec('task-reopen', { task: key('TASK') }),
+  rec('task-assign', { task: key('TASK'), person }),
+  rec('task-waive', { task: key('TASK'), reason: freeText }),
+  rec('tasks'),
   rec('actions', {
     filter: fc.oneof(
       fc.constantFrom({ kind: 'all' as const }, { kind: 'mine' as const }, { kind: 'overdue' as const }),

@@ -16,8 +16,9 @@ export interface PinTarget {
   requestKey: string;
 }
 
-export async function pinTarget(deps: SlackDeps, { event, body }: Pick<ReactionArgs, 'event' | 'body'>): Promise<PinTarget | undefined> {
-  if (event.reaction !== deps.policy.incidents.pinReaction || event.item.type !== 'message') return undefined;
+/** `reaction` is the pin reaction unless said otherwise (the task reaction shares the rest). */
+export async function pinTarget(deps: SlackDeps, { event, body }: Pick<ReactionArgs, 'event' | 'body'>, reaction = deps.policy.incidents.pinReaction): Promise<PinTarget | undefined> {
+  if (event.reaction !== reaction || event.item.type !== 'message') return undefined;
   const incident = await incidentOfChannel(deps, event.item.channel);
   if (!incident) return undefined;
   if (!(await firstDelivery(deps, body.event_id))) return undefined;

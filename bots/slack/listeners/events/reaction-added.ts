@@ -10,7 +10,7 @@ import { decodeSlackText } from '../text.js';
 import { normaliseInput } from '../../../../domain/text-input.js';
 import { pinTarget, tsToIso, type PinTarget, type ReactionArgs } from './pin-reaction.js';
 
-interface SlackMessage {
+export interface SlackMessage {
   ts?: string;
   text?: string;
   user?: string;
@@ -40,7 +40,7 @@ export function reactionAdded(deps: SlackDeps) {
 }
 
 /** The message itself, in the channel or, failing that, as a thread reply. */
-async function fetchMessage(client: WebClient, target: PinTarget): Promise<SlackMessage | undefined> {
+export async function fetchMessage(client: WebClient, target: PinTarget): Promise<SlackMessage | undefined> {
   const query = { channel: target.channel, latest: target.ts, oldest: target.ts, inclusive: true, limit: 1 };
   const history = await client.conversations.history(query);
   const found = (history.messages as SlackMessage[] | undefined)?.find((m) => m.ts === target.ts);
