@@ -5,6 +5,8 @@ import type { Logger } from '../platform/logger.js';
 import { createAlertActivities } from './alerts/index.js';
 import { createAuditSealActivities } from './audit-seal.js';
 import { alertTriageWithoutSlack } from './slack/alert-triage.js';
+import { ruleStepsWithoutSlack } from './slack/rule-steps.js';
+import { createRuleActivities } from './rules/index.js';
 import { createAuthorizationActivities } from './authorization.js';
 import { createAccessActivities, type AccessNotifier, type AccessProviderSettings } from './access/index.js';
 import { createFlagActivities, type FlagProviders } from './flags/index.js';
@@ -64,6 +66,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAlertActivities(deps),
     // Replaced by the Slack outbound's own when Slack is configured (worker/main.ts merges those last).
     ...alertTriageWithoutSlack(),
+    ...ruleStepsWithoutSlack(),
+    ...createRuleActivities(deps),
     ...createStatusPageActivities(deps),
     ...createPostmortemActivities({ ...deps, notifiers: deps.postmortemNotifiers ?? [], ...(deps.postmortemPublisher ? { publisher: deps.postmortemPublisher } : {}) }),
     ...createWebhookActivities(deps),

@@ -12,3 +12,4 @@ export { auditSealWorkflow } from './audit-seal/workflow.js';
 export { alertGroupWorkflow } from './alert-group/workflow.js';
 export { pageEscalationWorkflow } from './page-escalation/workflow.js';
 export { webhookDeliveryWorkflow, webhookReplayWorkflow } from './webhooks/workflow.js';
+export { ruleWorkflow } from './rule/workflow.js';

@@ -10,6 +10,7 @@ import { createSlackApi, createSlackWebClient } from './client.js';
 import { createSlackAlertTriageActivities } from './alert-triage.js';
 import { createSlackNotifier } from './notifier.js';
 import { createSlackPostmortemNotifier } from './postmortem-notifier.js';
+import { createSlackRuleActivities } from './rule-steps.js';
 import { createSlackSandboxNotifier } from './sandbox-notifier.js';
 
 export function createSlackOutbound(ctx: OutboundContext): Outbound | undefined {
@@ -31,6 +32,6 @@ export function createSlackOutbound(ctx: OutboundContext): Outbound | undefined 
     sandboxNotifiers: [createSlackSandboxNotifier(notifierDeps)],
     postmortemNotifiers: [createSlackPostmortemNotifier(notifierDeps)],
     triageSources: [],
-    activities: createSlackAlertTriageActivities(notifierDeps),
+    activities: { ...createSlackAlertTriageActivities(notifierDeps), ...createSlackRuleActivities(notifierDeps) },
   };
 }

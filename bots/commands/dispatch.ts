@@ -11,6 +11,7 @@ import { sandboxWorkflowId } from '../../domain/ids.js';
 import { runAccessCommand } from '../access/commands.js';
 import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
+import { runRulesCommand } from '../rules/commands.js';
 import { runTaskCommand } from '../tasks/commands.js';
 import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
@@ -114,6 +115,8 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return publicUpdate(ctx, command);
     case 'page':
       return page(ctx, command);
+    case 'rules-test':
+      return runRulesCommand(ctx, command);
     case 'task-add':
     case 'task-done':
     case 'task-reopen':

@@ -109,6 +109,7 @@ const FORMAT: Formatters = {
   'task-assign': (c) => join('task assign', c.task, formatPerson(c.person)),
   'task-waive': (c) => join('task waive', c.task, text(c.reason)),
   tasks: () => 'tasks',
+  'rules-test': (c) => join('rules test', c.rule),
 };
 
 function quoteLastMention(words: string): string {

@@ -7,6 +7,7 @@ import { access, action, actions, flag, postmortem, sandbox } from './parse-tool
 import { page } from './parse-page.js';
 import { statuspage } from './parse-statuspage.js';
 import { task, tasks } from './parse-tasks.js';
+import { rules } from './parse-rules.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { ParseResult } from './types.js';
 import { ALIASES, helpText, SUBCOMMANDS, subcommandOf, USAGE, type Subcommand } from './usage.js';
@@ -40,6 +41,7 @@ const PARSERS: Readonly<Record<Subcommand, ParseArgs>> = {
   page,
   task,
   tasks,
+  rules,
 };
 
 export function parseCommand(text: string): ParseResult {

@@ -62,7 +62,9 @@ export type Command =
   | { kind: 'task-reopen'; task: string }
   | { kind: 'task-assign'; task: string; person: PersonRef }
   | { kind: 'task-waive'; task: string; reason: string }
-  | { kind: 'tasks' };
+  | { kind: 'tasks' }
+  /** What an automation rule would do for the incident now, without doing it. */
+  | { kind: 'rules-test'; rule: string };
 
 export type CommandKind = Command['kind'];
 

@@ -22,6 +22,7 @@ export const SUBCOMMANDS = [
   'page',
   'task',
   'tasks',
+  'rules',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -76,6 +77,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
     'task waive TASK-N REASON…  — the commander lets a required task go (audited)',
   ].join('\n'),
   tasks: 'tasks [INC-N]  — list the incident\'s tasks',
+  rules: 'rules test RULE [INC-N]  — show what an automation rule would do for the incident now, without doing it',
   page: 'page SERVICE|@team [REASON…]  — page the on-call of a service, or of every paged service a team owns (PagerDuty, the webhook pager)',
 };
 

@@ -6,6 +6,7 @@ import { ROLES } from '../incident.js';
 import { alertServiceProblem } from './alerts.js';
 import { pagingServiceProblem } from './paging.js';
 import { statusPageServiceProblem } from './statuspage.js';
+import { rulesReferenceProblem } from './automation.js';
 import { checklistReferenceProblem } from './checklists.js';
 
 export interface Problem {
@@ -123,5 +124,5 @@ function checkChecklists(policy: Policy): Problem | undefined {
 
 /** The first cross-reference problem, in file order of the sections checked. */
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name)));
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? rulesReferenceProblem(policy);
 }

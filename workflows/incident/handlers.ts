@@ -3,6 +3,7 @@
 // (lifecycle.ts, timeline.ts), then the children it starts (access.ts, flags.ts, sandbox.ts).
 
 import { registerAccessHandlers } from './access.js';
+import { registerAutomation } from './automation.js';
 import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
 import { registerPagingHandlers } from './paging.js';
@@ -20,4 +21,6 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   registerStatusPageHandlers(rt);
   registerPagingHandlers(rt);
   registerTaskHandlers(rt);
+  // Last: rules start after every other group has seen the event.
+  registerAutomation(rt);
 }

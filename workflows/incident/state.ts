@@ -67,6 +67,8 @@ export function toView(state: IncidentState, policy: ReminderPolicy | undefined)
 export class IncidentRuntime {
   /** Bumped on every change the main loop must look at (new deadlines, phase changes). */
   version = 0;
+  /** Called after every recorded event (automation rules look for their triggers: automation.ts). */
+  private readonly recordedHooks: Array<(kind: TimelineKind, actor: Actor, details: Record<string, unknown> | undefined) => void> = [];
 
   constructor(readonly state: IncidentState) {
     // Handlers are registered before the first await so an update sent right after the start is
@@ -142,7 +144,13 @@ export class IncidentRuntime {
       () => notifications.publishIncidentUpdate(notice),
       (err: unknown) => log.warn('incident notification failed', { incident: this.state.key, error: String(err) }),
     );
+    for (const hook of this.recordedHooks) hook(kind, actor, options.details);
     return event.at;
+  }
+
+  /** `hook` sees every event once it is recorded; it must queue its work, never await it here. */
+  afterRecord(hook: (kind: TimelineKind, actor: Actor, details: Record<string, unknown> | undefined) => void): void {
+    this.recordedHooks.push(hook);
   }
 
   applyChanges(changes: IncidentChanges): void {

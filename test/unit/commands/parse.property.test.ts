@@ -22,6 +22,7 @@ const KINDS = new Set<string>([
   'postmortem', 'postmortem-publish', 'postmortem-approve', 'action-add', 'action-done', 'action-reopen',
   'action-assign', 'actions', 'statuspage', 'page',
   'task-add', 'task-done', 'task-reopen', 'task-assign', 'task-waive', 'tasks',
+  'rules-test',
 ]);
 
 /** Every result has the contract's shape; a readable command also survives format and parse. */
@@ -180,6 +181,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   rec('task-assign', { task: key('TASK'), person }),
   rec('task-waive', { task: key('TASK'), reason: freeText }),
   rec('tasks'),
+  rec('rules-test', { rule: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/) }),
   rec('actions', {
     filter: fc.oneof(
       fc.constantFrom({ kind: 'all' as const }, { kind: 'mine' as const }, { kind: 'overdue' as const }),
