@@ -17,6 +17,8 @@ export const ALTERED_STEP: Record<string, string> = {
   alertGroupWorkflow: 'addAlertNote',
   pageEscalationWorkflow: 'notifyPostmortem',
   auditSealWorkflow: 'sealAuditCheckpoint',
+  webhookDeliveryWorkflow: 'deliverWebhookEvent',
+  webhookReplayWorkflow: 'redeliverWebhookEvent',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

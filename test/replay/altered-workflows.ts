@@ -54,3 +54,13 @@ export async function auditSealWorkflow() {
   await sleep('1s');
   return current.auditSealWorkflow();
 }
+
+export async function webhookDeliveryWorkflow(input: InputOf<typeof current.webhookDeliveryWorkflow>) {
+  await sleep('1s');
+  return current.webhookDeliveryWorkflow(input);
+}
+
+export async function webhookReplayWorkflow(input: InputOf<typeof current.webhookReplayWorkflow>) {
+  await sleep('1s');
+  return current.webhookReplayWorkflow(input);
+}

@@ -29,6 +29,8 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['alert-group.json', 'alertGroupWorkflow'],
   ['page-escalation.json', 'pageEscalationWorkflow'],
   ['audit-seal.json', 'auditSealWorkflow'],
+  ['webhook-delivery.json', 'webhookDeliveryWorkflow'],
+  ['webhook-replay.json', 'webhookReplayWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -102,6 +104,10 @@ describe('replaying recorded histories', () => {
     expect(escalation.filter((e) => e.timerFiredEventAttributes).length).toBe(2);
     // The scheduled seal: one checkpoint over the chain that moved.
     expect(activities(load('audit-seal.json').events ?? [])).toEqual(['sealAuditCheckpoint']);
+    // A webhook event delivered on its second try (one activity, retried by Temporal), and a replay of
+    // the two events a subscriber missed while it was down.
+    expect(activities(load('webhook-delivery.json').events ?? [])).toEqual(['deliverWebhookEvent']);
+    expect(activities(load('webhook-replay.json').events ?? [])).toEqual(['selectWebhookReplay', 'redeliverWebhookEvent', 'redeliverWebhookEvent']);
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption
