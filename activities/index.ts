@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { createAlertActivities } from './alerts/index.js';
 import { createAuditSealActivities } from './audit-seal.js';
 import { alertTriageWithoutSlack } from './slack/alert-triage.js';
+import { roleInstructionsWithoutSlack } from './slack/role-instructions.js';
 import { ruleStepsWithoutSlack } from './slack/rule-steps.js';
 import { createRuleActivities } from './rules/index.js';
 import { createAuthorizationActivities } from './authorization.js';
@@ -66,6 +67,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAlertActivities(deps),
     // Replaced by the Slack outbound's own when Slack is configured (worker/main.ts merges those last).
     ...alertTriageWithoutSlack(),
+    ...roleInstructionsWithoutSlack(),
     ...ruleStepsWithoutSlack(),
     ...createRuleActivities(deps),
     ...createStatusPageActivities(deps),

@@ -6,8 +6,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const PHASES = ['declared', 'triage', 'mitigating', 'monitoring', 'resolved', 'postmortem', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** The built-in roles; the policy's `roles:` section adds its own (domain/policy/roles.ts). */
 export const ROLES = ['commander', 'comms', 'scribe'] as const;
-export type Role = (typeof ROLES)[number];
+export type BuiltInRole = (typeof ROLES)[number];
+/** A built-in role or one the policy defines, checked against the policy where it is assigned. */
+export type Role = string;
 
 export const INCIDENT_SOURCES = ['slack', 'github', 'cli', 'alerts'] as const;
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
@@ -48,7 +51,7 @@ export function isPhase(value: unknown): value is Phase {
   return typeof value === 'string' && (PHASES as readonly string[]).includes(value);
 }
 
-export function isRole(value: unknown): value is Role {
+export function isBuiltInRole(value: unknown): value is BuiltInRole {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 

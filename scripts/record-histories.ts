@@ -41,6 +41,7 @@ import * as alertBranches from './history-scenarios/alert-branches.js';
 import * as publicResolve from './history-scenarios/public-resolve.js';
 import * as pageTeam from './history-scenarios/page-team.js';
 import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
+import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
 import { webhookRecording, webhooksPolicy } from './history-scenarios/webhooks.js';
@@ -272,6 +273,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
     const replay = webhookRecording(stack.database.db, policy);
     await withStandIn(stack, policy, replay.replay, replay.standIn());
   },
+  tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   'page-escalation': (stack) => {
     const policy = scenarios.escalationPolicy(stack.policy);

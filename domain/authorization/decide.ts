@@ -7,6 +7,7 @@ import { approvalProblem, revokeProblem } from '../access/rules.js';
 import type { Role } from '../incident.js';
 import { isAllowed, type Permission, type Policy } from '../policy/rules.js';
 import { ACTION_TEXT, GUEST_GRANTABLE, isPrivileged, type Action } from '../policy/actions.js';
+import { unknownRoleProblem } from '../policy/roles-rules.js';
 import type { ResolvedActor } from './actors.js';
 
 /** What the decision needs to know about the thing acted on, as person keys. */
@@ -25,8 +26,9 @@ export interface Facts {
   approvedBy?: string[];
   /** Who pinned the message being unpinned. */
   pinAuthor?: string;
-  /** The person a role is given to. */
+  /** The person a role is given to, and the role (a built-in one or one the policy defines). */
   assignee?: ResolvedActor;
+  role?: string;
   /** The postmortem's owner now, and everyone who owned it while it was in review. */
   owner?: string;
   reviewOwners?: string[];
@@ -97,8 +99,11 @@ const RULES: Record<Action, Rule> = {
   mitigate: allow,
   acknowledge: allow,
   severity: permission('severity'),
-  assignRole: both(permission('assignRole'), (_p, _person, f) =>
-    f.assignee?.kind === 'guest' ? `${f.assignee.key} is not in any team of the policy and cannot hold an incident role; add them to a team first.` : undefined,
+  assignRole: both(
+    (policy, _person, f) => (f.role === undefined ? undefined : unknownRoleProblem(policy, f.role)),
+    permission('assignRole'),
+    (_p, _person, f) =>
+      f.assignee?.kind === 'guest' ? `${f.assignee.key} is not in any team of the policy and cannot hold an incident role; add them to a team first.` : undefined,
   ),
   resolve: permission('resolve'),
   reopen: permission('reopen'),

@@ -1,7 +1,7 @@
 // Who may do what, from the policy's `permissions` section. Every front-end asks the same question
 // the same way, so Slack, GitHub and the CLI refuse with the same sentence.
 
-import { ROLES, type Role } from '../incident.js';
+import { ROLES, type BuiltInRole, type Role } from '../incident.js';
 import type { Policy } from './schema.js';
 import type { Permission } from './permission-names.js';
 import type { Principal } from './values.js';
@@ -19,7 +19,7 @@ export interface PermissionContext {
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
-const ROLE_NAMES: Record<Role, string> = { commander: 'the incident commander', comms: 'the comms lead', scribe: 'the scribe' };
+const ROLE_NAMES: Record<BuiltInRole, string> = { commander: 'the incident commander', comms: 'the comms lead', scribe: 'the scribe' };
 
 function actionText(permission: Permission, incident: string): string {
   const texts: Record<Permission, string> = {
@@ -43,7 +43,7 @@ function actionText(permission: Permission, incident: string): string {
 function principalText(p: Principal): string {
   const [kind, value] = p.split(':') as [string, string];
   if (p === 'anyone') return 'someone in a team of the policy';
-  if (kind === 'role') return ROLE_NAMES[value as Role];
+  if (kind === 'role') return ROLE_NAMES[value as BuiltInRole] ?? `the ${value}`;
   return kind === 'team' ? `a member of team ${value}` : value;
 }
 

@@ -13,6 +13,7 @@ import { COMMANDER_TO_CHILDREN_PATCH } from './messages.js';
 import { notePageAcknowledged, notePagesResolved } from './paging.js';
 import { startPostmortem } from './postmortem.js';
 import { registerTimelineHandlers } from './timeline.js';
+import { requireKnownRole, sendRoleInstructions } from './roles.js';
 import { attachMatchingChecklists, requireNoBlockingTask, TASKS_PATCH } from './tasks.js';
 import type { IncidentRuntime } from './state.js';
 
@@ -66,22 +67,27 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
 
   rt.handle(
     msg.assignRoleUpdate,
-    () => rt.requireEditable(),
+    (i) => {
+      rt.requireEditable();
+      requireKnownRole(rt, i.role);
+    },
     async (i) => {
       // A holder named by handle (`@bob` from GitHub or the CLI) is kept as the person the policy
       // knows, so later decisions recognise today's commander whichever front-end they come from.
       const holder = patched(DECISION_POINT_PATCH) ? canonicalHolder(rt, i.person) : i.person;
+      const eventKey = `${state.key}:${state.nextEventSeq}`;
       await rt.record('role', i.actor, `${holder.name ?? holder.id} is now ${i.role}`, {
         changes: { roles: { ...state.roles, [i.role]: holder } },
         details: { role: i.role, person: holder },
         auditAction: 'incident.role',
       });
+      sendRoleInstructions(rt, i.role, holder, eventKey);
       if (i.role === 'commander') {
         await acknowledge(i.actor);
         await tellChildrenTheCommander(rt);
       }
     },
-    (i) => rt.decision('assignRole', { assignee: assigneeOf(rt, i.person) }),
+    (i) => rt.decision('assignRole', { assignee: assigneeOf(rt, i.person), role: i.role }),
   );
 
   rt.handle(

@@ -17,6 +17,7 @@ export * from './messages/actor.js';
 export * from './messages/children.js';
 export * from './messages/comms.js';
 export * from './messages/flags.js';
+export * from './messages/roles.js';
 export * from './messages/rules.js';
 export * from './messages/tasks.js';
 
@@ -67,6 +68,8 @@ export interface IncidentState {
   publicPage?: PublicPageState;
   /** Pages the timeline told of: `auto` when the declaration paged (taking command acknowledges it), `open` until a resolution resolves them. */
   pages?: { auto: boolean; open: boolean };
+  /** When each unfilled required role (policy `roles:`) was last nudged, by role. */
+  lastRoleNudgeAt?: Record<string, string>;
   /** Automation rule runs started so far, by rule key (the loop guard counts them). */
   ruleRuns?: Record<string, number>;
   /** Rules stopped for running too often in this incident (said once on the timeline). */
@@ -95,6 +98,8 @@ export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'chil
   actionItems: ChildSummary[];
   /** When the next status update is due (ISO), while the incident is active. */
   statusUpdateDueAt?: string;
+  /** Roles the policy requires at the incident's severity, held or not (summary and `status` show them). */
+  requiredRoles?: string[];
 }
 
 /** What the incident publishes after each event it records (an activity input, so in its history). */

@@ -8,6 +8,7 @@ import type { Actor, Role } from '../../domain/incident.js';
 import { checkEditable, checkTransition, type LifecycleEvent } from '../../domain/lifecycle.js';
 import type { Facts } from '../../domain/authorization/index.js';
 import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/rules.js';
+import { requiredRoles } from '../../domain/policy/roles-rules.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
@@ -61,12 +62,15 @@ export function toView(state: IncidentState, policy: ReminderPolicy | undefined)
     flagChanges: children.filter((c) => c.kind === 'flag'),
     actionItems: children.filter((c) => c.kind === 'action'),
     statusUpdateDueAt: due === undefined ? undefined : new Date(due).toISOString(),
+    ...(policy?.requiredRoles?.length ? { requiredRoles: [...policy.requiredRoles] } : {}),
   };
 }
 
 export class IncidentRuntime {
   /** Bumped on every change the main loop must look at (new deadlines, phase changes). */
   version = 0;
+  /** Set by the workflow when this run nudges unfilled required roles (workflows/incident/roles.ts). */
+  nudgeRequiredRoles = false;
   /** Called after every recorded event (automation rules look for their triggers: automation.ts). */
   private readonly recordedHooks: Array<(kind: TimelineKind, actor: Actor, details: Record<string, unknown> | undefined) => void> = [];
 
@@ -98,6 +102,8 @@ export class IncidentRuntime {
       statusUpdateEverySeconds: sev.statusUpdateEverySeconds,
       commanderWithinSeconds: sev.commanderWithinSeconds,
       reopenWindowSeconds: policy.incidents.reopenWindowSeconds,
+      requiredRoles: requiredRoles(policy, this.state.severity),
+      nudgeRequiredRoles: this.nudgeRequiredRoles,
     };
   }
 
@@ -187,7 +193,7 @@ export class IncidentRuntime {
   /** Who holds each role now, by person key: decisions look at today's holders, never a snapshot. */
   roleKeys(): Partial<Record<Role, string>> {
     const roles: Partial<Record<Role, string>> = {};
-    for (const [role, holder] of Object.entries(this.state.roles)) roles[role as Role] = this.personKey(holder);
+    for (const [role, holder] of Object.entries(this.state.roles)) if (holder) roles[role as Role] = this.personKey(holder);
     return roles;
   }
 

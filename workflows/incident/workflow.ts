@@ -8,6 +8,7 @@ import { snapshotFlags } from './flags.js';
 import type { IncidentInput, IncidentView } from './messages.js';
 import { nextDue, type Due } from './reminders.js';
 import { IncidentRuntime, initialState } from './state.js';
+import { decideRoleNudges, nudgeUnfilledRole } from './roles.js';
 import { attachMatchingChecklists, nextTaskDueAt, noteOverdueTasks, TASKS_PATCH } from './tasks.js';
 
 /** Queue the start of triage before registering handlers (see below). */
@@ -32,6 +33,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
   if (!input.carried && patched(TASKS_PATCH)) void rt.serially(() => attachMatchingChecklists(rt));
   await rt.drainQueue();
   rt.upsertSearchAttributes();
+  decideRoleNudges(rt);
 
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= rt.policy().incidents.continueAsNewAfterEvents;
@@ -77,6 +79,8 @@ async function onDue(rt: IncidentRuntime, due: Due): Promise<void> {
     await rt.record('reminder', SYSTEM_ACTOR, `${rt.name} has no commander yet. Take command with \`role commander @you\`.`, {
       details: { reminder: 'no_commander' },
     });
+  } else if (due.kind === 'unfilled_role') {
+    await nudgeUnfilledRole(rt, due);
   } else if (severityPolicy(rt.policy(), state.severity).postmortem.required && !state.postmortemClosed) {
     await rt.transition('start_postmortem', SYSTEM_ACTOR, 'Reopen window over; postmortem required');
   } else {
