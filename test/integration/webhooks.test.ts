@@ -4,10 +4,11 @@
 // the private subscriber (also when a rule names another); and after a subscriber was down, `firebreak
 // webhooks replay` (the real CLI) sends its failed events again with their original IDs and bodies.
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { createRecordingAccessNotifier } from '../../activities/access/notifier.js';
 import { createWebhookActivities, createWebhookNotifier } from '../../activities/webhooks/index.js';
 import { declareIncident, runIncidentUpdate } from '../../bots/workflow-client.js';
 import type { DeclareIncidentInput } from '../../workflows/declare/messages.js';
@@ -18,18 +19,20 @@ import { createRedactor } from '../../domain/redact.js';
 import { WEBHOOK_DELIVERY_WORKFLOW, webhookDeliveryWorkflowId, type WebhookEventInput } from '../../domain/webhooks.js';
 import * as msg from '../../workflows/incident/messages.js';
 import type { WebhookDeliveryResult } from '../../workflows/webhooks/messages.js';
+import { requestAccess } from '../helpers/access.js';
 import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { alice, carol } from '../helpers/statuspage.js';
 import { eventually, loadTestPolicy, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { testLogger } from '../helpers/test-log.js';
 import { startWebhookReceiver, verifyBodySignature, type WebhookReceiver } from '../standins/webhook-receiver.js';
 
-const SUBSCRIBERS = { flaky: ['incident.severity'], refuser: ['incident.note'], siem: ['incident.*'], warehouse: ['incident.*'], sink: ['incident.status-update'] } as const;
+const SUBSCRIBERS = { flaky: ['incident.severity'], refuser: ['incident.note'], siem: ['incident.*'], warehouse: ['incident.*'], sink: ['incident.status-update'], audit: ['grant.*'] } as const;
 type Subscriber = keyof typeof SUBSCRIBERS;
 
 let receiver: WebhookReceiver;
 let system: TestSystem;
 let database: DatabaseHandle;
+const access = createRecordingAccessNotifier('webhooks-test');
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -53,6 +56,9 @@ beforeAll(async () => {
     policy,
     logger,
     notifiers: [createWebhookNotifier({ db: database.db, policy: () => policy, logger })],
+    // Grants of token capabilities, their credentials kept by a recorder: the grant feed's events.
+    accessNotifiers: [access],
+    access: { tokenKey: randomBytes(32) },
     activities: createWebhookActivities({ db: database.db, policy: () => policy, redactor, logger, webhookEnv: env }),
   });
 });
@@ -189,6 +195,22 @@ describe('outbound webhooks', () => {
     expect(again).toMatchObject({ code: 0, stdout: 'Nothing to replay to sink: every event was delivered.\n' });
     expect(receiver.calls.filter((c) => c.subscriber === 'sink').length).toBe(before.length * 4);
     expect(receiver.calls.length).toBeGreaterThanOrEqual(count);
+  });
+
+  it("sends a grant's transitions to the grant subscriber, never its credentials", async () => {
+    const key = await declare('Payments API errors');
+    const { grant } = await requestAccess(system, key, alice, ['read-logs'], 30);
+    const found = await eventually(async () => {
+      const r = await rows(key, 'audit');
+      return r.some((x) => x.type === 'grant.activate') ? r : undefined;
+    }, 30_000, 'the grant events recorded for audit');
+    expect(found.map((r) => r.type).slice(0, 2)).toEqual(['grant.request', 'grant.activate']);
+    for (const row of found) expect(await deliveryOf(row.eventId)).toEqual({ delivered: true });
+    const bodies = found.map((r) => receiver.callsFor(r.eventId, 'audit').at(-1)!.body!);
+    expect(bodies[0]).toMatchObject({ id: `${grant}:0`, type: 'grant.request', incident: key, data: { subject: grant, action: 'access.request', status: 'pending' } });
+    const secrets = access.notices.flatMap((n) => (n.kind === 'credentials' ? Object.values(n.secret ?? {}) : []));
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const call of receiver.calls) for (const secret of secrets) expect(call.raw).not.toContain(secret);
   });
 
   it('refuses a replay for someone in no team, and for a subscriber the policy does not name', async () => {
