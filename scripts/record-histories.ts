@@ -44,7 +44,7 @@ import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
-import { webhookRecording, webhooksPolicy } from './history-scenarios/webhooks.js';
+import { recordWebhooks } from './history-scenarios/webhooks.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -266,13 +266,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
     const policy = pageTeam.pageTeamPolicy(stack.policy);
     return withStandIn(stack, policy, pageTeam.incidentPageTeam, pageTeam.startPagerDuty(stack.database.db, policy));
   },
-  webhooks: async (stack) => {
-    const policy = webhooksPolicy(stack.policy);
-    const delivery = webhookRecording(stack.database.db, policy);
-    await withStandIn(stack, policy, delivery.delivery, delivery.standIn());
-    const replay = webhookRecording(stack.database.db, policy);
-    await withStandIn(stack, policy, replay.replay, replay.standIn());
-  },
+  webhooks: (stack) => recordWebhooks(stack, withStandIn),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   'page-escalation': (stack) => {
