@@ -42,6 +42,7 @@ import * as publicResolve from './history-scenarios/public-resolve.js';
 import * as pageTeam from './history-scenarios/page-team.js';
 import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
+import { ruleRun, rulesPolicy } from './history-scenarios/rules.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
 import { recordWebhooks } from './history-scenarios/webhooks.js';
@@ -269,6 +270,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   webhooks: (stack) => recordWebhooks(stack, withStandIn),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
+  rules: (stack) => withWorker(stack, rulesPolicy(stack.policy), ruleRun),
   'page-escalation': (stack) => {
     const policy = scenarios.escalationPolicy(stack.policy);
     const activities = createPagerDuty({ db: stack.database.db, policy: () => policy, redactor: createRedactor(), logger: createLogger({ level: 'warn' }), config: readPagerDuty({}) }).activities;
