@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, desc, ne, notInArray } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, ne, notInArray } from 'drizzle-orm';
 import type { Redactor } from '../domain/redact.js';
 import type { Database } from '../db/client.js';
 import { incidents } from '../db/schema/index.js';
@@ -24,7 +24,8 @@ export function similarIncidentsSource(db: Database): TriageSource {
       const rows = await db
         .select({ key: incidents.key, title: incidents.title, severity: incidents.severity, phase: incidents.phase })
         .from(incidents)
-        .where(and(ne(incidents.key, input.incident), arrayOverlaps(incidents.services, input.services), notInArray(incidents.phase, ['resolved', 'postmortem', 'closed'])))
+        // A private incident is never named on another incident's timeline: that one's mirrors are public.
+        .where(and(ne(incidents.key, input.incident), eq(incidents.private, false), arrayOverlaps(incidents.services, input.services), notInArray(incidents.phase, ['resolved', 'postmortem', 'closed'])))
         // The most recent first: a duplicate report of the same outage was declared minutes ago.
         .orderBy(desc(incidents.declaredAt))
         .limit(SIMILAR_LIMIT);

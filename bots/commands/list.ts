@@ -43,8 +43,7 @@ export async function listIncidents(ctx: TemporalContext & { db?: Database }, co
 }
 
 // Titles are no search attribute (visibility is not encrypted): one read of Postgres when the
-// front-end has it, otherwise each open incident's own state, a few at a time (a closed one's
-// workflow has ended, and asking it would replay its whole history).
+// front-end has it, otherwise each incident's own state, a few at a time.
 const QUERIES_AT_ONCE = 8;
 
 async function withTitles(ctx: TemporalContext & { db?: Database }, listings: IncidentListing[]): Promise<IncidentListing[]> {
@@ -54,9 +53,8 @@ async function withTitles(ctx: TemporalContext & { db?: Database }, listings: In
     const rows = await ctx.db.select({ key: incidents.key, title: incidents.title }).from(incidents).where(inArray(incidents.key, listings.map((l) => l.key)));
     for (const row of rows) titles.set(row.key, row.title);
   } else {
-    const open = listings.filter((l) => l.phase !== 'closed');
-    for (let i = 0; i < open.length; i += QUERIES_AT_ONCE) {
-      const batch = open.slice(i, i + QUERIES_AT_ONCE);
+    for (let i = 0; i < listings.length; i += QUERIES_AT_ONCE) {
+      const batch = listings.slice(i, i + QUERIES_AT_ONCE);
       // A listing without its title beats no listing: an incident that cannot answer is shown bare.
       const views = await Promise.allSettled(batch.map((l) => getIncidentView(ctx, l.key)));
       views.forEach((v, j) => v.status === 'fulfilled' && titles.set(batch[j]!.key, v.value.title));

@@ -47,7 +47,7 @@ export function renderListing(incidents: IncidentListing[]): string {
   if (incidents.length === 0) return 'No incidents match.';
   // One line per incident whatever the title holds; the title last, as the longest column.
   return incidents
-    .map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${(i.services.join(',') || '—').padEnd(12)} ${oneLine(i.title ?? '')}`.trimEnd())
+    .map((i) => `${i.key.padEnd(8)} ${i.severity.padEnd(5)} ${i.phase.padEnd(11)} ${(i.services.join(',') || '—').padEnd(12)} ${i.private ? '(private)' : oneLine(i.title ?? '')}`.trimEnd())
     .join('\n');
 }
 

@@ -33,6 +33,11 @@ export interface Facts {
   owner?: string;
   reviewOwners?: string[];
   ownerManager?: string;
+  /** The incident is private, and the policy names of its members now (policy, reporter, roles, invited). */
+  privateIncident?: boolean;
+  members?: string[];
+  /** The person being added to a private incident. */
+  invitee?: ResolvedActor;
 }
 
 export type Verdict = { allowed: true; privileged: boolean } | { allowed: false; privileged: boolean; reason: string };
@@ -139,7 +144,19 @@ const RULES: Record<Action, Rule> = {
   waiveTask: (_p, person, f) =>
     person === f.roles?.commander ? undefined : `Only the incident commander${f.roles?.commander ? ` (${f.roles.commander})` : ''} may waive a task of ${subjectOf(f)}.`,
   addChecklist: allow,
+  invite: (_p, person, f) => {
+    if (f.privateIncident && !f.members?.includes(person)) return `Only members of ${subjectOf(f)} may add people to it${commanderHint(f)}.`;
+    if (f.invitee?.kind === 'guest') return `${f.invitee.key} is not in any team of the policy and cannot be added to ${subjectOf(f)}; add them to a team first.`;
+    return undefined;
+  },
+  makePrivate: allow,
+  makePublic: (_p, person, f) =>
+    person === f.roles?.commander ? undefined : `Only the incident commander${f.roles?.commander ? ` (${f.roles.commander})` : ''} may make ${subjectOf(f)} public again.`,
 };
+
+function commanderHint(f: Facts): string {
+  return f.roles?.commander ? `; ask the commander, ${f.roles.commander}` : '';
+}
 
 function guestRefusal(policy: Policy, action: Action, actor: { key: string }): string {
   const may = policy.guests.may.map((a) => ACTION_TEXT[a]);

@@ -25,7 +25,6 @@ import { alertsSection } from './alerts.js';
 import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
 import { rolesSection } from './roles.js';
-import { rolesSection } from './roles.js';
 import { rulesSection } from './automation.js';
 import { checklistsSection } from './checklists.js';
 import { webhooksSection } from './webhooks.js';
@@ -191,7 +190,6 @@ export const policySchema = z.strictObject({
   statusPage: statusPageSection.optional(),
   paging: pagingSection.optional(),
   roles: rolesSection.prefault({}),
-  roles: rolesSection.prefault({}),
   rules: rulesSection.prefault({}),
   checklists: checklistsSection.prefault({}),
   webhooks: webhooksSection.optional(),
@@ -215,7 +213,6 @@ export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
 export type { PagingPolicy } from './paging.js';
-export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { RulesPolicy } from './automation.js';
 export type { ChecklistsPolicy, ChecklistPolicy, ChecklistTask } from './checklists.js';

@@ -10,6 +10,7 @@ import { slackIntegration } from '../../worker/integrations.js';
 import { parseEnv } from '../../platform/config/index.js';
 import { createRedactor } from '../../domain/redact.js';
 import type { Integration } from '../../worker/integrations.js';
+import type { Policy } from '../../domain/policy/index.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../standins/github-api.js';
 import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/slack-api.js';
 import { postSigned, SIGNING_SECRET, slashCommand, type SlashCommandFields } from './slack-requests.js';
@@ -26,11 +27,12 @@ export interface SlackGitHubSystem {
   stop(): Promise<void>;
 }
 
-export async function startSlackGitHubSystem(): Promise<SlackGitHubSystem> {
-  const slack = await startSlackStandIn();
+export async function startSlackGitHubSystem(options: { policy?: Policy } = {}): Promise<SlackGitHubSystem> {
+  const slack = await startSlackStandIn({ users: [{ id: 'U0DAVE', name: 'dave', real_name: 'Dave Outsider' }] });
   const github = await startGitHubStandIn();
   const built: { slack?: Integration; github?: Integration } = {};
   const system = await startTestSystem({
+    ...(options.policy ? { policy: options.policy } : {}),
     notifiers: [
       { name: 'slack', notify: (n) => built.slack!.notifiers[0]!.notify(n) },
       { name: 'github', notify: (n) => built.github!.notifiers[0]!.notify(n) },

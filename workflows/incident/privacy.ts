@@ -5,7 +5,7 @@
 
 import { resolveActor, type ResolvedActor } from '../../domain/authorization/index.js';
 import type { Actor } from '../../domain/incident.js';
-import { findPersonByActor, findPersonByHandle } from '../../domain/policy/rules.js';
+import { findPersonByHandle } from '../../domain/policy/rules.js';
 import { isIncidentMember, memberNames } from '../../domain/policy/privacy-rules.js';
 import * as msg from './messages.js';
 import type { IncidentRuntime } from './state.js';
@@ -18,11 +18,10 @@ function inviteeOf(rt: IncidentRuntime, person: Actor): ResolvedActor {
   return byHandle ? { kind: 'member', key: byHandle.name, person: byHandle } : resolved;
 }
 
-/** Kept as their Slack identity, so the channel invite and later membership checks find them. */
+/** A person the policy knows is kept as their Slack identity and name: the channel invite and later checks find them. */
 function canonical(rt: IncidentRuntime, person: Actor): Actor {
   const invitee = inviteeOf(rt, person);
-  if (invitee.kind !== 'member' || findPersonByActor(rt.policy(), person)) return person;
-  return { source: 'slack', id: invitee.person.slack, name: invitee.person.name };
+  return invitee.kind === 'member' ? { source: 'slack', id: invitee.person.slack, name: invitee.person.name } : person;
 }
 
 function nameOf(actor: Actor): string {

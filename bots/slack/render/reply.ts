@@ -29,7 +29,8 @@ export function commandReply(reply: Reply, kind: string, redactor: Redactor): Ep
   if (kind === 'help') return say(`\`\`\`${reply.text}\`\`\``);
   const detail = reply.view ? `\n\`\`\`${renderIncident(reply.view)}\`\`\`` : '';
   if (kind === 'declare') return say(`${reply.text}; its channel is on its way.${detail}`);
-  if (kind === 'status') return say(detail.trim());
+  // A private incident's non-member gets one sentence (that it exists and whom to ask), no view.
+  if (kind === 'status') return say(reply.view ? detail.trim() : reply.text);
   const v = reply.view;
   return say(v ? `Done: ${v.key} is ${v.severity}, ${v.phase}.` : reply.text || 'Done.');
 }
