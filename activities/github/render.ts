@@ -6,6 +6,7 @@ import type { IncidentNotice } from '../../workflows/incident/messages.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
+import { extraRoles } from '../../domain/incident-roles.js';
 import { eventMarker, incidentMarker, SUMMARY_END, SUMMARY_START } from '../../domain/github/refs.js';
 
 /** Events that get a comment; notes, reminders and pins stay in Slack and the timeline. */
@@ -48,6 +49,7 @@ export function renderSummary(view: IncidentView, extras: SummaryExtras, redacto
     ['Services', safe(view.services.join(', ')) || '—'],
     ['Commander', safe(person('commander'))],
     ['Comms', safe(person('comms'))],
+    ...extraRoles(view.roles, view.requiredRoles).map((r): [string, string] => [r.role, r.holder ? safe(r.holder.name ?? r.holder.id) : r.required ? '— (required)' : '—']),
     ['Declared', `${view.declaredAt} via ${view.source} by ${safe(view.reporter.name ?? view.reporter.id)}`],
     ['Last status update', lastStatus ? `${lastStatus.at}: ${safe(lastStatus.text)}` : '—'],
   ];

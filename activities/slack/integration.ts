@@ -8,6 +8,7 @@ import type { Outbound, OutboundContext } from '../outbound.js';
 import { createSlackAccessNotifier } from './access-notifier.js';
 import { createSlackApi, createSlackWebClient } from './client.js';
 import { createSlackAlertTriageActivities } from './alert-triage.js';
+import { createSlackRoleActivities } from './role-instructions.js';
 import { createSlackNotifier } from './notifier.js';
 import { createSlackPostmortemNotifier } from './postmortem-notifier.js';
 import { createSlackRuleActivities } from './rule-steps.js';
@@ -32,6 +33,6 @@ export function createSlackOutbound(ctx: OutboundContext): Outbound | undefined 
     sandboxNotifiers: [createSlackSandboxNotifier(notifierDeps)],
     postmortemNotifiers: [createSlackPostmortemNotifier(notifierDeps)],
     triageSources: [],
-    activities: { ...createSlackAlertTriageActivities(notifierDeps), ...createSlackRuleActivities(notifierDeps) },
+    activities: { ...createSlackAlertTriageActivities(notifierDeps), ...createSlackRuleActivities(notifierDeps), ...createSlackRoleActivities(notifierDeps) },
   };
 }

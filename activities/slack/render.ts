@@ -2,6 +2,7 @@
 // people wrote is redacted and escaped, so a title like `<!channel>` cannot ping a whole workspace.
 
 import type { Actor, Role } from '../../domain/incident.js';
+import { extraRoles } from '../../domain/incident-roles.js';
 import { checkTransition, isActivePhase } from '../../domain/lifecycle.js';
 import type { Redactor } from '../../domain/redact.js';
 import type { TimelineKind } from '../../domain/timeline.js';
@@ -62,6 +63,12 @@ export function createRenderer(redactor: Redactor, publicUrl?: string) {
       { type: 'section', fields },
       { type: 'context', elements: [{ type: 'mrkdwn', text: links(view, channelId) }] },
     ];
+    // The policy's roles (a section of their own: Slack allows ten fields, the eight above stay).
+    const extra = extraRoles(view.roles, view.requiredRoles);
+    if (extra.length) {
+      const lines = extra.map((r) => `• *${r.role}*: ${who(r.holder, view.key)}${r.required && !r.holder ? ' (required)' : ''}`);
+      blocks.splice(3, 0, { type: 'section', text: { type: 'mrkdwn', text: `*Roles*\n${lines.join('\n')}`.slice(0, 3000) } });
+    }
     // Grants people hold or asked for (GR-N status summary); the summaries never carry a secret.
     if (view.grants.length) {
       const lines = view.grants.map((g) => `• *${safe(g.id)}* ${safe(g.status.replace('_', ' '))} — ${safe(g.summary)}`);

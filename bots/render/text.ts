@@ -3,6 +3,7 @@
 
 import { formatDuration } from '../../domain/duration.js';
 import type { Actor } from '../../domain/incident.js';
+import { rolesToShow } from '../../domain/incident-roles.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import type { IncidentListing } from '../commands/list.js';
 
@@ -14,7 +15,7 @@ function who(actor: Actor | undefined): string {
 }
 
 export function renderIncident(view: IncidentView, now = Date.now()): string {
-  const roles = (['commander', 'comms', 'scribe'] as const).map((r) => `${r}: ${who(view.roles[r])}`).join('   ');
+  const roles = rolesToShow(view.roles, view.requiredRoles).map((r) => `${r.role}: ${who(r.holder)}${r.required && !r.holder ? ' (required)' : ''}`).join('   ');
   const lines = [
     `${view.key}  ${view.severity}  ${view.phase}  ${view.title}`,
     `services: ${view.services.length ? view.services.join(', ') : '—'}   declared ${ago(view.declaredAt, now)} by ${who(view.reporter)} via ${view.source}`,

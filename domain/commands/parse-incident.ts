@@ -1,7 +1,6 @@
 // Parsers for the subcommands about the incident itself: declare, status, list, sev, role and the
 // timeline entries.
 
-import { ROLES } from '../incident.js';
 import { keyword, many, noMore, readOptions, severityOption, type ParseArgs } from './args.js';
 import { joinText } from './tokenize.js';
 import type { Command } from './types.js';
@@ -53,14 +52,20 @@ export const sev: ParseArgs = (args) => {
   return { kind: 'severity', severity, ...(reason ? { reason } : {}) };
 };
 
+// The policy's role names share the capability names' charset (policy/values.ts); whether the
+// policy knows the role is for the incident to say, which answers with the roles it knows.
+const ROLE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
 export const role: ParseArgs = (args) => {
-  const [roleWord, personWord, ...extra] = args;
+  const [roleWord, personWord] = args;
+  const word = roleWord && !roleWord.quoted ? roleWord.text.toLowerCase() : undefined;
   const named =
-    keyword(roleWord, ROLES) ??
-    fail('`role` needs commander, comms or scribe and then a person, like `role commander @alice`.');
+    word !== undefined && ROLE_NAME.test(word)
+      ? word
+      : fail('`role` needs a role (commander, comms, scribe or one of the policy\'s) and then a person, like `role commander @alice`.');
   const person = personWord === undefined ? undefined : parsePerson(personWord.text);
   if (person === undefined) return fail(`\`role ${named}\` needs a person, like \`role ${named} @alice\`.`);
-  noMore(extra, '`role` takes one role and one person');
+  noMore(args.slice(2), '`role` takes one role and one person');
   return { kind: 'role', role: named, person };
 };
 

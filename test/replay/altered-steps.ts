@@ -19,7 +19,6 @@ export const ALTERED_STEP: Record<string, string> = {
   auditSealWorkflow: 'sealAuditCheckpoint',
   webhookDeliveryWorkflow: 'deliverWebhookEvent',
   webhookReplayWorkflow: 'redeliverWebhookEvent',
-  ruleWorkflow: 'reportRuleRun',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

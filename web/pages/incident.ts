@@ -2,7 +2,8 @@
 // postmortem and action items; and, when the service wires it, a form to add an action item.
 
 import { incidentDetail, utcDate, type IncidentDetail } from '../../db/queries/dashboard.js';
-import { ROLES } from '../../domain/incident.js';
+import { rolesToShow } from '../../domain/incident-roles.js';
+import { requiredRoles } from '../../domain/policy/roles-rules.js';
 import { ACTION_PRIORITIES } from '../../domain/postmortem.js';
 import { html, type SafeHtml } from '../render/html.js';
 import { between, dateTime, page, personName, seconds } from '../render/layout.js';
@@ -25,7 +26,7 @@ function facts(ctx: PageContext, d: IncidentDetail): SafeHtml {
   return html`<dl class="facts">
   <dt>Severity</dt><dd>${i.severity}</dd><dt>Phase</dt><dd>${i.phase}</dd>
   <dt>Services</dt><dd>${i.services.join(', ') || '—'}</dd>
-  ${ROLES.map((r) => html`<dt>${r[0]!.toUpperCase() + r.slice(1)}</dt><dd>${personName(ctx.policy, i.roles[r])}</dd>`)}
+  ${rolesToShow(i.roles, requiredRoles(ctx.policy, i.severity)).map((r) => html`<dt>${r.role[0]!.toUpperCase() + r.role.slice(1)}</dt><dd>${personName(ctx.policy, r.holder)}${r.required && !r.holder ? ' (required)' : ''}</dd>`)}
   <dt>Reported by</dt><dd>${personName(ctx.policy, i.reporter)}</dd>
   <dt>Declared</dt><dd>${dateTime(i.declaredAt)}</dd>
   <dt>Acknowledged</dt><dd>${dateTime(i.acknowledgedAt)} (${between(i.declaredAt, i.acknowledgedAt)})</dd>

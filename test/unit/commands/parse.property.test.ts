@@ -136,7 +136,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   rec('status'),
   rec('list', { scope: fc.constantFrom('open', 'all'), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
   rec('severity', { severity, reason: opt(freeText) }),
-  rec('role', { role: fc.constantFrom(...ROLES), person }),
+  rec('role', { role: fc.constantFrom(...ROLES, 'ops-lead'), person }),
   rec('update', { text: freeText }),
   rec('note', { text: freeText }),
   rec('mitigated', { text: opt(freeText) }),
