@@ -71,3 +71,15 @@ export function webhookRecording(db: Database, policy: Policy) {
     },
   };
 }
+
+type Scenario = (ctx: ScenarioContext, save: Save) => Promise<void>;
+type WithStandIn<S> = (stack: S, policy: Policy, scenario: Scenario, standIn: Promise<StandIn>) => Promise<void>;
+
+/** Both recordings, each with a receiver of its own. */
+export async function recordWebhooks<S extends { database: { db: Database }; policy: Policy }>(stack: S, withStandIn: WithStandIn<S>): Promise<void> {
+  const policy = webhooksPolicy(stack.policy);
+  const delivery = webhookRecording(stack.database.db, policy);
+  await withStandIn(stack, policy, delivery.delivery, delivery.standIn());
+  const replay = webhookRecording(stack.database.db, policy);
+  await withStandIn(stack, policy, replay.replay, replay.standIn());
+}

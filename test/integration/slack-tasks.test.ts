@@ -21,6 +21,10 @@ checklists:
     tasks:
       - { text: "Post a public update <!channel>", owner: comms, required: true }
       - { text: Snapshot the orders database, due: 2s }
+  sql-access:
+    when: { capabilities: [db-readonly] }
+    tasks:
+      - { text: Tell the data protection officer, owner: commander }
 `;
 
 let h: SlackHarness;
@@ -101,6 +105,18 @@ describe('checklists', () => {
     const overdue = (await taskEvents(key)).filter((e) => e.event === 'overdue');
     expect(overdue).toEqual([expect.objectContaining({ event: 'overdue', task: 'TASK-2', actor: 'firebreak' })]);
     expect((await getIncidentView(h.system, key)).tasks![1]!.overdueAt).toBeDefined();
+  });
+
+
+  it('attach when someone asks for access to a capability they name', async () => {
+    const { key, channelId } = await declare('declare Ledger mismatch sev:3 service:payments');
+    await say(channelId, 'access db-readonly 30s compare the ledger rows');
+    const view = await eventually(async () => {
+      const v = await getIncidentView(h.system, key);
+      return v.checklists?.includes('sql-access') ? v : undefined;
+    }, 15_000, 'checklist on access');
+    expect(view.requestedCapabilities).toEqual(['db-readonly']);
+    expect(view.tasks!.map((t) => [t.id, t.text, t.ownerRole])).toEqual([['TASK-1', 'Tell the data protection officer', 'commander']]);
   });
 });
 

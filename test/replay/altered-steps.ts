@@ -19,6 +19,7 @@ export const ALTERED_STEP: Record<string, string> = {
   auditSealWorkflow: 'sealAuditCheckpoint',
   webhookDeliveryWorkflow: 'deliverWebhookEvent',
   webhookReplayWorkflow: 'redeliverWebhookEvent',
+  ruleWorkflow: 'reportRuleRun',
 };
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

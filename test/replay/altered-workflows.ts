@@ -64,3 +64,8 @@ export async function webhookReplayWorkflow(input: InputOf<typeof current.webhoo
   await sleep('1s');
   return current.webhookReplayWorkflow(input);
 }
+
+export async function ruleWorkflow(input: InputOf<typeof current.ruleWorkflow>) {
+  await sleep('1s');
+  return current.ruleWorkflow(input);
+}

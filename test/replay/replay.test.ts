@@ -31,6 +31,7 @@ const EVERY_TYPE: [file: string, workflowType: string][] = [
   ['audit-seal.json', 'auditSealWorkflow'],
   ['webhook-delivery.json', 'webhookDeliveryWorkflow'],
   ['webhook-replay.json', 'webhookReplayWorkflow'],
+  ['rule-run.json', 'ruleWorkflow'],
 ];
 const NEW_HISTORIES = EVERY_TYPE.slice(3).map(([file]) => file);
 
@@ -108,6 +109,15 @@ describe('replaying recorded histories', () => {
     // the two events a subscriber missed while it was down.
     expect(activities(load('webhook-delivery.json').events ?? [])).toEqual(['deliverWebhookEvent']);
     expect(activities(load('webhook-replay.json').events ?? [])).toEqual(['selectWebhookReplay', 'redeliverWebhookEvent', 'redeliverWebhookEvent']);
+    // A rule run: a role assigned through the incident, a wait after which its condition still held
+    // (read from the incident), a Slack post that failed (no Slack on that worker), and its report.
+    const rule = load('rule-run.json').events ?? [];
+    expect(activities(rule)).toEqual(['runRuleIncidentStep', 'ruleIncidentFacts', 'postRuleMessage', 'reportRuleRun']);
+    expect(rule.filter((e) => e.timerFiredEventAttributes).length).toBe(1);
+    // The incident that started it: the child's start under its rule workflow ID, and the run's report.
+    const ruled = load('incident-rules.json').events ?? [];
+    expect(ruled.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'ruleWorkflow').length).toBe(1);
+    expect(updates(ruled)).toContain('ruleReport');
   });
 
   // With the payload codec on, as production workers replay: histories from before encryption
