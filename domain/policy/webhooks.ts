@@ -4,7 +4,7 @@
 // the same way. Private incidents reach only subscribers marked `private: true`.
 
 import { z } from 'zod';
-import { duration, envReference, expectedGot, matching, positiveInt } from './values.js';
+import { duration, expectedGot, matching, positiveInt } from './values.js';
 
 /** What a subscriber's `events` patterns may name: a family (`incident.*`), one type, or `*`. */
 export const WEBHOOK_FAMILIES = ['incident', 'grant', 'sandbox', 'flag', 'postmortem', 'action-item'] as const;
@@ -14,6 +14,8 @@ const eventPattern = matching(
   new RegExp(`^(\\*|(${WEBHOOK_FAMILIES.join('|')})\\.(\\*|[a-z][a-z0-9_-]*))$`),
   `"*", a family like "incident.*" (${WEBHOOK_FAMILIES.join(', ')}) or a type like "incident.severity"`,
 );
+
+const envReference = matching<`env:${string}`>(/^env:[A-Z_][A-Z0-9_]*$/, 'an environment variable reference like "env:SIEM_WEBHOOK_SECRET"');
 
 const httpsUrl = matching(/^https:\/\/[^\s/]+/, 'an https:// URL or an environment variable reference like "env:SIEM_WEBHOOK_URL"');
 
