@@ -21,7 +21,9 @@ function named(view: Viewed, ctx: CommandContext): boolean {
 }
 
 export async function runRulesCommand(ctx: CommandContext, command: Extract<Command, { kind: 'rules-test' }>): Promise<Reply> {
-  const rules = ctx.policy?.rules ?? {};
+  // The CLI reads the policy file only when it finds one; without it there is nothing to test.
+  if (!ctx.policy) throw new CommandRefused('`rules test` reads the policy file: set FIREBREAK_CONFIG to its path.');
+  const rules = ctx.policy.rules ?? {};
   const spec = rules[command.rule];
   if (!spec) {
     const known = Object.keys(rules);
