@@ -2,12 +2,11 @@
 // task falls overdue on the main loop's timer, a task is added and done, the required one is waived
 // by the commander, and the incident resolves and closes.
 
-import { incidentHandle, runIncidentUpdate } from '../../bots/workflow-client.js';
+import { getIncidentView, incidentHandle, runIncidentUpdate } from '../../bots/workflow-client.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Policy } from '../../domain/policy/index.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { declare, until, type Save, type ScenarioContext } from './steps.js';
-import { getIncidentView } from '../../bots/workflow-client.js';
 
 const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
 const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
