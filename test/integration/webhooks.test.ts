@@ -195,6 +195,15 @@ describe('outbound webhooks', () => {
     expect(again).toMatchObject({ code: 0, stdout: 'Nothing to replay to sink: every event was delivered.\n' });
     expect(receiver.calls.filter((c) => c.subscriber === 'sink').length).toBe(before.length * 4);
     expect(receiver.calls.length).toBeGreaterThanOrEqual(count);
+
+    // --since asks for every event since then, delivered ones too: the same IDs and bodies again.
+    const since = await runCli(['webhooks', 'replay', 'sink', '--since', '1h'], cliEnv(system));
+    expect(since).toMatchObject({ code: 0, stdout: 'Replayed 2 of 2 events to sink, with their original event IDs.\n' });
+    for (const row of before) {
+      const calls = receiver.callsFor(row.eventId, 'sink');
+      expect(calls.map((c) => c.status)).toEqual([503, 503, 503, 200, 200]);
+      expect(calls[4]!.raw).toBe(calls[0]!.raw);
+    }
   });
 
   it("sends a grant's transitions to the grant subscriber, never its credentials", async () => {
