@@ -46,6 +46,7 @@ import { ruleRun, rulesPolicy } from './history-scenarios/rules.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
 import { recordWebhooks } from './history-scenarios/webhooks.js';
+import { incidentRoles, rolesPolicy } from './history-scenarios/roles.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
@@ -268,6 +269,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
     return withStandIn(stack, policy, pageTeam.incidentPageTeam, pageTeam.startPagerDuty(stack.database.db, policy));
   },
   webhooks: (stack) => recordWebhooks(stack, withStandIn),
+  roles: (stack) => withWorker(stack, rolesPolicy(stack.policy), incidentRoles),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   rules: (stack) => withWorker(stack, rulesPolicy(stack.policy), ruleRun),
