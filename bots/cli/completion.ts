@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   list: { about: 'list open or all incidents', words: ['open', 'all'], options: ['--sev', '--service', '--json'] },
   run: { about: 'run any /incident command', words: SUBCOMMANDS, options: ['--incident', '--idempotency-key', '--json'] },
   audit: { about: 'verify or seal the audit log', words: ['verify', 'seal'], options: ['--idempotency-key', '--json'] },
+  webhooks: { about: 'send a webhook subscriber its undelivered events again', words: ['replay'], options: ['--since', '--idempotency-key', '--json'] },
   completion: { about: 'print a shell completion script', words: SHELLS, options: [] },
   help: { about: 'show the usage', options: [] },
 };

@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { webhookBodySignature } from '../../activities/webhooks/client.js';
+import { completionScript } from '../../bots/cli/completion.js';
 import { parseWebhooksArgs } from '../../bots/cli/webhooks.js';
 import { parsePolicy } from '../../domain/policy/index.js';
 import { childEventType, incidentEventType, patternMatches, webhookRecipients, webhookRetryWaitSeconds } from '../../domain/webhooks.js';
@@ -93,5 +94,6 @@ describe('webhook signatures and the replay command', () => {
     expect(parseWebhooksArgs(['replay', 'siem'], { since: '2026-01-01T00:00:00Z' }, now)).toEqual({ subscriber: 'siem', since: '2026-01-01T00:00:00.000Z' });
     expect(parseWebhooksArgs(['replay', 'siem'], { since: 'yesterday' }, now)).toEqual({ problem: expect.stringMatching(/^--since must be a time/) });
     expect(parseWebhooksArgs(['resend', 'siem'], {}, now)).toEqual({ problem: expect.stringMatching(/^Use `firebreak webhooks replay/) });
+    for (const shell of ['bash', 'zsh', 'fish'] as const) expect(completionScript(shell)).toContain('webhooks');
   });
 });
