@@ -45,6 +45,7 @@ import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { ruleRun, rulesPolicy } from './history-scenarios/rules.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
 import { auditSeal } from './history-scenarios/audit-seal.js';
+import { incidentPrivate, privacyPolicy } from './history-scenarios/privacy.js';
 import { recordWebhooks } from './history-scenarios/webhooks.js';
 import { incidentRoles, rolesPolicy } from './history-scenarios/roles.js';
 
@@ -270,7 +271,7 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   },
   webhooks: (stack) => recordWebhooks(stack, withStandIn),
   roles: (stack) => withWorker(stack, rolesPolicy(stack.policy), incidentRoles),
-  tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
+  private: (stack) => withWorker(stack, privacyPolicy(stack.policy), incidentPrivate),
   tasks: (stack) => withWorker(stack, tasksPolicy(stack.policy), incidentTasks),
   rules: (stack) => withWorker(stack, rulesPolicy(stack.policy), ruleRun),
   'page-escalation': (stack) => {

@@ -93,6 +93,11 @@ describe('replaying recorded histories', () => {
     // A delivery's record, then its reply; and a declaration from an issue that links the issue.
     expect(activities(load('github-delivery.json').events ?? [])).toEqual(['recordGitHubDelivery', 'postGitHubReply']);
     expect(activities(load('declare-github-issue.json').events ?? [])).toContain('linkGitHubIssue');
+    // A private declaration (its patch marker), then an incident that took two invitations and three privacy changes (one of each refused in its queue).
+    const patches = (load('declare-private.json').events ?? []).flatMap((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []);
+    expect(patches.map((p) => Buffer.from(p.data ?? '').toString())).toContain('{"id":"declare-private-incidents","deprecated":false}');
+    const privacyUpdates = (load('incident-private.json').events ?? []).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter((n) => n === 'invite' || n === 'setPrivacy');
+    expect(privacyUpdates).toEqual(['invite', 'invite', 'setPrivacy', 'setPrivacy', 'setPrivacy']);
     // Two alerts declared (a child declaration), noted once each; the re-send adds nothing; both
     // resolutions and the "all resolved" note; then the run ends on its timer.
     const group = load('alert-group.json').events ?? [];
