@@ -43,8 +43,11 @@ export async function listIncidents(ctx: TemporalContext & { db?: Database }, co
 }
 
 // Titles are no search attribute (visibility is not encrypted): one read of Postgres when the
-// front-end has it, otherwise each incident's own state, a few at a time.
+// front-end has it, otherwise each open incident's own state, a few at a time (a closed one's
+// workflow has ended, and asking it would replay its whole history). An incident whose worker does
+// not answer in time is listed without its title rather than holding up the listing.
 const QUERIES_AT_ONCE = 8;
+const TITLES_WITHIN_MS = 3_000;
 
 async function withTitles(ctx: TemporalContext & { db?: Database }, listings: IncidentListing[]): Promise<IncidentListing[]> {
   if (listings.length === 0) return listings;
@@ -53,10 +56,12 @@ async function withTitles(ctx: TemporalContext & { db?: Database }, listings: In
     const rows = await ctx.db.select({ key: incidents.key, title: incidents.title }).from(incidents).where(inArray(incidents.key, listings.map((l) => l.key)));
     for (const row of rows) titles.set(row.key, row.title);
   } else {
-    for (let i = 0; i < listings.length; i += QUERIES_AT_ONCE) {
-      const batch = listings.slice(i, i + QUERIES_AT_ONCE);
+    const open = listings.filter((l) => l.phase !== 'closed');
+    const deadline = Date.now() + TITLES_WITHIN_MS;
+    for (let i = 0; i < open.length && Date.now() < deadline; i += QUERIES_AT_ONCE) {
+      const batch = open.slice(i, i + QUERIES_AT_ONCE);
       // A listing without its title beats no listing: an incident that cannot answer is shown bare.
-      const views = await Promise.allSettled(batch.map((l) => getIncidentView(ctx, l.key)));
+      const views = await Promise.allSettled(batch.map((l) => ctx.client.withDeadline(deadline, () => getIncidentView(ctx, l.key))));
       views.forEach((v, j) => v.status === 'fulfilled' && titles.set(batch[j]!.key, v.value.title));
     }
   }

@@ -14,10 +14,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `firebreak` binary as a person would, with the given environment on top. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs the real `firebreak` binary as a person would, with the given environment on top (and in `cwd`, if given). */
+export async function runCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 30_000, ...options });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

@@ -6,6 +6,11 @@ import { cliEnv, runCli } from '../helpers/run-cli.js';
 import { eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 import { inject } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 let system: TestSystem;
 let env: Record<string, string>;
@@ -65,7 +70,8 @@ describe('the firebreak CLI', () => {
 
     const overdue = await runCli(['run', 'actions overdue'], withDb);
     expect(overdue.stdout).toContain(`${item} (${key}) reconcile refunds — bob, due ${yesterday} — OVERDUE, P1`);
-    expect((await runCli(['run', 'actions'], env)).stderr).toContain('Action items are listed from Slack, GitHub or the dashboard');
+    // Without a database (production has no development default) the listing is refused.
+    expect((await runCli(['run', 'actions'], { ...env, NODE_ENV: 'production' })).stderr).toContain('Action items are listed from Slack, GitHub or the dashboard');
     expect((await runCli(['run', `action done ${item}`], withDb)).stdout).toContain(`${item} is done, owned by bob`);
     expect((await runCli(['run', `actions owner:@bob`], withDb)).stdout).not.toContain(`${item} (`);
   });
@@ -91,6 +97,54 @@ describe('the firebreak CLI', () => {
     const unreachable = await runCli(['status', 'INC-1'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/^Cannot reach Temporal at 127\.0\.0\.1:1 .*is `npm start` running\?\n$/);
+  });
+
+  it('prints its version and completion scripts without reaching Temporal', async () => {
+    const unreachable = { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    expect(await runCli(['--version'], unreachable)).toEqual({ code: 0, stdout: `firebreak ${PACKAGE_VERSION}\n`, stderr: '' });
+    expect((await runCli(['-V'], unreachable)).stdout).toBe(`firebreak ${PACKAGE_VERSION}\n`);
+    const bash = await runCli(['completion', 'bash'], unreachable);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F _firebreak firebreak');
+    expect((await runCli(['completion', 'fish'], unreachable)).stdout).toContain('complete -c firebreak');
+    expect((await runCli(['completion', 'zsh'], unreachable)).stdout).toMatch(/^#compdef firebreak\n/);
+    expect(await runCli(['completion', 'tcsh'], unreachable)).toEqual({ code: 1, stdout: '', stderr: 'Name the shell: firebreak completion bash|zsh|fish.\n' });
+  });
+
+  it('keeps the --description of a declaration', async () => {
+    const declared = await runCli(['declare', 'Ledger', 'drift', '--sev', '3', '--service', 'payments', '--description', 'Balances differ by a few cents since 09:00.'], env);
+    expect(declared.code).toBe(0);
+    const key = /^(INC-\d+) declared$/m.exec(declared.stdout)?.[1];
+    const row = await eventually(async () => (await system.database.db.select().from(incidents).where(eq(incidents.key, key!)))[0], 20_000, 'the incident row');
+    expect(row.description).toBe('Balances differ by a few cents since 09:00.');
+  });
+
+  it('lists titles, one line each, with nothing a terminal would act on', async () => {
+    const declared = await runCli(['declare', 'Refund \u001b[2J\u001b]0;owned\u0007queue \u202estuck', '--sev', '4', '--service', 'search', '--json'], env);
+    const key = (JSON.parse(declared.stdout) as { incident: string }).incident;
+    const line = await eventually(async () => {
+      const out = await runCli(['list', 'open', '--service', 'search'], env);
+      return out.stdout.split('\n').find((l) => l.startsWith(`${key} `));
+    }, 30_000, 'the incident in the listing');
+    expect(line).toMatch(new RegExp(`^${key} +SEV4 +\\w+ +search +`));
+    // The escape character went at the door (text-input.ts); the bidi override goes on the way out.
+    expect(line!.endsWith(' Refund [2J]0;ownedqueue stuck')).toBe(true);
+    // eslint-disable-next-line no-control-regex
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+  });
+
+  it('finds the policy file from a folder inside the project, without FIREBREAK_CONFIG', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'firebreak-project-'));
+    mkdirSync(join(project, '.git'));
+    mkdirSync(join(project, 'services', 'payments'), { recursive: true });
+    copyFileSync(fileURLToPath(new URL('../fixtures/policy.yaml', import.meta.url)), join(project, 'firebreak.config.yaml'));
+    const withDb = { ...env, DATABASE_URL: inject('databaseUrl'), FIREBREAK_CONFIG: '' };
+    const listed = await runCli(['run', 'actions', 'overdue'], withDb, { cwd: join(project, 'services', 'payments') });
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    // FIREBREAK_CONFIG still wins, and a wrong one is named.
+    const wrong = await runCli(['run', 'actions', 'overdue'], { ...withDb, FIREBREAK_CONFIG: 'nowhere.yaml' }, { cwd: project });
+    expect(wrong).toMatchObject({ code: 1, stderr: `No policy file at ${join(project, 'nowhere.yaml')}; set FIREBREAK_CONFIG to its path.\n` });
   });
 
   it('redacts what it prints', async () => {

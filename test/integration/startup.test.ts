@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../platform/free-port.js';
 import { startPgCluster } from '../helpers/pg-cluster.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -72,6 +73,21 @@ describe('starting Firebreak with bad settings', () => {
       expect(missing.stderr).toBe(`firebreak: DATABASE_URL: 127.0.0.1:${cluster.port} has no database "no_such_database"; create it (createdb -h 127.0.0.1 -p ${cluster.port} -U postgres no_such_database), or fix the name\n`);
     } finally {
       await cluster.stop();
+    }
+  });
+
+  it('names the setting to change when the embedded dev server port is taken', async () => {
+    const port = await freePort();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const result = await start({ DATABASE_URL: inject('databaseUrl'), TEMPORAL_DEV_PORT: String(port), TEMPORAL_DEV_UI_PORT: String(await freePort()), FIREBREAK_DATA_DIR: mkdtempSync(join(tmpdir(), 'firebreak-data-')) });
+      expect(result).toEqual({
+        code: 1,
+        stderr: `firebreak: TEMPORAL_DEV_PORT: port ${port} on 127.0.0.1 is not available (EADDRINUSE); stop what listens there or set TEMPORAL_DEV_PORT to another port\n`,
+      });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 
