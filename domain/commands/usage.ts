@@ -38,7 +38,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
   status: 'status [INC-N]  — show where an incident stands',
   list: 'list [open|all] [sev:N] [service:NAME]…  — list incidents (open ones by default)',
   sev: 'sev N [REASON…]  — change severity (1 = worst)',
-  role: 'role commander|comms|scribe @user  — give someone a role',
+  role: 'role NAME @user  — give someone a role: commander, comms, scribe or one the policy defines',
   update: 'update TEXT…  — post a status update',
   note: 'note TEXT…  — add a note to the timeline',
   mitigated: 'mitigated [TEXT…]  — the impact is mitigated',
