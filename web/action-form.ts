@@ -7,6 +7,7 @@ import { parseIncidentKey } from '../domain/ids.js';
 import { ACTION_PRIORITIES, type ActionPriority } from '../domain/postmortem.js';
 import type { PageContext } from './pages/context.js';
 import { constantTimeEqual } from './session.js';
+import { mayWriteTo } from './pages/privacy.js';
 
 export type ActionFormOutcome =
   | { kind: 'added'; incident: string; key: string }
@@ -21,6 +22,7 @@ export async function submitActionItem(ctx: PageContext, req: IncomingMessage, f
   const add = ctx.deps.addActionItem;
   if (!incident || !add) return { kind: 'refused', status: 404, message: 'Nothing to post to here.' };
   if (!form) return { kind: 'refused', status: 415, message: 'Send the form as application/x-www-form-urlencoded.' };
+  if (!(await mayWriteTo(ctx, incident))) return { kind: 'refused', status: 403, message: `${incident} is private; ask its commander to add you.` };
   // A bearer-token client has no CSRF token and needs none: it sends no ambient cookie.
   const cookieSession = ctx.session.csrf !== '';
   if (cookieSession && !constantTimeEqual(form.get('csrf') ?? '', ctx.session.csrf)) {

@@ -31,6 +31,8 @@ const DAVE = { user: 'U0DAVE', userName: 'dave' };
 
 let env: SlackGitHubSystem;
 let dashboard: RunningServer;
+/** What the dashboard's action-item form handed on to the postmortem workflow. */
+const added: Array<{ incidentKey: string; requestedBy: string }> = [];
 const db = () => env.system.database.db;
 
 beforeAll(async () => {
@@ -48,6 +50,7 @@ beforeAll(async () => {
       slack: { clientId: 'client', clientSecret: 'secret', apiUrl: 'http://127.0.0.1:9/' },
       publicUrl: 'https://firebreak.example.test',
       sessionSecret: SESSION_SECRET,
+      addActionItem: async (input) => (added.push(input), { key: `ACT-${990_000 + added.length}` }),
     }),
   });
 });
@@ -60,6 +63,14 @@ afterAll(async () => {
 async function browse(person: string, path: string): Promise<Response> {
   const cookie = sealSession(sessionKeys(SESSION_SECRET), newSession(person, 'slack', Date.now(), 3600));
   return fetch(`${dashboard.url}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
+}
+
+/** POSTs the new-action-item form as a person signed in with Slack, or with the shared token. */
+async function addAction(person: string | 'token', incident: string): Promise<Response> {
+  const session = newSession(person, 'slack', Date.now(), 3600);
+  const auth = person === 'token' ? { authorization: 'Bearer private-incidents-dashboard-token' } : { cookie: `${SESSION_COOKIE}=${sealSession(sessionKeys(SESSION_SECRET), session)}` };
+  const body = new URLSearchParams({ csrf: person === 'token' ? '' : session.csrf, text: 'Rotate the export key', owner: 'alice', due: '2099-01-01', priority: 'P2' });
+  return fetch(`${dashboard.url}/incidents/${incident}/actions`, { method: 'POST', redirect: 'manual', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
 }
 
 async function declare(text: string, who = ALICE): Promise<{ incident: string; channel: string }> {
@@ -220,6 +231,12 @@ describe('a private incident', () => {
       ['U0CAROL', true],
       ['dashboard-token', false],
     ]);
+    // Nor can a non-member (the token names nobody) add to it through the dashboard's form; a member can.
+    const refused = await addAction('token', priv.incident);
+    expect(refused.status).toBe(403);
+    expect(added).toEqual([]);
+    expect((await addAction('carol', priv.incident)).status).toBe(303);
+    expect(added.map((a) => [a.incidentKey, a.requestedBy])).toEqual([[priv.incident, 'carol']]);
     // A public incident's page writes no such row.
     await browse('bob', `/incidents/${pub.incident}`);
     expect(await auditRows(pub.incident, 'dashboard.read_private')).toEqual([]);

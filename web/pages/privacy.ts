@@ -3,6 +3,7 @@
 // tells anyone else only that it exists and whom to ask, and every read of one is audited. The
 // shared DASHBOARD_TOKEN names nobody, so it is never a member.
 
+import { getIncident } from '../../db/queries/incidents.js';
 import { auditPrivateRead, privateIncidentFacts } from '../../db/queries/privacy.js';
 import type { Actor } from '../../domain/incident.js';
 import { isIncidentMember } from '../../domain/policy/privacy-rules.js';
@@ -39,4 +40,10 @@ function viewerActor(ctx: Pick<PageContext, 'policy' | 'session'>): Actor {
 export async function auditRead(ctx: PageContext, incident: IncidentRow, allowed: boolean): Promise<void> {
   if (!incident.private) return;
   await auditPrivateRead(ctx.deps.db, { incident: incident.key, actor: viewerActor(ctx), via: ctx.session.via, path: ctx.url.pathname, allowed, at: ctx.now });
+}
+
+/** For writes (the action-item form): a private incident takes them from its members only. */
+export async function mayWriteTo(ctx: Pick<PageContext, 'deps' | 'policy' | 'session'>, key: string): Promise<boolean> {
+  const incident = await getIncident(ctx.deps.db, key);
+  return incident === undefined || mayRead(ctx, incident);
 }
