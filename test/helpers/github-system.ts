@@ -51,9 +51,9 @@ export interface GitHubSystem {
   stop(): Promise<void>;
 }
 
-export async function startGitHubSystem(options: { auth?: 'token' | 'app'; privateKey?: string } = {}): Promise<GitHubSystem> {
+export async function startGitHubSystem(options: { auth?: 'token' | 'app'; privateKey?: string; policy?: (policy: Policy) => Policy } = {}): Promise<GitHubSystem> {
   const standin = await startGitHubStandIn();
-  const policy = githubTestPolicy();
+  const policy = options.policy ? options.policy(githubTestPolicy()) : githubTestPolicy();
   const config = parseEnv({
     DATABASE_URL: inject('databaseUrl'),
     PUBLIC_URL,
