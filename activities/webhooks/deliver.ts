@@ -57,6 +57,12 @@ export function createWebhookActivities(deps: WebhookDeps) {
     }
     const { row } = claim;
     const subscriber = deps.policy().webhooks?.subscribers[name];
+    // An incident made private after its event was recorded (a retry, a replay) goes no further to this subscriber.
+    if (subscriber && !subscriber.private && row.incidentKey !== null && (await incidentIsPrivate(db, row.incidentKey))) {
+      const error = `${row.incidentKey} is private now and ${name} is not marked private`;
+      await finishWebhookDelivery(db, row.id, { status: 'failed', error });
+      return { subscriber: name, result: 'refused', error };
+    }
     const to = subscriber ? target(name, subscriber) : { problem: `${name} is no longer a webhook subscriber in the policy` };
     if ('problem' in to) {
       await finishWebhookDelivery(db, row.id, { status: subscriber ? 'pending' : 'failed', error: to.problem });
