@@ -35,6 +35,8 @@ export interface IncidentDeclaration {
   /** Where it was declared: a Slack channel, `owner/repo#N`, … */
   sourceRef?: string;
   reporter: Actor;
+  /** Declared private (`declare private …`, the form's checkbox, a `private` label): off every public path. */
+  private?: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = { source: 'system', id: 'firebreak' };

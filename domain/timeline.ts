@@ -20,7 +20,9 @@ export type TimelineKind =
   /** What changed around the incident's start: deploys, releases, merged PRs, similar incidents. */
   | 'context'
   /** A task added, closed, reopened, assigned, waived or overdue, or a checklist attached (domain/tasks.ts). */
-  | 'task';
+  | 'task'
+  /** The incident was made private or public, or someone was added to a private incident. */
+  | 'privacy';
 
 export interface IncidentChanges {
   title?: string;
@@ -33,6 +35,9 @@ export interface IncidentChanges {
   mitigatedAt?: string | null;
   resolvedAt?: string | null;
   closedAt?: string | null;
+  private?: boolean;
+  /** People added to a private incident explicitly (`invite @user`). */
+  members?: Actor[];
 }
 
 export interface IncidentEvent {

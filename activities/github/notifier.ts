@@ -52,14 +52,17 @@ async function summaryExtras(db: Database, incident: string): Promise<SummaryExt
  * Only the link row says which issue that is; issue text is never searched for it (see below).
  */
 async function issueFor(deps: GitHubNotifierDeps, view: IncidentView, extras: SummaryExtras): Promise<Target | undefined> {
+  const policy = deps.policy();
+  // A private incident is mirrored only into the policy's private repository, or nowhere.
+  const privateRepo = view.private === true ? (policy.privateIncidents?.githubRepo ?? null) : undefined;
+  const allowed = (ref: IssueRef) => privateRepo === undefined || (privateRepo !== null && ref.repo.toLowerCase() === privateRepo.toLowerCase());
   const source = view.source === 'github' ? parseIssueRef(view.sourceRef) : undefined;
-  if (source) return { ...source, tracking: false };
+  if (source) return allowed(source) ? { ...source, tracking: false } : undefined;
   const link = await findLink(deps.db, view.key, 'github-issue');
   const linked = parseIssueRef(link?.externalId);
-  if (linked) return { ...linked, tracking: link?.data.tracking === true };
-  if (view.phase === 'closed') return undefined;
-  const policy = deps.policy();
-  const repo = view.services.map((s) => policy.services[s]?.repo).find((r): r is string => !!r);
+  if (linked) return allowed(linked) ? { ...linked, tracking: link?.data.tracking === true } : undefined;
+  if (view.phase === 'closed' || privateRepo === null) return undefined;
+  const repo = privateRepo ?? view.services.map((s) => policy.services[s]?.repo).find((r): r is string => !!r);
   if (!repo) return undefined;
   // No look for an issue an earlier attempt may have opened: bodies are text people can write (a
   // title once carried another incident's marker and the next incident adopted that issue). A

@@ -2,6 +2,7 @@
 // the pinned summary posted once and then edited in place.
 
 import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
+import { incidentActors, policyMembers } from '../../domain/policy/privacy-rules.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Database } from '../../db/client.js';
 import { ensureLink, findLink, updateLinkData } from '../../db/queries/links.js';
@@ -54,7 +55,8 @@ export function createChannels(deps: { api: SlackApi; db: Database; policy: () =
     for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
       const name = channelName(view.key, deps.render.safe(view.title), attempt);
       try {
-        const result = await api.call<{ channel: { id: string; name: string } }>('conversations.create', { name, is_private: false });
+        // A private incident's channel is private from its first moment: only the people invited see it.
+        const result = await api.call<{ channel: { id: string; name: string } }>('conversations.create', { name, is_private: view.private === true });
         return { id: result.channel.id, name: result.channel.name };
       } catch (err) {
         // Someone (or an earlier incident with the same number in another install) has the name.
@@ -64,10 +66,15 @@ export function createChannels(deps: { api: SlackApi; db: Database; policy: () =
     throw new Error(`no free channel name for ${view.key} after ${MAX_NAME_ATTEMPTS} attempts`);
   }
 
-  /** Slack IDs of the reporter and every role holder, as their source or the policy knows them. */
+  /**
+   * Slack IDs of the reporter and every role holder, as their source or the policy knows them; for
+   * a private incident also the people invited and those `privateIncidents.members` names.
+   */
   function slackIdsOf(view: IncidentView): string[] {
-    const actors: Actor[] = [view.reporter, ...Object.values(view.roles).filter((a): a is Actor => a !== undefined)];
-    const ids = actors.map((a) => (a.source === 'slack' ? a.id : findPersonByActor(deps.policy(), a)?.slack));
+    const policy = deps.policy();
+    const actors: Actor[] = incidentActors({ ...view, members: view.private ? view.members : [] });
+    const ids = actors.map((a) => (a.source === 'slack' ? a.id : findPersonByActor(policy, a)?.slack));
+    if (view.private) ids.push(...policyMembers(policy).map((name) => Object.values(policy.teams).flatMap((t) => t.members).find((m) => m.name === name)?.slack));
     return [...new Set(ids.filter((id): id is string => id !== undefined))];
   }
 

@@ -42,7 +42,15 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
         return true;
       } catch (err) {
         if (isSlackError(err, 'not_in_channel') && attempt === 0) {
-          await api.call('conversations.join', { channel: channel.id });
+          // A private incident's channel cannot be joined uninvited: someone removed the bot.
+          const joined = await api.call('conversations.join', { channel: channel.id }).then(
+            () => true,
+            (joinErr: unknown) => (isSlackError(joinErr, 'method_not_supported_for_channel_type') ? joinErr : Promise.reject(joinErr)),
+          );
+          if (joined !== true) {
+            await markGone(channel, joined as SlackCallError);
+            return false;
+          }
           continue;
         }
         if (!isSlackError(err, ...GONE, 'not_in_channel')) throw err;
@@ -90,8 +98,9 @@ export function createSlackNotifier(deps: SlackNotifierDeps): IncidentNotifier {
     );
   }
 
-  /** Announcements: the declaration once, then severity, phase and status changes. */
+  /** Announcements: the declaration once, then severity, phase and status changes; never a private incident. */
   async function announce(channel: IncidentChannel, created: boolean, notice: IncidentNotice): Promise<void> {
+    if (notice.view.private === true) return;
     const target = deps.policy().incidents.announceChannel;
     const worthIt =
       notice.kind === 'severity' || notice.kind === 'status_update' || (notice.kind === 'phase' && notice.view.phase !== 'triage');

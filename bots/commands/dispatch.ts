@@ -19,6 +19,7 @@ import { COMPONENT_STATE_TEXT } from '../../domain/statuspage.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, requestUpdateId, runIncidentUpdate, toRefusal, type TemporalContext } from '../workflow-client.js';
 import { formatDuration } from '../../domain/duration.js';
 import { listIncidents, type IncidentListing } from './list.js';
+import { runPrivacyCommand, status } from './privacy.js';
 import { admitRequest } from './limits.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from '../../workflows/declare/messages.js';
 
@@ -72,7 +73,10 @@ async function execute(ctx: CommandContext, command: Command): Promise<Reply> {
       return { ok: true, text: '', incidents };
     }
     case 'status':
-      return withView(ctx, await getIncidentView(ctx, requireIncident(ctx)));
+      return status(ctx, await getIncidentView(ctx, requireIncident(ctx)));
+    case 'invite':
+    case 'privacy':
+      return runPrivacyCommand(ctx, command);
     case 'severity':
       return update(ctx, msg.setSeverityUpdate, { actor: ctx.actor, severity: command.severity, reason: command.reason });
     case 'role':
@@ -188,6 +192,7 @@ async function declare(ctx: CommandContext, command: Extract<Command, { kind: 'd
     source: ctx.source,
     sourceRef: ctx.sourceRef,
     reporter: ctx.actor,
+    ...(command.private ? { private: true } : {}),
     ...(ctx.linkIssue ? { linkIssue: ctx.linkIssue } : {}),
   });
   const view = await getIncidentView({ ...ctx }, result.key);

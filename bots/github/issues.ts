@@ -26,6 +26,9 @@ function labelNames(payload: IssuesPayload): string[] {
   return (payload.issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l?.name ?? '')));
 }
 
+/** Beside the incident label, declares a private incident. */
+export const PRIVATE_LABEL = 'private';
+
 /** The most severe `sev:N` label on the issue, SEV3 without one. */
 export function severityOfLabels(labels: string[]): Severity {
   const levels = labels.map((l) => /^sev:([1-4])$/i.exec(l.trim())?.[1]).filter((n): n is string => !!n).map(Number);
@@ -62,6 +65,8 @@ export async function onIssueTriggered(fe: GitHubFrontEnd, payload: TriggerPaylo
     source: 'github',
     sourceRef: ref,
     reporter,
+    // A `private` label beside the incident label declares a private incident (issue 17 §1).
+    ...(labelNames(payload).some((l) => l.trim().toLowerCase() === PRIVATE_LABEL) ? { private: true } : {}),
     // The declaration links the issue before it ends.
     linkIssue: ref,
   });

@@ -15,6 +15,8 @@ export interface ChartOptions {
   period?: 'week' | 'month';
   /** Only this team's action items. */
   team?: string;
+  /** Count private incidents (and their action items) too: `privateIncidents.includeInMetrics`. */
+  includePrivate?: boolean;
 }
 
 export interface ResponseTimePoint {
@@ -62,6 +64,8 @@ export async function chartSeries(db: Database, options: ChartOptions): Promise<
   const monthStart = `${months[0]}-01T00:00:00Z`;
   const team = options.team ? sql`AND a.team = ${options.team}` : sql``;
   const step = `1 ${period}`;
+  const publicIncidents = options.includePrivate ? sql`` : sql`AND NOT private`;
+  const publicItems = options.includePrivate ? sql`` : sql`AND NOT EXISTS (SELECT 1 FROM incidents pi WHERE pi.key = a.incident_key AND pi.private)`;
 
   const [times, flow] = await Promise.all([
     db.execute<{ month: string; severity: Severity; n: number; mtta: number | null; mttr: number | null }>(sql`
@@ -69,7 +73,7 @@ export async function chartSeries(db: Database, options: ChartOptions): Promise<
         avg(extract(epoch FROM acknowledged_at - declared_at))::float8 AS mtta,
         avg(extract(epoch FROM resolved_at - declared_at))::float8 AS mttr
       FROM incidents
-      WHERE declared_at >= ${monthStart}::timestamptz AND declared_at <= ${nowIso}::timestamptz
+      WHERE declared_at >= ${monthStart}::timestamptz AND declared_at <= ${nowIso}::timestamptz ${publicIncidents}
       GROUP BY 1, 2 ORDER BY 1, 2`),
     db.execute<{ period: string; opened: number; closed: number; overdue: number }>(sql`
       WITH p AS (
@@ -80,11 +84,11 @@ export async function chartSeries(db: Database, options: ChartOptions): Promise<
           ${step}::interval) AS s
       )
       SELECT to_char(p.start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period,
-        (SELECT count(*) FROM action_items a WHERE a.created_at >= p.start AND a.created_at < p.stop ${team})::int AS opened,
-        (SELECT count(*) FROM action_items a WHERE a.done_at >= p.start AND a.done_at < p.stop ${team})::int AS closed,
+        (SELECT count(*) FROM action_items a WHERE a.created_at >= p.start AND a.created_at < p.stop ${team} ${publicItems})::int AS opened,
+        (SELECT count(*) FROM action_items a WHERE a.done_at >= p.start AND a.done_at < p.stop ${team} ${publicItems})::int AS closed,
         (SELECT count(*) FROM action_items a
           WHERE a.created_at < p.stop AND a.due_date < (p.stop AT TIME ZONE 'UTC')::date
-            AND (a.status = 'open' OR a.done_at >= p.stop) ${team})::int AS overdue
+            AND (a.status = 'open' OR a.done_at >= p.stop) ${team} ${publicItems})::int AS overdue
       FROM p ORDER BY p.start`),
   ]);
   return {

@@ -107,6 +107,8 @@ async function ownerItems(db: Database, team: string, today: string, perOwner: n
         (count(*) FILTER (WHERE a.due_date < ${today}::date) OVER (PARTITION BY a.owner))::int AS n_overdue
       FROM action_items a
       WHERE a.team = ${team} AND a.status = 'open'
+        -- The digest is posted to a team channel: a private incident's items stay out of it.
+        AND NOT EXISTS (SELECT 1 FROM incidents pi WHERE pi.key = a.incident_key AND pi.private)
     ) x
     WHERE rn <= ${perOwner}
     ORDER BY owner, due_date, key`);
@@ -143,7 +145,7 @@ async function awaitingReview(db: Database, team: string, now: Date): Promise<Di
   }>(sql`
     SELECT p.incident_key, i.title, i.severity, p.status, p.owner, p.approver, p.due_at, p.document_url
     FROM postmortems p JOIN incidents i ON i.key = p.incident_key
-    WHERE p.team = ${team} AND (p.status = 'in_review' OR (p.status = 'draft' AND p.due_at < ${now.toISOString()}::timestamptz))
+    WHERE p.team = ${team} AND NOT i.private AND (p.status = 'in_review' OR (p.status = 'draft' AND p.due_at < ${now.toISOString()}::timestamptz))
     ORDER BY p.due_at, p.incident_key`);
   return rows.map((r) => {
     const dueAt = new Date(r.due_at);
@@ -174,7 +176,7 @@ async function weekIncidents(db: Database, team: string, now: Date, services: re
   }>(sql`
     SELECT i.key, i.title, i.severity, i.phase, i.services, i.declared_at, i.resolved_at
     FROM incidents i
-    WHERE i.declared_at >= ${since}::timestamptz AND i.declared_at <= ${now.toISOString()}::timestamptz
+    WHERE i.declared_at >= ${since}::timestamptz AND i.declared_at <= ${now.toISOString()}::timestamptz AND NOT i.private
       AND (${services.length ? sql`i.services && ARRAY[${sql.join(services.map((s) => sql`${s}`), sql`, `)}]::text[]` : sql`false`}
            OR EXISTS (SELECT 1 FROM postmortems p WHERE p.incident_key = i.key AND p.team = ${team}))
     ORDER BY i.declared_at DESC, i.number DESC`);

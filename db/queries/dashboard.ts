@@ -47,6 +47,8 @@ export interface IncidentFilter {
   from?: Date;
   /** Declared before. */
   to?: Date;
+  /** When set, private incidents other than these are left out (the viewer is not their member). */
+  visiblePrivate?: readonly string[];
   limit?: number;
   offset?: number;
 }
@@ -64,7 +66,22 @@ function incidentConditions(f: IncidentFilter): SQL | undefined {
     f.service ? sql`${incidents.services} @> ARRAY[${f.service}]::text[]` : undefined,
     f.from ? gte(incidents.declaredAt, f.from) : undefined,
     f.to ? lt(incidents.declaredAt, f.to) : undefined,
+    f.visiblePrivate ? onlyVisible(f.visiblePrivate) : undefined,
   );
+}
+
+function keyList(keys: readonly string[]): SQL {
+  return sql.join(keys.map((k) => sql`${k}`), sql`, `);
+}
+
+function onlyVisible(visible: readonly string[]): SQL {
+  return visible.length ? sql`(NOT ${incidents.private} OR ${incidents.key} IN (${keyList(visible)}))` : sql`NOT ${incidents.private}`;
+}
+
+/** Action items of private incidents the viewer is not a member of. */
+function hiddenPrivateItems(visible: readonly string[]): SQL {
+  const except = visible.length ? sql` AND ${incidents.key} NOT IN (${keyList(visible)})` : sql``;
+  return sql`NOT EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.key} = ${actionItems.incidentKey} AND ${incidents.private}${except})`;
 }
 
 /** Newest first; one extra row tells whether another page exists without counting them all. */
@@ -113,6 +130,8 @@ export interface ActionBoardFilter {
   overdue?: boolean;
   /** Only items of these incidents (tests and the incident page). */
   incidentKeys?: readonly string[];
+  /** When set, items of private incidents other than these are left out (the viewer is not their member). */
+  visiblePrivate?: readonly string[];
   limit?: number;
   offset?: number;
 }
@@ -138,6 +157,7 @@ export function actionBoardConditions(f: ActionBoardFilter, now: Date): SQL | un
     status ? eq(actionItems.status, status) : undefined,
     f.overdue ? lt(actionItems.dueDate, utcDate(now)) : undefined,
     f.incidentKeys ? (f.incidentKeys.length ? inArray(actionItems.incidentKey, [...f.incidentKeys]) : sql`false`) : undefined,
+    f.visiblePrivate ? hiddenPrivateItems(f.visiblePrivate) : undefined,
   );
 }
 

@@ -58,6 +58,7 @@ export async function allocateIncident(
       sourceRef: input.sourceRef ?? null,
       reporter: input.reporter,
       declaredAt: input.declaredAt,
+      private: input.private === true,
     });
     await insertTimelineAndAudit(tx, {
       incident: key,
@@ -66,7 +67,7 @@ export async function allocateIncident(
       kind: 'declared',
       actor: input.reporter,
       text: `Declared ${input.severity}: ${title}`,
-      details: { services: input.services, source: input.source, sourceRef: input.sourceRef ?? null },
+      details: { services: input.services, source: input.source, sourceRef: input.sourceRef ?? null, ...(input.private ? { private: true } : {}) },
       auditAction: 'incident.declare',
     });
     await tx.update(processedRequests).set({ result: { incident: key } }).where(eq(processedRequests.key, requestKey));
@@ -135,6 +136,8 @@ function columnChanges(changes: IncidentChanges): Partial<typeof incidents.$infe
     mitigatedAt: toDate(changes.mitigatedAt),
     resolvedAt: toDate(changes.resolvedAt),
     closedAt: toDate(changes.closedAt),
+    private: changes.private,
+    members: changes.members,
   };
   return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
 }

@@ -46,11 +46,14 @@ const FORMAT: Formatters = {
   declare: (c) =>
     join(
       'declare',
-      text(c.title, ['sev', 'service']),
+      c.private ? 'private' : '',
+      c.private ? text(c.title, ['sev', 'service']) : quoteLeadingPrivate(text(c.title, ['sev', 'service'])),
       option('sev', c.severity && levelNumber(c.severity)),
       ...c.services.map((s) => option('service', s)),
     ),
   status: () => 'status',
+  invite: (c) => join('invite', formatPerson(c.person)),
+  privacy: (c) => (c.private ? 'private' : 'public'),
   list: (c) =>
     join(
       'list',
@@ -116,6 +119,12 @@ function quoteLastMention(words: string): string {
   const at = words.lastIndexOf(' ') + 1;
   const last = words.slice(at);
   return /^(@|<@)/.test(last) && ![...last].some(isQuote) ? `${words.slice(0, at)}"${last}"` : words;
+}
+
+/** A title whose first word is "private" is quoted, or it would read back as `declare private`. */
+function quoteLeadingPrivate(words: string): string {
+  const first = words.split(' ')[0] ?? '';
+  return first.toLowerCase() === 'private' ? `"${first}"${words.slice(first.length)}` : words;
 }
 
 /** A lone capability named like a grant verb (`approve`) would be read as that verb. */

@@ -16,10 +16,14 @@ export const help: ParseArgs = (args) => {
 
 export const declare: ParseArgs = (args) => {
   const opts = readOptions(args, ['sev', 'service']);
-  const title = joinText(opts.rest);
+  // `declare private …`: an unquoted "private" first; a title that starts with the word quotes it.
+  const first = opts.rest[0];
+  const isPrivate = first !== undefined && !first.quoted && first.text.toLowerCase() === 'private';
+  const title = joinText(isPrivate ? opts.rest.slice(1) : opts.rest);
   const severity = severityOption(opts);
   return {
     kind: 'declare',
+    ...(isPrivate ? { private: true } : {}),
     ...(title ? { title } : {}),
     ...(severity ? { severity } : {}),
     services: many(opts, 'service'),

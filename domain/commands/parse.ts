@@ -6,6 +6,7 @@ import { declare, help, list, mitigated, note, reopen, resolve, role, sev, statu
 import { access, action, actions, flag, postmortem, sandbox } from './parse-tools.js';
 import { page } from './parse-page.js';
 import { statuspage } from './parse-statuspage.js';
+import { invite, makePrivate, makePublic } from './parse-privacy.js';
 import { task, tasks } from './parse-tasks.js';
 import { rules } from './parse-rules.js';
 import { tokenize, type Token } from './tokenize.js';
@@ -39,6 +40,9 @@ const PARSERS: Readonly<Record<Subcommand, ParseArgs>> = {
   actions,
   statuspage,
   page,
+  invite,
+  private: makePrivate,
+  public: makePublic,
   task,
   tasks,
   rules,

@@ -22,8 +22,12 @@ export type ActionsFilter =
 export type Command =
   | { kind: 'help'; topic?: string }
   /** description: only the CLI's --description sets it; the grammar has no place for one. */
-  | { kind: 'declare'; title?: string; severity?: Severity; services: string[]; description?: string }
+  | { kind: 'declare'; title?: string; severity?: Severity; services: string[]; description?: string; private?: boolean }
   | { kind: 'status' }
+  /** A member adds someone to a private incident. */
+  | { kind: 'invite'; person: PersonRef }
+  /** `private` or `public`: the incident's privacy. */
+  | { kind: 'privacy'; private: boolean }
   | { kind: 'list'; scope: ListScope; severity?: Severity; services: string[] }
   | { kind: 'severity'; severity: Severity; reason?: string }
   | { kind: 'role'; role: Role; person: PersonRef }

@@ -36,6 +36,9 @@ export const ACTIONS = [
   'changeTask',
   'waiveTask',
   'addChecklist',
+  'invite',
+  'makePrivate',
+  'makePublic',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -92,4 +95,7 @@ export const ACTION_TEXT: Record<Action, string> = {
   changeTask: 'close, reopen or assign incident tasks',
   waiveTask: 'waive required incident tasks',
   addChecklist: 'add checklists to incidents',
+  invite: 'add people to private incidents',
+  makePrivate: 'make incidents private',
+  makePublic: 'make private incidents public',
 };

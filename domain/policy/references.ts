@@ -8,6 +8,7 @@ import { pagingServiceProblem } from './paging.js';
 import { statusPageServiceProblem } from './statuspage.js';
 import { rulesReferenceProblem } from './automation.js';
 import { checklistReferenceProblem } from './checklists.js';
+import { privateMembersProblem } from './privacy.js';
 
 export interface Problem {
   path: PropertyKey[];
@@ -124,5 +125,5 @@ function checkChecklists(policy: Policy): Problem | undefined {
 
 /** The first cross-reference problem, in file order of the sections checked. */
 export function findReferenceProblem(policy: Policy): Problem | undefined {
-  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? rulesReferenceProblem(policy);
+  return checkTeams(policy) ?? checkServices(policy) ?? checkCapabilities(policy) ?? checkPermissions(policy) ?? checkTimings(policy) ?? checkChecklists(policy) ?? alertServiceProblem(policy.alerts, Object.keys(policy.services)) ?? statusPageServiceProblem(policy.statusPage, Object.keys(policy.services)) ?? pagingServiceProblem(policy.paging, Object.keys(policy.services), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? privateMembersProblem(policy.privateIncidents, Object.keys(policy.teams), Object.values(policy.teams).flatMap((t) => t.members.map((m) => m.name))) ?? rulesReferenceProblem(policy);
 }

@@ -27,6 +27,7 @@ import { statusPageSection } from './statuspage.js';
 import { rolesSection } from './roles.js';
 import { rulesSection } from './automation.js';
 import { checklistsSection } from './checklists.js';
+import { privateIncidentsSection } from './privacy.js';
 import { webhooksSection } from './webhooks.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -192,6 +193,7 @@ export const policySchema = z.strictObject({
   roles: rolesSection.prefault({}),
   rules: rulesSection.prefault({}),
   checklists: checklistsSection.prefault({}),
+  privateIncidents: privateIncidentsSection.optional(),
   webhooks: webhooksSection.optional(),
 });
 
@@ -216,4 +218,5 @@ export type { PagingPolicy } from './paging.js';
 export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { RulesPolicy } from './automation.js';
 export type { ChecklistsPolicy, ChecklistPolicy, ChecklistTask } from './checklists.js';
+export type { PrivateIncidentsPolicy } from './privacy.js';
 export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';

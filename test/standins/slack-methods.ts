@@ -18,6 +18,8 @@ export interface Channel {
   members: Set<string>;
   messages: Message[];
   pins: Set<string>;
+  /** Created with is_private: only members see it, and nobody joins it uninvited. */
+  private?: boolean;
 }
 
 export interface SlackState {
@@ -54,7 +56,8 @@ function nextTs(state: SlackState): string {
   return `${Math.floor(state.lastTsMicros / 1e6)}.${String(state.lastTsMicros % 1e6).padStart(6, '0')}`;
 }
 
-const view = (c: Channel) => ({ id: c.id, name: c.name, is_channel: true, is_archived: c.archived, topic: { value: c.topic }, purpose: { value: c.purpose } });
+// Private channels made since 2021 keep C… IDs and is_channel, and are flagged is_group and is_private.
+const view = (c: Channel) => ({ id: c.id, name: c.name, is_channel: true, is_group: c.private === true, is_private: c.private === true, is_archived: c.archived, topic: { value: c.topic }, purpose: { value: c.purpose } });
 
 /** Posts as any member; the bot's chat.postMessage and a person typing both come through here. */
 export function postAs(state: SlackState, ref: unknown, user: string, args: Record<string, unknown>): Message & { channel: string } {
@@ -73,7 +76,8 @@ export const handlers: Record<string, Handler> = {
     if ([...s.channels.values()].some((c) => c.name === name)) throw new Error('name_taken');
     s.seq++;
     const id = `C${s.idPrefix}${String(s.seq).padStart(5, '0')}`;
-    const channel: Channel = { id, name, topic: '', purpose: '', archived: false, members: new Set([s.botUserId]), messages: [], pins: new Set() };
+    const isPrivate = a.is_private === true || a.is_private === 'true';
+    const channel: Channel = { id, name, topic: '', purpose: '', archived: false, members: new Set([s.botUserId]), messages: [], pins: new Set(), ...(isPrivate ? { private: true } : {}) };
     s.channels.set(id, channel);
     return { ok: true, channel: view(channel) };
   },
@@ -88,6 +92,8 @@ export const handlers: Record<string, Handler> = {
   'conversations.join': (s, a) => {
     const channel = find(s, a.channel);
     if (channel.archived) throw new Error('is_archived');
+    // As Slack answers: a private channel is entered by invitation only.
+    if (channel.private) throw new Error('method_not_supported_for_channel_type');
     channel.members.add(s.botUserId);
     return { ok: true, channel: view(channel) };
   },

@@ -8,9 +8,11 @@ import { html, query } from '../render/html.js';
 import { options, page } from '../render/layout.js';
 import { actionTable } from './action-table.js';
 import type { PageContext, PageResult } from './context.js';
+import { visiblePrivateKeys } from './privacy.js';
 
 export async function actionsPage(ctx: PageContext): Promise<PageResult> {
-  const { query: q, filter } = parseActionQuery(ctx.url.searchParams);
+  const { query: q, filter: asked } = parseActionQuery(ctx.url.searchParams);
+  const filter = { ...asked, visiblePrivate: await visiblePrivateKeys(ctx) };
   const [board, total, facets] = await Promise.all([
     actionBoard(ctx.deps.db, filter, ctx.now),
     countActionItems(ctx.deps.db, filter, ctx.now),
@@ -35,9 +37,9 @@ ${board.rows.length ? actionTable(board.rows, board.today, ctx.redact) : html`<p
 
 const CSV_HEADER = ['key', 'incident', 'action', 'owner', 'team', 'service', 'priority', 'due_date', 'status', 'overdue', 'issue_url', 'created_at', 'done_at'];
 
-export async function actionsCsv(ctx: Omit<PageContext, 'session'>): Promise<{ body: string; filename: string; truncated: boolean }> {
+export async function actionsCsv(ctx: PageContext): Promise<{ body: string; filename: string; truncated: boolean }> {
   const { filter } = parseActionQuery(ctx.url.searchParams);
-  const rows = await actionBoardCsvRows(ctx.deps.db, filter, ctx.now);
+  const rows = await actionBoardCsvRows(ctx.deps.db, { ...filter, visiblePrivate: await visiblePrivateKeys(ctx) }, ctx.now);
   let body = csvLine(CSV_HEADER);
   for (const r of rows) {
     body += csvLine([r.key, r.incident, ctx.redact(r.text), r.owner, r.team, r.service, r.priority, r.dueDate, r.status, r.overdue ? 'yes' : 'no', r.issueUrl, r.createdAt, r.doneAt]);

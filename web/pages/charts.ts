@@ -36,7 +36,8 @@ export async function chartsPage(ctx: PageContext): Promise<PageResult> {
   const months = bounded(params, 'months', 12, 36);
   const facets = await actionBoardFacets(ctx.deps.db);
   const team = facets.teams.find((t) => t === params.get('team'));
-  const series = await chartSeries(ctx.deps.db, { now: ctx.now, months, periods, period, team });
+  const includePrivate = ctx.policy.privateIncidents?.includeInMetrics === true;
+  const series = await chartSeries(ctx.deps.db, { now: ctx.now, months, periods, period, team, includePrivate });
   const labels = series.actionFlow.map((p) => (period === 'month' ? p.period.slice(0, 7) : p.period.slice(5)));
   const scope = team ? `team ${team}` : 'all teams';
   const flow = barChart({

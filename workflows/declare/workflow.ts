@@ -24,6 +24,9 @@ const LINK_DECLARING_ISSUE = 'declare-links-github-issue';
 /** Histories recorded before it attached to any existing `incident:INC-N`; they replay that way. */
 const REFUSE_FOREIGN_INCIDENT_WORKFLOW = 'declare-refuses-foreign-incident-workflow';
 
+/** Private declarations (issue 17 §1) hand `private` to the incident they start. */
+const DECLARE_PRIVATE = 'declare-private-incidents';
+
 /**
  * Gives a declaration its `INC-N` exactly once and starts the long-lived incident workflow, which
  * outlives this one (ABANDON). Front-ends run this under `declare:<idempotencyKey>`, so a retried
@@ -50,6 +53,8 @@ export async function declareIncidentWorkflow(input: DeclareIncidentInput): Prom
           sourceRef: input.sourceRef,
           reporter: input.reporter,
           declaredAt,
+          // Only private declarations take this branch, so earlier histories replay unchanged.
+          ...(input.private && patched(DECLARE_PRIVATE) ? { private: true } : {}),
         },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,

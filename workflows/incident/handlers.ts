@@ -7,6 +7,7 @@ import { registerAutomation } from './automation.js';
 import { registerFlagHandlers } from './flags.js';
 import { registerLifecycleHandlers } from './lifecycle.js';
 import { registerPagingHandlers } from './paging.js';
+import { registerPrivacyHandlers } from './privacy.js';
 import { registerSandboxHandlers } from './sandbox.js';
 import { registerStatusPageHandlers } from './statuspage.js';
 import { registerTaskHandlers } from './tasks.js';
@@ -21,6 +22,7 @@ export function registerIncidentHandlers(rt: IncidentRuntime): void {
   registerStatusPageHandlers(rt);
   registerPagingHandlers(rt);
   registerTaskHandlers(rt);
+  registerPrivacyHandlers(rt);
   // Last: rules start after every other group has seen the event.
   registerAutomation(rt);
 }

@@ -20,6 +20,7 @@ export * from './messages/flags.js';
 export * from './messages/roles.js';
 export * from './messages/rules.js';
 export * from './messages/tasks.js';
+export * from './messages/privacy.js';
 
 export interface IncidentInput extends IncidentDeclaration {
   key: string;
@@ -80,6 +81,10 @@ export interface IncidentState {
   checklists?: string[];
   /** Capabilities a grant was requested of, for checklists that attach on them. */
   requestedCapabilities?: string[];
+  /** Off every public path; only members see it (domain/policy/privacy-rules.ts). */
+  private?: boolean;
+  /** People added to the private incident explicitly (`invite @user`). */
+  members?: Actor[];
 }
 
 export interface PublicPageState {

@@ -43,6 +43,7 @@ export function initialState(input: IncidentInput): IncidentState {
     timeline: [{ at: input.declaredAt, kind: 'declared', actor: input.reporter, text: `Declared ${input.severity}: ${input.title}` }],
     children: [],
     continuedAsNewCount: 0,
+    ...(input.private ? { private: true } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { askOnResolve, registerKeepPublicIncident } from './statuspage-question.
 
 function requireShape(rt: IncidentRuntime, i: msg.PublicUpdateInput): void {
   rt.requireEditable();
+  if (rt.state.private === true) rt.refuse('InvalidInput', `${rt.name} is private, so nothing about it goes on the public status page; the commander can make it public first with \`public\`.`);
   if (!(PUBLIC_UPDATE_VERBS as readonly string[]).includes(i.verb)) rt.refuse('InvalidInput', 'A public update is open, update or resolve.');
   if (!i.text?.trim()) rt.refuse('InvalidInput', 'A public update needs the text customers will read.');
   if (i.text.length > MAX_PUBLIC_TEXT) rt.refuse('InvalidInput', `A public update may be at most ${MAX_PUBLIC_TEXT} characters.`);

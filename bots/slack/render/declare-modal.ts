@@ -5,7 +5,8 @@ import { isSeverity, SEVERITIES, type Severity } from '../../../domain/incident.
 import type { Policy } from '../../../domain/policy/index.js';
 
 export const DECLARE_CALLBACK_ID = 'incident_declare';
-export const BLOCKS = { title: 'title', severity: 'severity', services: 'services', description: 'description' } as const;
+export const BLOCKS = { title: 'title', severity: 'severity', services: 'services', description: 'description', private: 'private' } as const;
+const PRIVATE_VALUE = 'private';
 
 export interface DeclareForm {
   title: string;
@@ -14,12 +15,20 @@ export interface DeclareForm {
   description?: string;
   /** Where `/incident declare` was typed, to answer there once the incident exists. */
   channel?: string;
+  /** The "Private" checkbox: a private channel, off every public path. */
+  private?: boolean;
 }
 
 type Option = { text: { type: 'plain_text'; text: string }; value: string };
 const option = (text: string, value = text): Option => ({ text: { type: 'plain_text', text }, value });
 
-export function declareModal(policy: Policy, prefill: { severity?: Severity; services: string[]; channel?: string }) {
+const privateOption = {
+  text: { type: 'plain_text' as const, text: 'Private' },
+  description: { type: 'plain_text' as const, text: 'A private channel with only the people it needs; no announcement, digest, public GitHub issue or status page' },
+  value: PRIVATE_VALUE,
+};
+
+export function declareModal(policy: Policy, prefill: { severity?: Severity; services: string[]; channel?: string; private?: boolean }) {
   const severity = prefill.severity ?? 'SEV3';
   const severities = SEVERITIES.map((s) => option(`${s} — ${policy.severities[s].description}`.slice(0, 75), s));
   const services = Object.keys(policy.services).map((s) => option(s));
@@ -56,6 +65,7 @@ export function declareModal(policy: Policy, prefill: { severity?: Severity; ser
           ]
         : []),
       input(BLOCKS.description, 'What do you see?', { type: 'plain_text_input', action_id: BLOCKS.description, multiline: true }, true),
+      input(BLOCKS.private, 'Visibility', { type: 'checkboxes', action_id: BLOCKS.private, options: [privateOption], ...(prefill.private ? { initial_options: [privateOption] } : {}) }, true),
     ],
   };
 }
@@ -82,6 +92,7 @@ export function readDeclareForm(view: { state: { values: StateValues }; private_
     services: (field(BLOCKS.services)?.selected_options ?? []).map((o) => o.value),
     ...(description ? { description } : {}),
     ...(channel ? { channel } : {}),
+    ...(field(BLOCKS.private)?.selected_options?.some((o) => o.value === PRIVATE_VALUE) ? { private: true } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ const KINDS = new Set<string>([
   'action-assign', 'actions', 'statuspage', 'page',
   'task-add', 'task-done', 'task-reopen', 'task-assign', 'task-waive', 'tasks',
   'rules-test',
+  'invite', 'privacy',
 ]);
 
 /** Every result has the contract's shape; a readable command also survives format and parse. */
@@ -133,7 +134,11 @@ function rec<C extends Command>(kind: C['kind'], fields: { [k: string]: fc.Arbit
 const command: fc.Arbitrary<Command> = fc.oneof(
   rec('help', { topic: opt(fc.constantFrom(...SUBCOMMANDS)) }),
   rec('declare', { title: opt(freeText), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
+  rec('declare', { private: fc.constant(true), title: opt(freeText), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
+  rec('declare', { title: freeText.map((t) => `Private ${t}`), services: fc.constant([]) }),
   rec('status'),
+  rec('invite', { person }),
+  rec('privacy', { private: fc.boolean() }),
   rec('list', { scope: fc.constantFrom('open', 'all'), severity: opt(severity), services: fc.uniqueArray(name, { maxLength: 3 }) }),
   rec('severity', { severity, reason: opt(freeText) }),
   rec('role', { role: fc.constantFrom(...ROLES, 'ops-lead'), person }),

@@ -27,7 +27,7 @@ export function incidentCommand(deps: SlackDeps) {
       try {
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: declareModal(deps.policy, { severity: cmd.severity, services: cmd.services, channel: command.channel_id }),
+          view: declareModal(deps.policy, { severity: cmd.severity, services: cmd.services, channel: command.channel_id, private: cmd.private }),
         });
       } catch (err) {
         deps.logger.error({ err }, 'could not open the declaration form');

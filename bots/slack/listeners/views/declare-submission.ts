@@ -29,6 +29,7 @@ export function declareSubmission(deps: SlackDeps) {
         source: 'slack',
         sourceRef: form.channel ? `slack:${form.channel}` : undefined,
         reporter: user,
+        ...(form.private ? { private: true } : {}),
       });
       if (form.channel && result.created) {
         const text = `${result.key} declared; its channel is on its way.`;
