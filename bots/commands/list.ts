@@ -3,6 +3,9 @@ import type { Database } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
 import type { Command } from '../../domain/commands/types.js';
 import { PHASES } from '../../domain/incident.js';
+import type { Actor } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { isIncidentMember, type PrivacyFacts } from '../../domain/policy/privacy-rules.js';
 import { getIncidentView, type TemporalContext } from '../workflow-client.js';
 
 export interface IncidentListing {
@@ -13,13 +16,17 @@ export interface IncidentListing {
   startedAt?: string;
   /** As stored, unredacted: each front-end redacts and neutralises where it renders. */
   title?: string;
+  /** A private incident the asking person is not a member of: listed without its title. */
+  private?: boolean;
 }
+
+type ListContext = TemporalContext & { db?: Database; policy?: Policy; actor?: Actor };
 
 const OPEN_PHASES = PHASES.filter((p) => p !== 'closed');
 const LIST_LIMIT = 100;
 
 /** Lists incidents from Temporal visibility, newest first, filtered by the search attributes. */
-export async function listIncidents(ctx: TemporalContext & { db?: Database }, command: Extract<Command, { kind: 'list' }>): Promise<IncidentListing[]> {
+export async function listIncidents(ctx: ListContext, command: Extract<Command, { kind: 'list' }>): Promise<IncidentListing[]> {
   const clauses = [`WorkflowType = 'incidentWorkflow'`];
   if (command.scope === 'open') clauses.push(`FirebreakPhase IN (${OPEN_PHASES.map((p) => `'${p}'`).join(', ')})`);
   if (command.severity) clauses.push(`FirebreakSeverity = '${command.severity}'`);
@@ -49,12 +56,23 @@ export async function listIncidents(ctx: TemporalContext & { db?: Database }, co
 const QUERIES_AT_ONCE = 8;
 const TITLES_WITHIN_MS = 3_000;
 
-async function withTitles(ctx: TemporalContext & { db?: Database }, listings: IncidentListing[]): Promise<IncidentListing[]> {
+async function withTitles(ctx: ListContext, listings: IncidentListing[]): Promise<IncidentListing[]> {
   if (listings.length === 0) return listings;
   const titles = new Map<string, string>();
+  const hidden = new Set<string>();
+  // A private incident's title is for its members; others see that it exists.
+  const hide = (key: string, facts: PrivacyFacts) => {
+    if (facts.private === true && !(ctx.policy && ctx.actor && isIncidentMember(ctx.policy, facts, ctx.actor))) hidden.add(key);
+  };
   if (ctx.db) {
-    const rows = await ctx.db.select({ key: incidents.key, title: incidents.title }).from(incidents).where(inArray(incidents.key, listings.map((l) => l.key)));
-    for (const row of rows) titles.set(row.key, row.title);
+    const rows = await ctx.db
+      .select({ key: incidents.key, title: incidents.title, private: incidents.private, reporter: incidents.reporter, roles: incidents.roles, members: incidents.members })
+      .from(incidents)
+      .where(inArray(incidents.key, listings.map((l) => l.key)));
+    for (const row of rows) {
+      titles.set(row.key, row.title);
+      hide(row.key, row);
+    }
   } else {
     const open = listings.filter((l) => l.phase !== 'closed');
     const deadline = Date.now() + TITLES_WITHIN_MS;
@@ -62,8 +80,12 @@ async function withTitles(ctx: TemporalContext & { db?: Database }, listings: In
       const batch = open.slice(i, i + QUERIES_AT_ONCE);
       // A listing without its title beats no listing: an incident that cannot answer is shown bare.
       const views = await Promise.allSettled(batch.map((l) => ctx.client.withDeadline(deadline, () => getIncidentView(ctx, l.key))));
-      views.forEach((v, j) => v.status === 'fulfilled' && titles.set(batch[j]!.key, v.value.title));
+      views.forEach((v, j) => {
+        if (v.status !== 'fulfilled') return;
+        titles.set(batch[j]!.key, v.value.title);
+        hide(batch[j]!.key, v.value);
+      });
     }
   }
-  return listings.map((l) => (titles.has(l.key) ? { ...l, title: titles.get(l.key) } : l));
+  return listings.map((l) => (hidden.has(l.key) ? { ...l, private: true } : titles.has(l.key) ? { ...l, title: titles.get(l.key) } : l));
 }
