@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -18,16 +17,11 @@ import { createGitHubRedeliveryActivities } from '../activities/github/redeliver
 import { createGitHubWebhookActivities } from '../activities/github/webhook-effects.js';
 import { createPagerDuty } from '../activities/pagerduty/integration.js';
 import { readPagerDuty } from '../platform/config/index.js';
-import { declareIncident, incidentHandle, runIncidentUpdate } from '../bots/workflow-client.js';
 import { createScratchDatabase } from '../db/admin.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import type { Actor } from '../domain/incident.js';
 import { parsePolicy, type Policy } from '../domain/policy/index.js';
 import { createRedactor } from '../domain/redact.js';
-import * as msg from '../workflows/incident/messages.js';
-import * as pm from '../workflows/postmortem/messages.js';
-import { postmortemWorkflowId } from '../domain/ids.js';
 import { startDevServer } from '../worker/dev-server.js';
 import { createLogger } from '../platform/logger.js';
 import { installTemporalRuntime } from '../worker/temporal-logger.js';
@@ -37,10 +31,10 @@ import { startUnleash } from '../test/helpers/unleash.js';
 import { startGitHubStandIn } from '../test/standins/github-api.js';
 import { startPrometheusStandIn } from '../test/standins/prometheus.js';
 import * as scenarios from './history-scenarios.js';
+import * as core from './history-scenarios/incident-core.js';
 import * as alertBranches from './history-scenarios/alert-branches.js';
 import * as publicResolve from './history-scenarios/public-resolve.js';
 import * as pageTeam from './history-scenarios/page-team.js';
-import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { incidentTasks, tasksPolicy } from './history-scenarios/tasks.js';
 import { ruleRun, rulesPolicy } from './history-scenarios/rules.js';
 import { recordGitHubDeliveryAwaiting } from './history-scenarios/github-awaiting.js';
@@ -51,72 +45,11 @@ import { incidentRoles, rolesPolicy } from './history-scenarios/roles.js';
 
 const OUT = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const POLICY = fileURLToPath(new URL('../test/fixtures/policy.yaml', import.meta.url));
-const alice: Actor = { source: 'slack', id: 'U0ALICE', name: 'alice' };
-const bob: Actor = { source: 'slack', id: 'U0BOB', name: 'bob' };
 
 async function save(name: string, handle: WorkflowHandle): Promise<void> {
   const history = await handle.fetchHistory();
   writeFileSync(`${OUT}${name}.json`, JSON.stringify(JSON.parse(historyToJSON(history)), null, 1) + '\n');
   console.log(`wrote ${name}.json (${history.events?.length ?? 0} events)`);
-}
-
-async function lifecycle(ctx: { client: Client; taskQueue: string }): Promise<void> {
-  const idempotencyKey = `record:${randomUUID()}`;
-  const { key } = await declareIncident(ctx, {
-    idempotencyKey,
-    title: 'Checkout returns 502',
-    severity: 'SEV3',
-    services: ['payments'],
-    source: 'slack',
-    reporter: alice,
-  });
-  const handle = incidentHandle(ctx, key);
-  // Long enough for the no-commander nudge (5 s for SEV3 in the test policy) to fire once.
-  await new Promise((r) => setTimeout(r, 6_000));
-  const run = <I>(def: UpdateDefinition<msg.IncidentView, [I]>, input: I) => runIncidentUpdate(ctx, key, def, input);
-  await run(msg.setSeverityUpdate, { actor: bob, severity: 'SEV4', reason: 'internal only' });
-  await run(msg.assignRoleUpdate, { actor: bob, role: 'commander', person: alice });
-  await run(msg.addNoteUpdate, { actor: bob, text: 'error rate 40% since 10:02' });
-  await run(msg.postStatusUpdate, { actor: alice, text: 'Rolling back' });
-  await run(msg.markMitigatedUpdate, { actor: alice, text: 'rollback done' });
-  await run(msg.resolveUpdate, { actor: alice });
-  await run(msg.reopenUpdate, { actor: bob, text: 'back again' });
-  await run(msg.resolveUpdate, { actor: alice, text: 'fixed for real' });
-  await handle.result(); // SEV4 needs no postmortem: closes after the reopen window
-  await save('incident-lifecycle', handle);
-  await save('declare', ctx.client.workflow.getHandle(`declare:${idempotencyKey}`));
-}
-
-/** A SEV2 from declaration through its postmortem: drafted, reviewed, approved, one item done, closed. */
-async function postmortem(ctx: { client: Client; taskQueue: string }): Promise<void> {
-  const { key } = await declareIncident(ctx, {
-    idempotencyKey: `record:${randomUUID()}`,
-    title: 'Card payments declined',
-    severity: 'SEV2',
-    services: ['payments'],
-    source: 'slack',
-    reporter: alice,
-  });
-  const run = <I>(def: UpdateDefinition<msg.IncidentView, [I]>, input: I) => runIncidentUpdate(ctx, key, def, input);
-  await run(msg.assignRoleUpdate, { actor: alice, role: 'commander', person: bob });
-  await run(msg.markMitigatedUpdate, { actor: bob, text: 'failed over' });
-  await run(msg.resolveUpdate, { actor: bob });
-  const pmHandle = ctx.client.workflow.getHandle(postmortemWorkflowId(key));
-  for (;;) {
-    const ready = await pmHandle.query(pm.postmortemStateQuery).then(() => true, () => false);
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const carol: Actor = { source: 'slack', id: 'U0CAROL', name: 'carol' };
-  await pmHandle.executeUpdate(pm.submitPostmortemUpdate, { args: [{ actor: bob }] });
-  const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const item = await pmHandle.executeUpdate(pm.addActionUpdate, { args: [{ actor: bob, text: 'alert on declines', owner: bob, due, priority: 'P2', requestKey: randomUUID() }] });
-  await pmHandle.executeUpdate(pm.approvePostmortemUpdate, { args: [{ actor: carol }] });
-  await pmHandle.executeUpdate(pm.setActionStatusUpdate, { args: [{ actor: bob, item: item.key, status: 'done' }] });
-  await pmHandle.result();
-  await incidentHandle(ctx, key).result();
-  await save('postmortem-lifecycle', pmHandle);
-  await save('incident-postmortem', incidentHandle(ctx, key));
 }
 
 interface Stack {
@@ -155,23 +88,6 @@ async function withWorker(stack: Stack, policy: Policy, scenario: Scenario, extr
     await connection.close();
     await nativeConnection.close();
   }
-}
-
-async function continueAsNew(ctx: { client: Client; taskQueue: string }): Promise<void> {
-  const { key } = await declareIncident(ctx, {
-    idempotencyKey: `record:${randomUUID()}`,
-    title: 'Search latency',
-    severity: 'SEV3',
-    services: ['search'],
-    source: 'cli',
-    reporter: alice,
-  });
-  const firstRun = (await incidentHandle(ctx, key).describe()).runId;
-  for (let i = 1; i <= 6; i++) await runIncidentUpdate(ctx, key, msg.addNoteUpdate, { actor: alice, text: `note ${i}` });
-  const first = ctx.client.workflow.getHandle(`incident:${key}`, firstRun);
-  while ((await first.describe()).status.name !== 'CONTINUED_AS_NEW') await new Promise((r) => setTimeout(r, 200));
-  await save('incident-continue-as-new', first);
-  await incidentHandle(ctx, key).terminate('recorded');
 }
 
 /** Flag rollbacks against a real Unleash (new-checkout on; smart-retries never created). */
@@ -237,10 +153,10 @@ const RECORDINGS: Record<string, (stack: Stack) => Promise<void>> = {
   // One run from declaration to close, and separately a run that ends by continuing as new.
   incident: async (stack) => {
     const { policy } = stack;
-    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, lifecycle);
-    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, continueAsNew);
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 100_000 } }, (ctx) => core.lifecycle(ctx, save));
+    await withWorker(stack, { ...policy, incidents: { ...policy.incidents, continueAsNewAfterEvents: 30 } }, (ctx) => core.continueAsNew(ctx, save));
   },
-  postmortem: (stack) => withWorker(stack, stack.policy, postmortem),
+  postmortem: (stack) => withWorker(stack, stack.policy, (ctx) => core.postmortem(ctx, save)),
   // Credentials go to a recording notifier: a token grant needs somewhere to deliver its secret.
   grant: (stack) => withWorker(stack, scenarios.grantPolicy(stack.policy), scenarios.grantLifecycle, { deps: { accessNotifiers: [createRecordingAccessNotifier('record')] } }),
   sandbox: (stack) => withWorker(stack, stack.policy, scenarios.sandboxLifecycle, { activities: scenarios.sandboxServerStandIn() }),

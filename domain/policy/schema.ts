@@ -24,8 +24,8 @@ import { DEFAULT_GUEST_ACTIONS, GUEST_GRANTABLE } from './actions.js';
 import { alertsSection } from './alerts.js';
 import { pagingSection } from './paging.js';
 import { statusPageSection } from './statuspage.js';
-import { rolesSection } from './roles.js';
 import { rulesSection } from './automation.js';
+import { rolesSection } from './roles.js';
 import { checklistsSection } from './checklists.js';
 import { privateIncidentsSection } from './privacy.js';
 import { webhooksSection } from './webhooks.js';
@@ -190,8 +190,8 @@ export const policySchema = z.strictObject({
   alerts: alertsSection.optional(),
   statusPage: statusPageSection.optional(),
   paging: pagingSection.optional(),
-  roles: rolesSection.prefault({}),
   rules: rulesSection.prefault({}),
+  roles: rolesSection.prefault({}),
   checklists: checklistsSection.prefault({}),
   privateIncidents: privateIncidentsSection.optional(),
   webhooks: webhooksSection.optional(),
@@ -215,8 +215,8 @@ export type RedactionPattern = Policy['redaction']['patterns'][number];
 export type { AlertsPolicy } from './alerts.js';
 export type { StatusPagePolicy, StatusPageComponent } from './statuspage.js';
 export type { PagingPolicy } from './paging.js';
-export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { RulesPolicy } from './automation.js';
+export type { RolesPolicy, RolePolicy } from './roles.js';
 export type { ChecklistsPolicy, ChecklistPolicy, ChecklistTask } from './checklists.js';
 export type { PrivateIncidentsPolicy } from './privacy.js';
 export type { WebhooksPolicy, WebhookSubscriber } from './webhooks.js';

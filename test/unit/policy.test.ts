@@ -110,7 +110,7 @@ describe('parsePolicy: broken files give one exact line', () => {
       edited('statusUpdateEvery: 4s', 'statusUpdateEvry: 4s'),
       'policy.yaml: severities.SEV1.statusUpdateEvry: unknown key; did you mean "statusUpdateEvery"?',
     ],
-    ['unknown section', `${fixtureText}\nescalations: {}\n`, 'policy.yaml: escalations: unknown key; expected one of incidents, severities, services, teams, permissions, guests, capabilities, access, sandboxes, postmortems, retention, redaction, limits, alerts, statusPage, paging'],
+    ['unknown section', `${fixtureText}\nescalations: {}\n`, 'policy.yaml: escalations: unknown key; expected one of incidents, severities, services, teams, permissions, guests, capabilities, access, sandboxes, postmortems, retention, redaction, limits, alerts, statusPage, paging, rules, roles, checklists, privateIncidents, webhooks'],
     [
       'undefined owner team',
       edited('owners: [payments]', 'owners: [paymnts]'),

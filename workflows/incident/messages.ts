@@ -17,8 +17,8 @@ export * from './messages/actor.js';
 export * from './messages/children.js';
 export * from './messages/comms.js';
 export * from './messages/flags.js';
-export * from './messages/roles.js';
 export * from './messages/rules.js';
+export * from './messages/roles.js';
 export * from './messages/tasks.js';
 export * from './messages/privacy.js';
 
@@ -69,12 +69,12 @@ export interface IncidentState {
   publicPage?: PublicPageState;
   /** Pages the timeline told of: `auto` when the declaration paged (taking command acknowledges it), `open` until a resolution resolves them. */
   pages?: { auto: boolean; open: boolean };
-  /** When each unfilled required role (policy `roles:`) was last nudged, by role. */
-  lastRoleNudgeAt?: Record<string, string>;
   /** Automation rule runs started so far, by rule key (the loop guard counts them). */
   ruleRuns?: Record<string, number>;
   /** Rules stopped for running too often in this incident (said once on the timeline). */
   rulesStopped?: string[];
+  /** When each unfilled required role (policy `roles:`) was last nudged, by role. */
+  lastRoleNudgeAt?: Record<string, string>;
   /** Tasks (TASK-N) added by hand, from reactions and from checklists (domain/tasks.ts). */
   tasks?: IncidentTask[];
   /** Keys of the policy checklists attached, each once. */

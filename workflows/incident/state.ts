@@ -70,10 +70,12 @@ export function toView(state: IncidentState, policy: ReminderPolicy | undefined)
 export class IncidentRuntime {
   /** Bumped on every change the main loop must look at (new deadlines, phase changes). */
   version = 0;
-  /** Set by the workflow when this run nudges unfilled required roles (workflows/incident/roles.ts). */
-  nudgeRequiredRoles = false;
   /** Called after every recorded event (automation rules look for their triggers: automation.ts). */
   private readonly recordedHooks: Array<(kind: TimelineKind, actor: Actor, details: Record<string, unknown> | undefined) => void> = [];
+  /** Set by the workflow when this run nudges unfilled required roles (workflows/incident/roles.ts). */
+  nudgeRequiredRoles = false;
+  private readonly policies = new PolicyHolder();
+  private readonly queue: SerialQueue;
 
   constructor(readonly state: IncidentState) {
     // Handlers are registered before the first await so an update sent right after the start is
@@ -81,8 +83,6 @@ export class IncidentRuntime {
     this.queue = new SerialQueue(this.policies.loadFrom(persistence.loadPolicy()));
   }
 
-  private readonly policies = new PolicyHolder();
-  private readonly queue: SerialQueue;
   get name(): string {
     return this.state.key;
   }
