@@ -174,6 +174,16 @@ export function decide(policy: Policy, action: Action, actor: ResolvedActor, fac
     const problem = action === 'unpin' ? RULES.unpin(policy, actor.key, facts) : undefined;
     return problem ? { allowed: false, privileged, reason: problem } : { allowed: true, privileged };
   }
-  const problem = RULES[action](policy, actor.key, facts);
+  const problem = (action === 'invite' ? undefined : outsidePrivateIncident(actor.key, facts)) ?? RULES[action](policy, actor.key, facts);
   return problem ? { allowed: false, privileged, reason: problem } : { allowed: true, privileged };
+}
+
+/**
+ * A private incident is changed by its members only: someone outside it learns nothing but that it
+ * exists (and whom to ask), so they cannot write to it either, whatever their permissions.
+ * (`invite` says the same in its own words.)
+ */
+function outsidePrivateIncident(person: string, f: Facts): string | undefined {
+  if (!f.privateIncident || f.members === undefined || f.members.includes(person)) return undefined;
+  return `${subjectOf(f)} is private: only its members may act on it${f.roles?.commander ? `; ask the commander, ${f.roles.commander}, to add you` : '; ask its reporter to add you'}.`;
 }

@@ -193,6 +193,17 @@ describe('a private incident', () => {
     expect(await env.command(`${priv.incident} status`, CAROL)).toContain('Payroll');
   });
 
+  it('refuses every change by a non-member (a note, a severity change, resolve) with no effect', async () => {
+    const before = await db().select().from(timelineEvents).where(eq(timelineEvents.incidentKey, priv.incident)).orderBy(asc(timelineEvents.id));
+    for (const command of ['note the export file is on the SFTP server', 'sev 1', 'resolve']) {
+      expect(await env.command(`${priv.incident} ${command}`, BOB), command).toMatch(new RegExp(`^${priv.incident} is private: only its members may act on it; ask the commander, alice, to add you\\.`));
+    }
+    const view = await getIncidentView(env.system, priv.incident);
+    expect([view.severity, view.phase]).toEqual(['SEV2', 'mitigating']);
+    const after = await db().select().from(timelineEvents).where(eq(timelineEvents.incidentKey, priv.incident)).orderBy(asc(timelineEvents.id));
+    expect(after.map((e) => e.kind)).toEqual(before.map((e) => e.kind));
+  });
+
   it('refuses invitations from non-members and guests, and of guests, with no effect; a member adds people', async () => {
     const membersBefore = [...env.slack.state.channels.get(priv.channel)!.members].sort();
     expect(await env.command(`${priv.incident} invite <@U0DAVE>`, BOB)).toMatch(/Only members of INC-\d+ may add people to it; ask the commander, alice\./);

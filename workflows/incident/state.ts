@@ -9,6 +9,7 @@ import { checkEditable, checkTransition, type LifecycleEvent } from '../../domai
 import type { Facts } from '../../domain/authorization/index.js';
 import { findPersonByActor, severityPolicy, type Policy } from '../../domain/policy/rules.js';
 import { requiredRoles } from '../../domain/policy/roles-rules.js';
+import { memberNames } from '../../domain/policy/privacy-rules.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
@@ -200,7 +201,8 @@ export class IncidentRuntime {
 
   /** The facts every incident decision starts from, with the action's own on top. */
   decision(action: Decision['action'], facts: Facts = {}): Decision {
-    return { action, facts: { incident: this.name, roles: this.roleKeys(), ...facts } };
+    const privacy = this.state.private === true ? { privateIncident: true, members: memberNames(this.policy(), this.state) } : {};
+    return { action, facts: { incident: this.name, roles: this.roleKeys(), ...privacy, ...facts } };
   }
 
   refuse(type: string, message: string): never {
