@@ -18,7 +18,7 @@ interface CommandSpec {
 const SEVERITIES = ['1', '2', '3', '4'];
 
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  declare: { about: 'declare an incident', options: ['--sev', '--service', '--description', '--idempotency-key', '--json'] },
+  declare: { about: 'declare an incident', options: ['--sev', '--service', '--description', '--private', '--idempotency-key', '--json'] },
   status: { about: "show an incident's state", options: ['--json'] },
   list: { about: 'list open or all incidents', words: ['open', 'all'], options: ['--sev', '--service', '--json'] },
   run: { about: 'run any /incident command', words: SUBCOMMANDS, options: ['--incident', '--idempotency-key', '--json'] },

@@ -114,13 +114,21 @@ function cliRequestKey(given: string | undefined): string {
   return `cli:${given || randomUUID()}`;
 }
 
-export function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; incident?: string }): { command: Command; incident?: string } {
+export function toCommand(verb: string, rest: string[], values: { sev?: string; service?: string[]; description?: string; private?: boolean; incident?: string }): { command: Command; incident?: string } {
   const severity = values.sev === undefined ? undefined : severityFromNumber(Number(values.sev.replace(/^sev/i, '')));
   if (values.sev !== undefined && !severity) throw new UsageError(`--sev must be 1 to 4, not "${values.sev}".`);
   switch (verb) {
-    case 'declare':
-      if (rest.length === 0) throw new UsageError('Give the incident a title: firebreak declare "Checkout returns 502" --sev 2.');
-      return { command: { kind: 'declare', title: rest.join(' '), severity, services: values.service ?? [], ...(values.description ? { description: values.description } : {}) } };
+    case 'declare': {
+      // `declare private Payroll export…` as in Slack; a title that starts with the word is quoted
+      // by the shell ("private beta is down") and arrives as one argument.
+      const leadingPrivate = rest.length > 1 && rest[0] === 'private';
+      const words = leadingPrivate ? rest.slice(1) : rest;
+      if (words.length === 0) throw new UsageError('Give the incident a title: firebreak declare "Checkout returns 502" --sev 2.');
+      const isPrivate = leadingPrivate || values.private === true;
+      return {
+        command: { kind: 'declare', title: words.join(' '), severity, services: values.service ?? [], ...(values.description ? { description: values.description } : {}), ...(isPrivate ? { private: true } : {}) },
+      };
+    }
     case 'status': {
       const incident = parseIncidentKey(rest[0] ?? values.incident ?? '');
       if (!incident) throw new UsageError('Name the incident: firebreak status INC-12.');

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage:
-  firebreak declare TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--idempotency-key KEY]
+  firebreak declare [private] TITLE… [--sev 1-4] [--service NAME]… [--description TEXT] [--private] [--idempotency-key KEY]
   firebreak status INC-N
   firebreak list [open|all] [--sev 1-4] [--service NAME]…
   firebreak run "<command>" [--incident INC-N] [--idempotency-key KEY]   any /incident command, e.g. run "INC-3 sev 1 spreading"
@@ -24,6 +24,7 @@ export const CLI_OPTIONS = {
   sev: { type: 'string' },
   service: { type: 'string', multiple: true },
   description: { type: 'string' },
+  private: { type: 'boolean' },
   'idempotency-key': { type: 'string' },
   incident: { type: 'string' },
   since: { type: 'string' },

@@ -155,3 +155,15 @@ describe('list output', () => {
     expect(neutraliseForTerminal('keeps\ttabs\nand lines')).toBe('keeps\ttabs\nand lines');
   });
 });
+
+describe('firebreak declare private', () => {
+  it('declares private with a leading private word or --private, and keeps a quoted title that starts with the word', { timeout: 60_000 }, async () => {
+    // run.ts loads the CLI's command modules: slow on a loaded machine, hence the timeout.
+    const { toCommand } = await import('../../bots/cli/run.js');
+    expect(toCommand('declare', ['private', 'Payroll', 'export', 'misrouted'], {}).command).toEqual({ kind: 'declare', title: 'Payroll export misrouted', severity: undefined, services: [], private: true });
+    expect(toCommand('declare', ['Payroll export misrouted'], { private: true }).command).toMatchObject({ title: 'Payroll export misrouted', private: true });
+    expect(toCommand('declare', ['private beta is down'], {}).command).not.toHaveProperty('private');
+    expect(toCommand('declare', ['private beta is down'], {}).command).toMatchObject({ title: 'private beta is down' });
+    expect(() => toCommand('declare', ['private'], { private: true })).not.toThrow();
+  });
+});
