@@ -11,7 +11,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../../db/client.js';
 import { claimWebhookDelivery, failWebhookDelivery, incidentIsPrivate, finishWebhookDelivery, recordWebhookDeliveries, reopenWebhookDeliveries, webhookEventsToReplay } from '../../db/queries/webhooks.js';
 import type { Actor } from '../../domain/incident.js';
-import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
+import type { Policy } from '../../domain/policy/index.js';
+import { decide, resolveActor } from '../../domain/authorization/index.js';
 import type { WebhookSubscriber } from '../../domain/policy/webhooks.js';
 import type { Redactor } from '../../domain/redact.js';
 import { webhookRecipients, webhookRetryWaitSeconds, type WebhookBody, type WebhookEventInput } from '../../domain/webhooks.js';
@@ -122,10 +123,9 @@ export function createWebhookActivities(deps: WebhookDeps) {
 
     /** The events `firebreak webhooks replay` sends, oldest first (at most REPLAY_LIMIT). */
     async selectWebhookReplay(input: { subscriber: string; since?: string; actor: Actor }): Promise<{ eventIds: string[] }> {
-      // Replaying sends incident data out again: people in no team of the policy (guests) may not.
-      if (!findPersonByActor(deps.policy(), input.actor)) {
-        throw ApplicationFailure.create({ type: 'WebhookReplayRefused', message: `${input.actor.name ?? input.actor.id} is not in any team of the policy, so may not replay webhooks.`, nonRetryable: true });
-      }
+      // Replaying sends incident data out again: the decision point decides (guests may not).
+      const verdict = decide(deps.policy(), 'replayWebhooks', resolveActor(deps.policy(), input.actor), { subject: `webhook subscriber ${input.subscriber}` });
+      if (!verdict.allowed) throw ApplicationFailure.create({ type: 'WebhookReplayRefused', message: verdict.reason, nonRetryable: true });
       if (!deps.policy().webhooks?.subscribers[input.subscriber]) {
         const known = Object.keys(deps.policy().webhooks?.subscribers ?? {});
         throw ApplicationFailure.create({ type: 'UnknownWebhookSubscriber', message: `There is no webhook subscriber "${input.subscriber}" (subscribers: ${known.join(', ') || 'none'}).`, nonRetryable: true });

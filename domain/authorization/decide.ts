@@ -150,6 +150,8 @@ const RULES: Record<Action, Rule> = {
     return undefined;
   },
   makePrivate: allow,
+  // Sends recorded events (already filtered for private incidents per subscriber) out again.
+  replayWebhooks: allow,
   makePublic: (_p, person, f) =>
     person === f.roles?.commander ? undefined : `Only the incident commander${f.roles?.commander ? ` (${f.roles.commander})` : ''} may make ${subjectOf(f)} public again.`,
 };

@@ -39,6 +39,7 @@ export const ACTIONS = [
   'invite',
   'makePrivate',
   'makePublic',
+  'replayWebhooks',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -98,4 +99,5 @@ export const ACTION_TEXT: Record<Action, string> = {
   invite: 'add people to private incidents',
   makePrivate: 'make incidents private',
   makePublic: 'make private incidents public',
+  replayWebhooks: 'replay outbound webhooks',
 };
