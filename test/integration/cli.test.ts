@@ -43,12 +43,14 @@ describe('the firebreak CLI', () => {
     const listed = await eventually(async () => {
       const out = await runCli(['list', 'all', '--sev', '1', '--json'], env);
       const reply = JSON.parse(out.stdout) as { incidents: Array<{ key: string; phase: string }> };
-      return reply.incidents.find((i) => i.key === key && i.phase === 'resolved');
+      // Resolved, or already in its postmortem when a loaded machine let the reopen window pass.
+      return reply.incidents.find((i) => i.key === key && ['resolved', 'postmortem'].includes(i.phase));
       // Each try spawns the CLI (over a second on a quiet machine, far more on a loaded one).
     }, 30_000, 'incident in list');
-    expect(listed).toMatchObject({ key, phase: 'resolved' });
+    expect(listed).toMatchObject({ key });
     const [row] = await system.database.db.select().from(incidents).where(eq(incidents.key, key!));
-    expect(row).toMatchObject({ source: 'cli', severity: 'SEV1', phase: 'resolved' });
+    expect(row).toMatchObject({ source: 'cli', severity: 'SEV1', resolvedAt: expect.any(Date) });
+    expect(['resolved', 'postmortem']).toContain(row!.phase);
   });
 
   it('adds action items to the postmortem, lists overdue ones from Postgres and marks them done', async () => {

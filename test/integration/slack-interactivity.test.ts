@@ -41,7 +41,7 @@ describe('the declaration form', () => {
     expect(open.args.trigger_id).toBe(triggerId);
     const view = open.args.view as { callback_id: string; blocks: Array<{ block_id: string; element: Record<string, unknown> }> };
     expect(view.callback_id).toBe('incident_declare');
-    expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'severity', 'services', 'description']);
+    expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'severity', 'services', 'description', 'private']);
     expect(JSON.stringify(view.blocks[1]!.element.initial_option)).toContain('SEV1');
     expect(JSON.stringify(view.blocks[2]!.element.options)).toContain('payments');
     expect(JSON.stringify(view.blocks[2]!.element.initial_options)).toContain('search');
@@ -81,8 +81,12 @@ describe('the summary buttons', () => {
     const { key, channelId } = await declare('declare Search index stale sev:3 service:search');
     const replyTo = (id: string) => h.slack.responseUrl(id);
     expect((await h.post(blockAction({ actionId: 'incident_ack', value: key, user: 'U0CAROL', userName: 'carol', channel: channelId, responseUrl: replyTo('ack') }))).status).toBe(200);
-    await eventually(async () => (await getIncidentView(h.system, key)).roles.commander?.id === 'U0CAROL', 10_000, 'commander taken');
-    expect((await getIncidentView(h.system, key)).phase).toBe('mitigating');
+    // Taking command records the role, then the acknowledgement that starts mitigation: two events,
+    // and a query may land between them, so wait for both.
+    await eventually(async () => {
+      const view = await getIncidentView(h.system, key);
+      return view.roles.commander?.id === 'U0CAROL' && view.phase === 'mitigating';
+    }, 10_000, 'commander taken and mitigation started');
 
     await h.post(blockAction({ actionId: 'incident_sev', selected: `${key}|SEV2`, user: 'U0CAROL', channel: channelId, responseUrl: replyTo('sev') }));
     await eventually(async () => (await getIncidentView(h.system, key)).severity === 'SEV2', 10_000, 'severity changed');
