@@ -59,7 +59,6 @@ async function worker(taskQueue: string, env: Record<string, string> = {}): Prom
       SLACK_API_URL: slack.apiUrl,
       ...env,
     },
-    'test/chaos/rules-worker-child.ts',
   );
   // startChildWorker has already waited for its `running` line.
   workers.push(started);
