@@ -21,7 +21,10 @@ import { createRetentionActivities } from './retention.js';
 import { createSandboxActivities, type SandboxNotifier, type SandboxSettings } from './sandbox/index.js';
 import { createStatusPageActivities } from './statuspage/index.js';
 import { createTriageActivities, similarIncidentsSource, type TriageSource } from './triage.js';
-import { createWebhookActivities, withChildWebhooks } from './webhooks/index.js';
+// The delivery activities and the child-event feed, not webhooks/index.ts: that also exports the
+// outbound integration, which is composed from this file's types.
+import { createWebhookActivities } from './webhooks/deliver.js';
+import { withChildWebhooks } from './webhooks/feed.js';
 
 export interface ActivityDeps {
   db: Database;

@@ -4,7 +4,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Command, PersonRef } from '../../domain/commands/types.js';
 import { helpText } from '../../domain/commands/usage.js';
-import type { Actor, IncidentSource, Severity } from '../../domain/incident.js';
+import type { Actor } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
 import * as sandboxes from '../../workflows/sandbox/messages.js';
 import { sandboxWorkflowId } from '../../domain/ids.js';
@@ -13,39 +13,18 @@ import { runFlagCommand } from '../flags/commands.js';
 import { runPostmortemCommand } from '../postmortem/commands.js';
 import { runRulesCommand } from '../rules/commands.js';
 import { runTaskCommand } from '../tasks/commands.js';
-import type { Database } from '../../db/client.js';
 import type { Policy } from '../../domain/policy/index.js';
 import { COMPONENT_STATE_TEXT } from '../../domain/statuspage.js';
 import { CommandRefused, declareIncident, getIncidentView, incidentHandle, requestUpdateId, runIncidentUpdate, toRefusal, type TemporalContext } from '../workflow-client.js';
 import { formatDuration } from '../../domain/duration.js';
-import { listIncidents, type IncidentListing } from './list.js';
+import { listIncidents } from './list.js';
 import { runPrivacyCommand, status } from './privacy.js';
 import { admitRequest } from './limits.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from '../../workflows/declare/messages.js';
 
-export interface CommandContext extends TemporalContext {
-  actor: Actor;
-  source: IncidentSource;
-  /** The incident the text named, or the one the channel/issue implies. */
-  incident?: string;
-  /**
-   * The request, as its front-end identifies it (Slack trigger_id, GitHub comment or delivery, CLI
-   * key): the declaration's key and every update's ID derive from it, so a replay has one effect.
-   */
-  idempotencyKey: string;
-  sourceRef?: string;
-  defaultSeverity?: Severity;
-  /** Postgres and the policy, for listings that read the database (`actions`). */
-  db?: Database;
-  policy?: Policy;
-  /** A GitHub issue a declaration from it is linked to (by the declaration workflow). */
-  linkIssue?: string;
-}
-
-export type Reply =
-  | { ok: true; text: string; incident?: string; view?: msg.IncidentView; incidents?: IncidentListing[] }
-  | { ok: false; text: string };
-
+// Who asks and what they get back, shared with the command modules this file dispatches to.
+export type { CommandContext, Reply } from './context.js';
+import type { CommandContext, Reply } from './context.js';
 
 export async function runCommand(ctx: CommandContext, command: Command): Promise<Reply> {
   // Every front-end's commands pass here, so the per-person and service-wide limits are counted

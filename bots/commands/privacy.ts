@@ -8,7 +8,7 @@ import { findPersonByActor, type Policy } from '../../domain/policy/index.js';
 import { incidentActors, isIncidentMember } from '../../domain/policy/privacy-rules.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { incidentHandle, requestUpdateId, CommandRefused } from '../workflow-client.js';
-import type { CommandContext, Reply } from './dispatch.js';
+import type { CommandContext, Reply } from './context.js';
 
 function personOf(ctx: CommandContext, person: PersonRef): Actor {
   if (person.kind === 'slack') return { source: 'slack', id: person.id, ...(person.label ? { name: person.label } : {}) };

@@ -9,7 +9,7 @@ import type { Command } from '../../domain/commands/types.js';
 import type { Actor } from '../../domain/incident.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import { CommandRefused, getIncidentView } from '../workflow-client.js';
-import type { CommandContext, Reply } from '../commands/dispatch.js';
+import type { CommandContext, Reply } from '../commands/context.js';
 
 /** The view with part A's privacy fields (optional on IncidentState). */
 type Viewed = IncidentView & { private?: boolean; members?: Actor[] };
