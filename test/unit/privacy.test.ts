@@ -84,13 +84,22 @@ describe('the decision table', () => {
   });
 
   it('private: any member of a team; public: only today\'s commander', () => {
-    expect(decide(bare, 'makePrivate', who('U0BOB'), privateIncident()).allowed).toBe(true);
-    expect(decide(bare, 'makePrivate', who('U0DAVE'), privateIncident()).allowed).toBe(false);
+    // Only a public incident is made private.
+    const publicIncident = privateIncident({ privateIncident: false });
+    expect(decide(bare, 'makePrivate', who('U0BOB'), publicIncident).allowed).toBe(true);
+    expect(decide(bare, 'makePrivate', who('U0DAVE'), publicIncident).allowed).toBe(false);
     expect(decide(bare, 'makePublic', who('U0ALICE'), privateIncident()).allowed).toBe(true);
     expect(decide(bare, 'makePublic', who('U0CAROL'), privateIncident())).toMatchObject({ allowed: false, privileged: true, reason: 'Only the incident commander (alice) may make INC-7 public again.' });
     // The commander before the last handover no longer decides.
     expect(decide(bare, 'makePublic', who('U0ALICE'), privateIncident({ roles: { commander: 'carol' } })).allowed).toBe(false);
     expect(decide(bare, 'makePublic', who('U0DAVE'), privateIncident()).allowed).toBe(false);
+  });
+
+  it('nothing else either: a non-member is refused every change, whatever their permissions', () => {
+    for (const action of ['note', 'severity', 'resolve', 'addTask', 'makePublic'] as const) {
+      expect(decide(bare, action, who('U0BOB'), privateIncident()), action).toMatchObject({ allowed: false, reason: 'INC-7 is private: only its members may act on it; ask the commander, alice, to add you.' });
+    }
+    expect(decide(bare, 'note', who('U0CAROL'), privateIncident()).allowed).toBe(true);
   });
 
   it('a guest policy cannot open them to strangers', () => {
