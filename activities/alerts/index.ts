@@ -19,7 +19,7 @@ import type {
   OpenIncidentAnswer,
   OpenIncidentQuery,
 } from '../../workflows/alert-group/messages.js';
-import { addNoteUpdate, markMitigatedUpdate, type IncidentView } from '../../workflows/incident/messages.js';
+import { addNoteUpdate, markMitigatedUpdate, type AlertGroupNoteEvent, type IncidentView } from '../../workflows/incident/messages.js';
 
 /** An incident in these phases still takes notes and is worth attaching a new alert group to. */
 const OPEN_PHASES: Phase[] = ['declared', 'triage', 'mitigating', 'monitoring'];
@@ -41,8 +41,10 @@ export function createAlertActivities({ db, redactor }: { db: Database; redactor
 
     async addAlertNote(input: AlertNoteInput): Promise<AlertNoteResult> {
       // Labels and annotations carry whatever rule authors put there; they leave redacted.
-      const text = redactor.forIncident(input.incident).redact(input.text);
-      const refusal = await runIncidentUpdate(input.incident, (handle) => handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text }], updateId: input.updateId }));
+      const scoped = redactor.forIncident(input.incident);
+      const text = scoped.redact(input.text);
+      const redactedLabels = (g: AlertGroupNoteEvent): AlertGroupNoteEvent => ({ ...g, labels: scoped.redactDeep(g.labels) });
+      const refusal = await runIncidentUpdate(input.incident, (handle) => handle.executeUpdate(addNoteUpdate, { args: [{ actor: SYSTEM_ACTOR, text, ...(input.alertGroup ? { alertGroup: redactedLabels(input.alertGroup) } : {}) }], updateId: input.updateId }));
       // A resolved or closed incident refuses notes; the group goes on without them.
       return refusal === undefined ? { written: true } : { written: false, reason: refusal };
     },

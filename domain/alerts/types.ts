@@ -33,3 +33,10 @@ export interface AlertDelivery {
   /** Alerts the sender left out of this delivery (Alertmanager's max_alerts); recorded, not an error. */
   truncatedAlerts: number;
 }
+
+/** What an alert group's note on its incident tells automation rules (alert_group_fired/_resolved). */
+export interface AlertGroupNoteEvent {
+  event: 'fired' | 'resolved';
+  group: string;
+  labels: Record<string, string>;
+}

@@ -90,11 +90,12 @@ export interface AlertsSystem {
 }
 
 /** `closeResolvedGroupsAfterSeconds` shortens how long a resolved group's workflow waits before it ends. */
-export async function startAlertsSystem(options: { closeResolvedGroupsAfterSeconds?: number } = {}): Promise<AlertsSystem> {
+export async function startAlertsSystem(options: { closeResolvedGroupsAfterSeconds?: number; rules?: (service: string) => Policy['rules'] } = {}): Promise<AlertsSystem> {
   const service = `alerting-${randomUUID().slice(0, 8)}`;
   const otherService = `${service}-b`;
   const thirdService = `${service}-c`;
   const policy = alertsTestPolicy(service, otherService, thirdService);
+  if (options.rules) policy.rules = options.rules(service);
   if (options.closeResolvedGroupsAfterSeconds) policy.alerts!.closeResolvedGroupsAfterSeconds = options.closeResolvedGroupsAfterSeconds;
   const system = await startTestSystem({ policy });
   const logger = testLogger();

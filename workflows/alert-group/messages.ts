@@ -2,7 +2,7 @@
 // delivery arrives by (with signal-with-start) and the query showing what it decided.
 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActiveSuppression, AlertChange, AlertDelivery, AlertStatus, KnownAlerts, Labels, RouteDecision, TriageDecision } from '../../domain/alerts/index.js';
+import type { ActiveSuppression, AlertChange, AlertDelivery, AlertGroupNoteEvent, AlertStatus, KnownAlerts, Labels, RouteDecision, TriageDecision } from '../../domain/alerts/index.js';
 import type { Actor } from '../../domain/incident.js';
 
 export { alertGroupWorkflowId, ALERT_GROUP_WORKFLOW_PREFIX } from '../../domain/alerts/index.js';
@@ -58,6 +58,8 @@ export interface AlertNoteInput {
   /** Derived from the alert-group workflow and the note's sequence: a retried activity adds nothing. */
   updateId: string;
   text: string;
+  /** An alert that fired, or the group all resolved: automation rules' alert_group_fired/_resolved. */
+  alertGroup?: AlertGroupNoteEvent;
 }
 
 export interface OpenIncidentAnswer {

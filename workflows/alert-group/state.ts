@@ -25,6 +25,7 @@ import type { declareIncidentWorkflow } from '../declare/workflow.js';
 import { records, timeline } from './activities.js';
 import { gateDelivery, gateResume, tellOutcome } from './held.js';
 import type { AlertGroupInput, AlertGroupState, AlertGroupView } from './messages.js';
+import type { AlertGroupNoteEvent } from '../../domain/alerts/types.js';
 
 /** The schema's default, for a run whose policy lost its alerts section after the group started. */
 const DEFAULT_ATTACH_WINDOW_SECONDS = 2 * 3600;
@@ -113,22 +114,22 @@ export class AlertGroup {
     const route = s.route as RouteDecision & { service: string };
     s.incident ??= await this.incidentFor(route.service, route.severity, labels, policy, reporter);
     await this.noteTruncation();
-    for (const change of changes) await this.note(changeNote(change));
-    await this.settleResolution();
+    for (const change of changes) await this.note(changeNote(change), change.alert.status === 'firing' ? this.groupEvent('fired', labels) : undefined);
+    await this.settleResolution(labels);
   }
 
   /**
    * Once per round of firing, when every alert has resolved: the route's auto-mitigation if it has
    * one and the incident is still being mitigated, else the note asking the commander. Never silent.
    */
-  private async settleResolution(): Promise<void> {
+  private async settleResolution(labels: Labels): Promise<void> {
     const s = this.state;
     if (!this.resolved) return void (s.resolvedNoted = false);
     if (s.resolvedNoted) return;
     const alertCount = Object.keys(s.known).length;
     // Histories from before auto-mitigation only noted, whatever their route said.
     const mitigated = s.route?.autoMitigate === true && patched(AUTO_MITIGATE_PATCH) && (await this.autoMitigate(alertCount));
-    if (!mitigated) await this.note(allResolvedNote(alertCount));
+    if (!mitigated) await this.note(allResolvedNote(alertCount), this.groupEvent('resolved', labels));
     s.resolvedNoted = true;
   }
 
@@ -189,10 +190,15 @@ export class AlertGroup {
     await this.note(truncationNote(s.truncatedAlerts, Object.keys(s.known).length));
   }
 
-  private async note(text: string): Promise<void> {
+  /** What a note tells automation rules (an input field only: histories replay the same commands). */
+  private groupEvent(event: AlertGroupNoteEvent['event'], labels: Labels): AlertGroupNoteEvent {
+    return { event, group: this.input.groupKey, labels };
+  }
+
+  private async note(text: string, alertGroup?: AlertGroupNoteEvent): Promise<void> {
     const incident = this.state.incident!;
     const sequence = ++this.state.notes;
-    const result = await timeline.addAlertNote({ incident, updateId: `${this.runKey()}/${sequence}`, text });
+    const result = await timeline.addAlertNote({ incident, updateId: `${this.runKey()}/${sequence}`, text, ...(alertGroup ? { alertGroup } : {}) });
     if (!result.written) log.warn('the incident refused an alert note', { incident, reason: result.reason });
   }
 }

@@ -113,7 +113,11 @@ export function registerLifecycleHandlers(rt: IncidentRuntime): void {
       rt.requireEditable();
       rt.requireText(i.text, 'note');
     },
-    async (i) => void (await rt.record('note', i.actor, i.text.trim())),
+    async (i) => {
+      // Only the system (an alert group) says what an alert did; a person's note carries no details.
+      const alertGroup = i.actor.source === 'system' ? i.alertGroup : undefined;
+      await rt.record('note', i.actor, i.text.trim(), alertGroup ? { details: { alertGroup } } : {});
+    },
     () => rt.decision('note'),
   );
 

@@ -9,6 +9,7 @@ import type { Actor, IncidentDeclaration, IncidentSource, Phase, Role, Severity 
 import type { TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import type { ComponentState } from '../../domain/statuspage.js';
 import type { ActorInput } from './messages/actor.js';
+import type { AlertGroupNoteEvent } from '../../domain/alerts/types.js';
 import type { IncidentTask } from '../../domain/tasks.js';
 
 // The updates by concern, each in its own file: children (grants, sandboxes), flags, and the
@@ -128,7 +129,10 @@ export interface RoleInput extends ActorInput {
 }
 export interface TextInput extends ActorInput {
   text: string;
+  /** On an alert group's note (system actor only): what the group did, for automation rules' triggers. */
+  alertGroup?: AlertGroupNoteEvent;
 }
+export type { AlertGroupNoteEvent } from '../../domain/alerts/types.js';
 export interface OptionalTextInput extends ActorInput {
   text?: string;
 }
