@@ -177,9 +177,10 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
     async publishPostmortemDocument(input: { incident: string; message: string }): Promise<{ url?: string }> {
       const { markdown } = await refresh(input.incident);
       const settings = deps.policy().postmortems;
-      if (!deps.publisher || !settings.repo) return {};
+      const repo = githubRepoFor(deps.policy(), await getIncident(db, input.incident), settings.repo);
+      if (!deps.publisher || !repo) return {};
       const path = `${settings.path.replace(/\/*$/, '/')}${input.incident}.md`.replace(/^\/+/, '');
-      return deps.publisher.publishDocument({ incident: input.incident, repo: settings.repo, path, markdown, message: input.message });
+      return deps.publisher.publishDocument({ incident: input.incident, repo, path, markdown, message: input.message });
     },
 
     /** The action item's GitHub issue in its service's repository; undefined without GitHub. */
@@ -191,12 +192,13 @@ export function createPostmortemActivities(deps: PostmortemActivityDeps) {
       if (row.issueRef && row.issueUrl) return { ref: row.issueRef, url: row.issueUrl };
       const policy = deps.policy();
       const service = incident.services.find((s) => policy.services[s]);
-      if (!service) return undefined;
+      const repo = githubRepoFor(policy, incident, service ? policy.services[service]!.repo : undefined);
+      if (!repo) return undefined;
       const owner = findPersonByHandle(policy, row.owner);
       return deps.publisher.createActionIssue({
         incident: input.incident,
         item: row.key,
-        repo: policy.services[service]!.repo,
+        repo,
         title: redactor.forIncident(input.incident).redact(`${row.key}: ${row.text}`),
         body: redactor.forIncident(input.incident).redact(
           [`Action item from the postmortem of ${input.incident} (${incident.title}).`, '', `- **Owner:** ${row.owner}`, `- **Due:** ${row.dueDate}`, `- **Priority:** ${row.priority}`, '', 'Close this issue when it is done; Firebreak marks the item done.'].join('\n'),
@@ -237,3 +239,10 @@ function milestones(incident: IncidentRow) {
   };
 }
 
+/**
+ * Where a postmortem or action item of this incident may go on GitHub: a private incident's only to
+ * the policy's private repository (privateIncidents.githubRepo), or nowhere; others to `publicRepo`.
+ */
+function githubRepoFor(policy: Policy, incident: IncidentRow | undefined, publicRepo: string | undefined): string | undefined {
+  return incident?.private ? policy.privateIncidents?.githubRepo : publicRepo;
+}

@@ -163,6 +163,29 @@ describe('postmortem workflow', () => {
     expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('approved by carol'), expect.stringContaining('every action item is done')]));
   });
 
+  it('keeps the postmortem and action items of a private incident off GitHub (no private repository in the policy)', async () => {
+    const { key } = await declareIncident(system, {
+      idempotencyKey: `pm-test:${randomUUID()}`,
+      title: 'Payroll export sent to the wrong bank',
+      severity: 'SEV2',
+      services: ['payments'],
+      source: 'slack',
+      reporter: alice,
+      private: true,
+    });
+    await runIncidentUpdate(system, key, msg.assignRoleUpdate, { actor: alice, role: 'commander', person: bob });
+    await runIncidentUpdate(system, key, msg.resolveUpdate, { actor: bob, text: 'Recalled the file' });
+    await eventually(async () => (await system.database.db.select().from(postmortems).where(eq(postmortems.incidentKey, key)))[0], 30_000, 'the draft');
+    expect(await command(key, bob, 'postmortem publish')).toMatchObject({ ok: true, text: expect.stringContaining('in review') });
+    const added = await command(key, bob, `action add rotate the export key owner:@bob due:${isoDay(30)}`);
+    expect(added.ok).toBe(true);
+    // The item's timeline row is written after its (absent) issue was decided: nothing was asked of GitHub.
+    const [item] = await system.database.db.select().from(actionItems).where(eq(actionItems.incidentKey, key)).orderBy(actionItems.number);
+    expect(item).toMatchObject({ issueRef: null, issueUrl: null });
+    expect(github.file('acme/postmortems', `postmortems/${key}.md`)).toBeUndefined();
+    expect(github.calls.filter((c) => c.method !== 'GET' && JSON.stringify(c.body ?? '').includes(key))).toEqual([]);
+  });
+
   it('an owner who hands the postmortem on during its review still cannot approve it', async () => {
     const key = await resolvedIncident();
     await eventually(async () => (await system.database.db.select().from(postmortems).where(eq(postmortems.incidentKey, key)))[0]);
