@@ -108,8 +108,12 @@ describe('when every alert of a group resolves', () => {
     incident = await incidentOf(asking);
     const ack = await h.post(blockAction({ actionId: ACTION_IDS.acknowledge, value: incident.key, ...CAROL, channel: incident.channel, responseUrl: h.slack.responseUrl(`ack-${id}`) }));
     expect(ack.status).toBe(200);
-    await eventually(async () => (await getIncidentView(h.system, incident.key)).roles.commander?.id === 'U0CAROL', WAIT_MS, 'carol in command');
-    expect(await phaseOf(incident.key)).toBe('mitigating');
+    // Taking command records the role, then the acknowledgement that starts mitigation: a query may
+    // land between the two, so wait for both.
+    await eventually(async () => {
+      const view = await getIncidentView(h.system, incident.key);
+      return view.roles.commander?.id === 'U0CAROL' && view.phase === 'mitigating';
+    }, WAIT_MS, 'carol in command, mitigating');
 
     await am.fire(alerts(name, asking, ['a', 'b'], true));
     const [question] = await eventually(async () => questions(incident.channel).length > 0 && questions(incident.channel), WAIT_MS, 'the all-resolved question');
