@@ -126,6 +126,8 @@ describe('tasks from the channel', () => {
     const ts = h.slack.say(channelId, 'U0DAVE', 'restart the <!channel> cache nodes, key acme_live_abcdefghijklmnopqrstuvwx');
     const reaction = { user: 'U0BOB', reaction: 'memo', item: { type: 'message', channel: channelId, ts }, item_user: 'U0DAVE' };
     await h.post(eventCallback({ type: 'reaction_added', ...reaction }));
+    // Slack's event is acknowledged first and handled after: wait for its task before the next step.
+    await eventually(async () => (await getIncidentView(h.system, key)).tasks?.length === 1, 15_000, 'the reaction task');
     // The same message marked again by someone else makes no second task.
     await h.post(eventCallback({ type: 'reaction_added', ...reaction, user: 'U0CAROL' }));
     await say(channelId, 'task add check the hit ratio <@U0CAROL>', 'U0BOB');
