@@ -34,7 +34,7 @@ import {
 import { beginSignIn, completeSignIn, OIDC_COOKIE, OIDC_COOKIE_PATH, OIDC_TTL_SECONDS } from './slack-oidc.js';
 
 export const DASHBOARD_OFF = 'The dashboard is off: set DASHBOARD_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for Sign in with Slack.';
-const PAGE_PATHS = ['/', '/actions', '/actions.csv', '/charts', '/signin', '/incidents/*', '/auth/slack/*'];
+const PAGE_PATHS = ['/', '/incidents', '/actions', '/actions.csv', '/charts', '/signin', '/incidents/*', '/auth/slack/*'];
 // The largest form (a new action item) is a title, an owner, a date and a CSRF token.
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -108,7 +108,7 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
       const session = authenticate(req);
       if (!session) return signIn(res, 401, safeNext(req.url));
       const result = await render(context(req, session), req);
-      if (!result) return sendHtml(res, 404, page({ title: 'Not found', session }, html`<h1>Not found</h1><p>No such incident. <a href="/">All incidents</a></p>`));
+      if (!result) return sendHtml(res, 404, page({ title: 'Not found', session }, html`<h1>Not found</h1><p>No such incident. <a href="/incidents">All incidents</a></p>`));
       sendHtml(res, result.status, result.html);
     },
   });
@@ -127,6 +127,7 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
       },
     },
     pageRoute('/', (ctx) => incidentsPage(ctx)),
+    pageRoute('/incidents', (ctx) => incidentsPage(ctx)),
     pageRoute('/actions', (ctx) => actionsPage(ctx)),
     pageRoute('/charts', (ctx) => chartsPage(ctx)),
     pageRoute('/incidents/*', (ctx) => {

@@ -104,7 +104,7 @@ ${state.error ? html`<p class="error" role="alert">${state.error}</p>` : ''}${st
 function privateNotice(ctx: PageContext, d: IncidentDetail): PageResult {
   const commander = d.incident.roles.commander;
   const ask = commander ? html`ask its commander, ${personName(ctx.policy, commander)}, to add you` : html`ask the person who declared it, ${personName(ctx.policy, d.incident.reporter)}, to add you`;
-  const body = html`<p><a href="/">← Incidents</a></p><h1>${d.incident.key} is private</h1><p id="private-notice">Only its members see it; ${ask} (\`invite @you\`).</p>`;
+  const body = html`<p><a href="/incidents">← Incidents</a></p><h1>${d.incident.key} is private</h1><p id="private-notice">Only its members see it; ${ask} (\`invite @you\`).</p>`;
   return { status: 403, html: page({ title: d.incident.key, session: ctx.session }, body) };
 }
 
@@ -114,7 +114,7 @@ export async function incidentPage(ctx: PageContext, key: string, state: ActionF
   const allowed = mayRead(ctx, d.incident);
   await auditRead(ctx, d.incident, allowed);
   if (!allowed) return privateNotice(ctx, d);
-  const body = html`<p><a href="/">← Incidents</a></p><h1>${d.incident.key}: ${ctx.redact(d.incident.title)}</h1>
+  const body = html`<p><a href="/incidents">← Incidents</a></p><h1>${d.incident.key}: ${ctx.redact(d.incident.title)}</h1>
 ${facts(ctx, d)}${tasksSection(d.timeline, ctx.redact)}${timeline(ctx, d)}${children(ctx, d)}${postmortem(ctx, d)}
 <section><h2>Action items</h2>${d.actionItems.length ? actionTable(d.actionItems, utcDate(ctx.now), ctx.redact, { showIncident: false }) : html`<p class="muted">None.</p>`}</section>
 ${actionForm(ctx, d, state)}`;

@@ -1,4 +1,4 @@
-// `/`: incidents, newest first, filtered by severity, service, phase and declaration date.
+// `/incidents`: incidents, newest first, filtered by severity, service, phase and declaration date.
 
 import { listIncidents } from '../../db/queries/dashboard.js';
 import { PHASES, SEVERITIES } from '../../domain/incident.js';
@@ -14,13 +14,13 @@ export async function incidentsPage(ctx: PageContext): Promise<PageResult> {
   const services = Object.keys(ctx.policy.services).sort();
   const keep = { severity: q.severity, service: q.service, phase: q.phase, from: q.from, to: q.to };
   const body = html`<h1>Incidents</h1>
-<form class="filters" method="get" action="/">
+<form class="filters" method="get" action="/incidents">
   <label>Severity <select name="severity">${options(SEVERITIES, q.severity)}</select></label>
   <label>Service <select name="service">${options(services, q.service)}</select></label>
   <label>Phase <select name="phase">${options(PHASES, q.phase)}</select></label>
   <label>Declared from <input type="date" name="from" value="${q.from ?? ''}"></label>
   <label>to <input type="date" name="to" value="${q.to ?? ''}"></label>
-  <button type="submit">Filter</button> <a href="/">Clear</a>
+  <button type="submit">Filter</button> <a href="/incidents">Clear</a>
 </form>
 ${
   rows.length === 0
@@ -31,6 +31,6 @@ ${
 <td>${i.services.join(', ') || '—'}</td><td>${personName(ctx.policy, i.roles.commander)}</td><td>${dateTime(i.declaredAt)}</td><td>${between(i.declaredAt, i.acknowledgedAt)}</td><td>${between(i.declaredAt, i.resolvedAt)}</td></tr>`,
       )}</tbody></table>`
 }
-<nav class="pager" aria-label="Pages">${q.page > 1 ? html`<a href="/${query({ ...keep, page: q.page - 1 })}">← Newer</a>` : ''}${more ? html`<a href="/${query({ ...keep, page: q.page + 1 })}">Older →</a>` : ''}</nav>`;
+<nav class="pager" aria-label="Pages">${q.page > 1 ? html`<a href="/incidents${query({ ...keep, page: q.page - 1 })}">← Newer</a>` : ''}${more ? html`<a href="/incidents${query({ ...keep, page: q.page + 1 })}">Older →</a>` : ''}</nav>`;
   return { status: 200, html: page({ title: 'Incidents', session: ctx.session, active: 'incidents' }, body) };
 }

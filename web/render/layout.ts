@@ -38,7 +38,7 @@ svg text { font-family: system-ui, sans-serif; }
 export interface PageOptions {
   title: string;
   session?: Session;
-  active?: 'incidents' | 'actions' | 'charts';
+  active?: 'overview' | 'incidents' | 'metrics' | 'actions' | 'charts';
 }
 
 export function page(options: PageOptions, body: SafeHtml): string {
@@ -52,7 +52,7 @@ export function page(options: PageOptions, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · Firebreak</title><link rel="stylesheet" href="/dashboard.css"></head>
-<body><header><strong>Firebreak</strong>${session ? html`<nav>${nav('/', 'Incidents', 'incidents')} · ${nav('/actions', 'Action items', 'actions')} · ${nav('/charts', 'Charts', 'charts')}</nav>` : ''}${who}</header>
+<body><header><strong>Firebreak</strong>${session ? html`<nav>${nav('/', 'Overview', 'overview')} · ${nav('/incidents', 'Incidents', 'incidents')} · ${nav('/metrics', 'Incident metrics', 'metrics')} · ${nav('/actions', 'Action items', 'actions')} · ${nav('/charts', 'Action-item charts', 'charts')}</nav>` : ''}${who}</header>
 <main>${body}</main></body></html>`.value;
 }
 
