@@ -17,6 +17,8 @@ import { chartsPage } from './pages/charts.js';
 import type { PageContext, PageResult } from './pages/context.js';
 import { incidentPage } from './pages/incident.js';
 import { incidentsPage } from './pages/incidents.js';
+import { METRICS_PATH, metricsPage } from './pages/metrics.js';
+import { overviewPage } from './pages/overview.js';
 import { safeNext, signInPage } from './pages/signin.js';
 import { isAllowed } from '../domain/policy/permissions.js';
 import {
@@ -34,7 +36,7 @@ import {
 import { beginSignIn, completeSignIn, OIDC_COOKIE, OIDC_COOKIE_PATH, OIDC_TTL_SECONDS } from './slack-oidc.js';
 
 export const DASHBOARD_OFF = 'The dashboard is off: set DASHBOARD_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for Sign in with Slack.';
-const PAGE_PATHS = ['/', '/incidents', '/actions', '/actions.csv', '/charts', '/signin', '/incidents/*', '/auth/slack/*'];
+const PAGE_PATHS = ['/', '/incidents', METRICS_PATH, '/actions', '/actions.csv', '/charts', '/signin', '/incidents/*', '/auth/slack/*'];
 // The largest form (a new action item) is a title, an owner, a date and a CSRF token.
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -126,8 +128,9 @@ export function dashboardRoutes(deps: DashboardDeps): Route[] {
         res.end(STYLESHEET);
       },
     },
-    pageRoute('/', (ctx) => incidentsPage(ctx)),
+    pageRoute('/', (ctx) => overviewPage(ctx)),
     pageRoute('/incidents', (ctx) => incidentsPage(ctx)),
+    pageRoute(METRICS_PATH, (ctx) => metricsPage(ctx)),
     pageRoute('/actions', (ctx) => actionsPage(ctx)),
     pageRoute('/charts', (ctx) => chartsPage(ctx)),
     pageRoute('/incidents/*', (ctx) => {

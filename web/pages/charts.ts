@@ -1,9 +1,10 @@
-// `/charts`: MTTA and MTTR per month by severity, action items opened vs closed per period, and the
-// number overdue at the end of each period. `?team=` narrows the action-item charts to one team.
+// `/charts`: action items opened vs closed per period, and the number overdue at the end of each
+// period. `?team=` narrows them to one team: a policy team or a team items were filed under; an
+// unknown name is refused (400) rather than silently showing every team. Incident response times
+// live on the incident metrics page.
 
-import { actionBoardFacets, chartSeries, type ChartSeries } from '../../db/queries/dashboard.js';
-import { SEVERITIES } from '../../domain/incident.js';
-import { barChart, lineChart, shortDuration } from '../render/charts.js';
+import { actionBoardFacets, chartSeries } from '../../db/queries/dashboard.js';
+import { barChart, lineChart } from '../render/charts.js';
 import { html, type SafeHtml } from '../render/html.js';
 import { options, page } from '../render/layout.js';
 import type { PageContext, PageResult } from './context.js';
@@ -13,31 +14,21 @@ function bounded(params: URLSearchParams, key: string, fallback: number, max: nu
   return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
 }
 
-function responseChart(series: ChartSeries, metric: 'mttaSeconds' | 'mttrSeconds'): SafeHtml {
-  const name = metric === 'mttaSeconds' ? 'acknowledge' : 'resolve';
-  return lineChart({
-    id: metric === 'mttaSeconds' ? 'mtta' : 'mttr',
-    title: `Mean time to ${name} per month, by severity`,
-    description: `Average time from declaration to ${name === 'acknowledge' ? 'acknowledgement' : 'resolution'} of the incidents declared each month; one line per severity.`,
-    xLabels: series.months,
-    yLabel: `time to ${name}`,
-    format: shortDuration,
-    series: SEVERITIES.map((sev) => ({
-      name: sev,
-      values: series.months.map((m) => series.responseTimes.find((p) => p.month === m && p.severity === sev)?.[metric] ?? null),
-    })),
-  });
-}
-
 export async function chartsPage(ctx: PageContext): Promise<PageResult> {
   const params = ctx.url.searchParams;
   const period = params.get('period') === 'month' ? 'month' : 'week';
   const periods = bounded(params, 'periods', 12, 52);
-  const months = bounded(params, 'months', 12, 36);
   const facets = await actionBoardFacets(ctx.deps.db);
-  const team = facets.teams.find((t) => t === params.get('team'));
+  const teams = [...new Set([...Object.keys(ctx.policy.teams), ...facets.teams])].sort();
+  const asked = params.get('team')?.trim() || undefined;
+  const team = teams.find((t) => t === asked);
+  const form = filterForm(teams, team, period, periods);
+  if (asked !== undefined && team === undefined) {
+    const refusal = html`<h1>Action-item charts</h1>${form}<p class="error" role="alert">No team named “${asked}”; teams: ${teams.join(', ') || 'none yet'}.</p>`;
+    return { status: 400, html: page({ title: 'Action-item charts', session: ctx.session, active: 'charts' }, refusal) };
+  }
   const includePrivate = ctx.policy.privateIncidents?.includeInMetrics === true;
-  const series = await chartSeries(ctx.deps.db, { now: ctx.now, months, periods, period, team, includePrivate });
+  const series = await chartSeries(ctx.deps.db, { now: ctx.now, months: 1, periods, period, team, includePrivate });
   const labels = series.actionFlow.map((p) => (period === 'month' ? p.period.slice(0, 7) : p.period.slice(5)));
   const scope = team ? `team ${team}` : 'all teams';
   const flow = barChart({
@@ -59,13 +50,18 @@ export async function chartsPage(ctx: PageContext): Promise<PageResult> {
     yLabel: 'overdue items',
     series: [{ name: 'overdue', values: series.actionFlow.map((p) => p.overdue) }],
   });
-  const body = html`<h1>Charts</h1>
-<form class="filters" method="get" action="/charts">
-  <label>Team <select name="team">${options(facets.teams, team, 'all teams')}</select></label>
+  const body = html`<h1>Action-item charts</h1>
+${form}
+<p class="muted">Incident volume and response times are on <a href="/incident-metrics${team && ctx.policy.teams[team] ? `?team=${encodeURIComponent(team)}` : ''}">Incident metrics</a>.</p>
+${flow}${overdue}`;
+  return { status: 200, html: page({ title: 'Action-item charts', session: ctx.session, active: 'charts' }, body) };
+}
+
+function filterForm(teams: string[], team: string | undefined, period: 'week' | 'month', periods: number): SafeHtml {
+  return html`<form class="filters" method="get" action="/charts">
+  <label>Team <select name="team">${options(teams, team, 'all teams')}</select></label>
   <label>Per <select name="period"><option value="week"${period === 'week' ? html` selected` : ''}>week</option><option value="month"${period === 'month' ? html` selected` : ''}>month</option></select></label>
   <label>Periods <input type="number" name="periods" min="1" max="52" value="${periods}"></label>
   <button type="submit">Show</button>
-</form>
-${responseChart(series, 'mttaSeconds')}${responseChart(series, 'mttrSeconds')}${flow}${overdue}`;
-  return { status: 200, html: page({ title: 'Charts', session: ctx.session, active: 'charts' }, body) };
+</form>`;
 }
