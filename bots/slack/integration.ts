@@ -15,7 +15,7 @@ export function createSlackInbound(ctx: InboundContext): Inbound | undefined {
   const logger = ctx.logger.child({ integration: 'slack' });
   // Only for auth.test; like every Firebreak Slack client it leaves retries to its caller.
   const web = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
-  const deps: SlackDeps = { temporal: { client: ctx.client, taskQueue: ctx.taskQueue }, db: ctx.db, policy: ctx.policy, logger };
+  const deps: SlackDeps = { temporal: { client: ctx.client, taskQueue: ctx.taskQueue }, db: ctx.db, policy: ctx.policy, logger, ...(ctx.config.publicUrl ? { publicUrl: ctx.config.publicUrl } : {}) };
   const authorize = botAuthorization(web, slack.botToken);
   const routes: Route[] = [];
   if (slack.signingSecret) {

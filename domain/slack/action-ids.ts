@@ -34,3 +34,8 @@ export const ALERT_TRIAGE_ACTION_IDS = {
   accept: 'alert_triage_accept',
   decline: 'alert_triage_decline',
 } as const;
+
+/** The Refresh button on a person's App Home: republishes their view on request. */
+export const HOME_ACTION_IDS = {
+  refresh: 'home_refresh',
+} as const;

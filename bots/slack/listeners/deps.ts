@@ -13,6 +13,8 @@ export interface SlackDeps {
   db: Database;
   policy: Policy;
   logger: Logger;
+  /** The dashboard's address, for links on the App Home. */
+  publicUrl?: string;
 }
 
 export function slackActor(user: { id: string; name?: string; username?: string }): Actor {

@@ -1,10 +1,11 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { ACCESS_ACTION_IDS, ACTION_IDS, ALERT_TRIAGE_ACTION_IDS, STATUSPAGE_ACTION_IDS } from '../../../../domain/slack/action-ids.js';
+import { ACCESS_ACTION_IDS, ACTION_IDS, ALERT_TRIAGE_ACTION_IDS, HOME_ACTION_IDS, STATUSPAGE_ACTION_IDS } from '../../../../domain/slack/action-ids.js';
 import type { SlackDeps } from '../deps.js';
 import { alertTriageButton } from './alert-triage.js';
 import { grantApprove } from './grant-approve.js';
 import { grantDeny } from './grant-deny.js';
 import { grantExtend } from './grant-extend.js';
+import { homeRefresh } from './home-refresh.js';
 import { flagKeep } from './flag-keep.js';
 import { flagRestore } from './flag-restore.js';
 import { incidentAck } from './incident-ack.js';
@@ -30,4 +31,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ALERT_TRIAGE_ACTION_IDS.decline, alertTriageButton(deps, 'decline'));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.resolvePublic, publicIncidentResolve(deps));
   app.action<BlockAction>(STATUSPAGE_ACTION_IDS.keepPublic, publicIncidentKeep(deps));
+  app.action<BlockAction>(HOME_ACTION_IDS.refresh, homeRefresh(deps));
 }
