@@ -161,9 +161,12 @@ describe('dashboard in a browser', () => {
     expect(await overdue.last().getAttribute('data-value')).toBe('3');
     // Readable without colour: legends name each series, bars carry value labels.
     expect(await page.textContent('#action-flow svg .legend')).toBe('openedclosed');
+    await page.screenshot({ path: 'test-results/dashboard-charts.png', fullPage: true });
+    // Incident response times by severity live on the incident metrics page, not here.
+    expect(await page.locator('#mtta').count()).toBe(0);
+    await page.goto(`${server.url}/incident-metrics?months=3`);
     expect(await page.locator('#mtta svg .legend text').allTextContents()).toEqual(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
     expect(await page.locator('#mtta svg g.point[data-series="SEV2"]').count()).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: 'test-results/dashboard-charts.png', fullPage: true });
     await context.close();
   });
 

@@ -116,7 +116,8 @@ function bySeverityChart(metrics: IncidentMetrics, filter: MetricsFilter, stage:
   const severities = filter.severity ? [filter.severity] : [...SEVERITIES];
   const cell = (severity: Severity) => (_m: MonthMetrics, i: number) => {
     const point = metrics.bySeverity[severity][i]!;
-    return point.incidents === 0 ? '—' : html`<a href="${drillDown(filter, point.month, severity)}">${seconds(point[stage].mean)}</a>`;
+    if (point.incidents === 0) return '—';
+    return html`<a href="${drillDown(filter, point.month, severity)}">${point[stage].mean === null ? 'none yet' : seconds(point[stage].mean)}</a>`;
   };
   return lineChart({
     id: stage === 'acknowledge' ? 'mtta' : 'mttr',
