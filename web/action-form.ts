@@ -35,6 +35,7 @@ export async function submitActionItem(ctx: PageContext, req: IncomingMessage, f
   const values = { text: (form.get('text') ?? '').trim(), owner: form.get('owner') ?? '', due: form.get('due') ?? '', priority: form.get('priority') ?? 'P2' };
   const invalid = (message: string): ActionFormOutcome => ({ kind: 'invalid', incident, message, values });
   if (!values.text || values.text.length > 500) return invalid('Describe the action in 1 to 500 characters.');
+  if (!values.owner.trim()) return invalid('Pick an owner: every action item needs someone to do it.');
   const owner = findPersonByHandle(ctx.policy, values.owner);
   if (!owner || owner.name !== values.owner) return invalid('Pick an owner from the policy.');
   if (!DATE.test(values.due) || Number.isNaN(Date.parse(`${values.due}T00:00:00Z`))) return invalid('Give the due date as YYYY-MM-DD.');

@@ -132,10 +132,10 @@ describe('dashboard in a browser', () => {
     await page.goto(`${server.url}/incidents/INC-900001`);
     const timeline = await page.$$eval('#timeline tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
     expect(timeline).toEqual([
-      ['declared', 'carol', 'Declared SEV2: checkout failing'],
-      ['role', 'alice', 'alice is commander'],
-      ['note', 'someone outside the policy (github)', 'Customer [REDACTED:email] reported card declines'],
-      ['resolved', 'alice', 'Rolled back new-checkout'],
+      ['Declared', 'carol', 'Declared SEV2: checkout failing'],
+      ['Role', 'alice', 'alice is commander'],
+      ['Note', 'someone outside the policy (github)', 'Customer [REDACTED:email] reported card declines'],
+      ['Resolved', 'alice', 'Rolled back new-checkout'],
     ]);
     const body = await page.textContent('body');
     expect(body).not.toContain('jane.doe@example.com');
@@ -194,6 +194,8 @@ describe('dashboard in a browser', () => {
     expect(added.at(-1)).toEqual({ incidentKey: 'INC-900001', text: 'Alert on card decline rate', owner: 'bob', dueDate: '2026-04-01', priority: 'P1', requestedBy: 'token' });
 
     await page.fill('#new-action input[name=text]', 'please refuse this');
+    // The fresh form names no owner (the field is required), so one is picked again.
+    await page.selectOption('#new-action select[name=owner]', 'bob');
     await page.fill('#new-action input[name=due]', '2026-04-01');
     await page.click('#new-action button[type=submit]');
     await expect(page.textContent('#new-action [role=alert]')).resolves.toBe('The postmortem is closed; reopen it first.');

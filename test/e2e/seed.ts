@@ -3,7 +3,9 @@
 
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { actionItems, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
+import { applyPostmortemEvent } from '../../db/queries/postmortems.js';
+import { actionItems, incidentLinks, incidents, postmortems, timelineEvents } from '../../db/schema/index.js';
+import type { ChildEventFields, StoredPostmortemEvent } from '../../domain/child-events.js';
 import type { Actor } from '../../domain/incident.js';
 
 export const NOW = new Date('2026-03-18T12:00:00Z');
@@ -72,4 +74,62 @@ export async function seedDashboard(db: Database): Promise<void> {
     item(900012, { incident: 'INC-900002', team: borealis, owner: 'carol', service: 'search', due: 1, created: -2 }),
     item(900013, { incident: 'INC-900002', team: borealis, owner: 'bob', service: 'search', due: -3, created: -2, done: -1 }),
   ]);
+}
+
+/** The incident page's test incident (dashboard-data.test.ts): keys 920001+, so the rows above keep their counts. */
+export const PAGE_INCIDENT = 'INC-920001';
+/** Its action items, added through the postmortem workflow's own write (no service named). */
+export const PAGE_ITEMS = ['ACT-920001', 'ACT-920002'] as const;
+/** An item as rows looked before migration 0012: no service. */
+export const LEGACY_ITEM = 'ACT-920009';
+export const PAGE_LINKS = {
+  slackChannel: 'C0E2EPAGE',
+  githubIssue: 'acme/payments#4242',
+  document: 'https://docs.example/postmortems/INC-920001',
+} as const;
+
+/**
+ * Seeds once per database, only for the files that call it. The incident is past resolution
+ * (not open), has no time to mitigate ("not yet"), one event of every kind the page labels, and its
+ * postmortem and items are written by `applyPostmortemEvent`, the workflow's path, so the items
+ * get their service the way the product gives it.
+ */
+export async function seedIncidentPage(db: Database): Promise<void> {
+  const [seeded] = await db.select({ key: incidents.key }).from(incidents).where(eq(incidents.key, PAGE_INCIDENT));
+  if (seeded) return;
+  const declared = at(-6);
+  const later = (minutes: number) => new Date(declared.getTime() + minutes * 60_000);
+  const bobGh: Actor = { source: 'github', id: 'bob-gh', name: 'Bob on GitHub' };
+  await db.insert(incidents).values({
+    key: PAGE_INCIDENT, number: 920001, title: 'Refunds stuck in pending', severity: 'SEV4', phase: 'postmortem', services: ['payments'],
+    roles: { commander: alice }, source: 'slack', reporter: carol, declaredAt: declared, acknowledgedAt: later(5), resolvedAt: later(90),
+  });
+  await db.insert(incidentLinks).values([
+    { incidentKey: PAGE_INCIDENT, kind: 'slack-channel', externalId: PAGE_LINKS.slackChannel },
+    { incidentKey: PAGE_INCIDENT, kind: 'github-issue', externalId: PAGE_LINKS.githubIssue, data: { tracking: true } },
+  ]);
+  const event = (n: number, minutes: number, kind: string, actor: Actor, text: string, details: Record<string, unknown> = {}) => ({
+    incidentKey: PAGE_INCIDENT, occurredAt: later(minutes), kind, actor, text, details, idempotencyKey: `e2e-page:${n}`,
+  });
+  await db.insert(timelineEvents).values([
+    event(1, 0, 'declared', carol, 'Declared SEV4: refunds stuck'),
+    event(2, 5, 'phase', bobGh, 'Acknowledged by Bob on GitHub'),
+    event(3, 6, 'role', alice, 'alice is commander'),
+    event(4, 10, 'status_update', alice, 'Refund worker restarted; watching the queue'),
+    event(5, 12, 'task', alice, 'TASK-1 added', { event: 'added', task: 'TASK-1', text: 'Drain the refund queue', owner: 'bob-gh' }),
+    event(6, 15, 'child', bobGh, 'GR-920001 requested', { grant: 'GR-920001', action: 'access.request' }),
+    event(7, 20, 'child', alice, 'SBX-920001 ready', { sandbox: 'SBX-920001', action: 'sandbox.ready' }),
+    event(8, 30, 'reminder', { source: 'system', id: 'firebreak' }, 'Post a status update', { reminder: 'status' }),
+    event(9, 90, 'phase', alice, 'Resolved'),
+  ]);
+  const step = (n: number, minutes: number, action: string, text: string, parts: Omit<StoredPostmortemEvent, keyof ChildEventFields>) =>
+    applyPostmortemEvent(db, { incident: PAGE_INCIDENT, idempotencyKey: `postmortem:${PAGE_INCIDENT}:${n}`, at: later(minutes).toISOString(), actor: alice, action, text, details: {}, ...parts });
+  await step(1, 120, 'postmortem.draft', 'Postmortem drafted', { postmortem: { create: { owner: 'bob-gh', dueAt: at(5).toISOString(), metrics: {}, document: '# INC-920001' } } });
+  await step(2, 130, 'action.add', 'ACT-920001 added', { item: { key: PAGE_ITEMS[0], create: { text: 'Alert on refunds pending over an hour', owner: 'alice', priority: 'P2', due: date(10), createdBy: alice } } });
+  await step(3, 131, 'action.add', 'ACT-920002 added', { item: { key: PAGE_ITEMS[1], create: { text: 'Retry refunds with backoff', owner: 'bob', priority: 'P1', due: date(12), createdBy: alice } } });
+  await step(4, 140, 'postmortem.document', 'Postmortem document published', { postmortem: { changes: { documentUrl: PAGE_LINKS.document } } });
+  await db.insert(actionItems).values({
+    key: LEGACY_ITEM, number: 920009, incidentKey: PAGE_INCIDENT, text: 'Filed before items had a service', owner: 'carol', service: null,
+    priority: 'P3', dueDate: date(20), status: 'open', createdBy: alice, createdAt: later(150),
+  });
 }
