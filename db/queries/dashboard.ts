@@ -2,8 +2,7 @@
 // stored: free text (titles, timeline and action text) is redacted by whoever renders it.
 // "Today" is the UTC date of the `now` the caller passes, so pages, CSV and digest agree.
 
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { Phase, Severity } from '../../domain/incident.js';
+import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { ACTION_ITEM_STATUSES, type ActionItemStatus } from '../../domain/postmortem.js';
 import type { Database } from '../client.js';
 import {
@@ -23,6 +22,8 @@ import {
   type TimelineEventRow,
 } from '../schema/index.js';
 import { utcDate } from './dashboard-dates.js';
+import { containsPattern, hiddenPrivateItems, keyNumber } from './dashboard-visibility.js';
+import type { SortDirection } from './dashboard-incident-list.js';
 
 export { chartSeries, type ChartSeries, type ChartOptions } from './dashboard-charts.js';
 
@@ -39,63 +40,7 @@ function page(limit: number | undefined, offset: number | undefined): { limit: n
   };
 }
 
-export interface IncidentFilter {
-  severity?: Severity;
-  service?: string;
-  phase?: Phase;
-  /** Declared at or after. */
-  from?: Date;
-  /** Declared before. */
-  to?: Date;
-  /** When set, private incidents other than these are left out (the viewer is not their member). */
-  visiblePrivate?: readonly string[];
-  limit?: number;
-  offset?: number;
-}
-
-export interface IncidentPage {
-  rows: IncidentRow[];
-  /** More rows follow this page. */
-  more: boolean;
-}
-
-function incidentConditions(f: IncidentFilter): SQL | undefined {
-  return and(
-    f.severity ? eq(incidents.severity, f.severity) : undefined,
-    f.phase ? eq(incidents.phase, f.phase) : undefined,
-    f.service ? sql`${incidents.services} @> ARRAY[${f.service}]::text[]` : undefined,
-    f.from ? gte(incidents.declaredAt, f.from) : undefined,
-    f.to ? lt(incidents.declaredAt, f.to) : undefined,
-    f.visiblePrivate ? onlyVisible(f.visiblePrivate) : undefined,
-  );
-}
-
-function keyList(keys: readonly string[]): SQL {
-  return sql.join(keys.map((k) => sql`${k}`), sql`, `);
-}
-
-function onlyVisible(visible: readonly string[]): SQL {
-  return visible.length ? sql`(NOT ${incidents.private} OR ${incidents.key} IN (${keyList(visible)}))` : sql`NOT ${incidents.private}`;
-}
-
-/** Action items of private incidents the viewer is not a member of. */
-function hiddenPrivateItems(visible: readonly string[]): SQL {
-  const except = visible.length ? sql` AND ${incidents.key} NOT IN (${keyList(visible)})` : sql``;
-  return sql`NOT EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.key} = ${actionItems.incidentKey} AND ${incidents.private}${except})`;
-}
-
-/** Newest first; one extra row tells whether another page exists without counting them all. */
-export async function listIncidents(db: Database, filter: IncidentFilter = {}): Promise<IncidentPage> {
-  const { limit, offset } = page(filter.limit, filter.offset);
-  const rows = await db
-    .select()
-    .from(incidents)
-    .where(incidentConditions(filter))
-    .orderBy(desc(incidents.declaredAt), desc(incidents.number))
-    .limit(limit + 1)
-    .offset(offset);
-  return { rows: rows.slice(0, limit), more: rows.length > limit };
-}
+export { INCIDENT_SORTS, listIncidents, type IncidentFilter, type IncidentPage, type IncidentSort, type SortDirection } from './dashboard-incident-list.js';
 
 export interface IncidentDetail {
   incident: IncidentRow;
@@ -132,9 +77,17 @@ export interface ActionBoardFilter {
   incidentKeys?: readonly string[];
   /** When set, items of private incidents other than these are left out (the viewer is not their member). */
   visiblePrivate?: readonly string[];
+  /** The action text or key ("ACT-12" or "12") contains this, case-insensitively. */
+  search?: string;
+  /** By due date unless another column is given. */
+  sort?: ActionSort;
+  dir?: SortDirection;
   limit?: number;
   offset?: number;
 }
+
+export const ACTION_SORTS = ['item', 'incident', 'action', 'owner', 'team', 'service', 'priority', 'due', 'status'] as const;
+export type ActionSort = (typeof ACTION_SORTS)[number];
 
 export interface ActionBoardPage {
   rows: ActionItemRow[];
@@ -158,25 +111,54 @@ export function actionBoardConditions(f: ActionBoardFilter, now: Date): SQL | un
     f.overdue ? lt(actionItems.dueDate, utcDate(now)) : undefined,
     f.incidentKeys ? (f.incidentKeys.length ? inArray(actionItems.incidentKey, [...f.incidentKeys]) : sql`false`) : undefined,
     f.visiblePrivate ? hiddenPrivateItems(f.visiblePrivate) : undefined,
+    f.search ? actionSearch(f.search) : undefined,
   );
 }
 
+function actionSearch(text: string): SQL {
+  const number = keyNumber(text, 'ACT');
+  return or(sql`${actionItems.text} ILIKE ${containsPattern(text)} ESCAPE '\\'`, number === undefined ? undefined : eq(actionItems.number, number))!;
+}
+
 const boardOrder = [asc(actionItems.dueDate), asc(actionItems.number)] as const;
+
+/** Sortable columns as SQL; the incident key sorts by its number ("INC-9" before "INC-10"). */
+const ACTION_SORT_EXPRESSIONS: Record<ActionSort, SQL[]> = {
+  item: [sql`${actionItems.number}`],
+  incident: [sql`length(${actionItems.incidentKey})`, sql`${actionItems.incidentKey}`],
+  action: [sql`lower(${actionItems.text})`],
+  owner: [sql`${actionItems.owner}`],
+  team: [sql`${actionItems.team}`],
+  service: [sql`${actionItems.service}`],
+  priority: [sql`${actionItems.priority}`],
+  due: [sql`${actionItems.dueDate}`],
+  status: [sql`${actionItems.status}`],
+};
+
+function actionOrder(sort: ActionSort | undefined, dir: SortDirection | undefined): SQL[] {
+  if ((!sort || sort === 'due') && dir !== 'desc') return [...boardOrder];
+  const direction = dir === 'desc' ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`;
+  const columns = ACTION_SORT_EXPRESSIONS[sort ?? 'due'].map((expression) => sql`${expression} ${direction}`);
+  return [...columns, asc(actionItems.dueDate), asc(actionItems.number)];
+}
 
 function byDue(a: ActionItemRow, b: ActionItemRow): number {
   return a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number - b.number;
 }
 
 /**
- * Sorted by due date (earliest first), then by number so pages are stable. Without a status the
+ * Sorted by due date (earliest first) unless another column is asked for, then by number so pages
+ * are stable. In due-date order without a status the
  * indexes (…, status, due_date) cannot give due-date order directly, so each status is read in
  * index order and the two ordered lists are merged: no sort of every matching row.
  */
 export async function actionBoard(db: Database, filter: ActionBoardFilter, now: Date): Promise<ActionBoardPage> {
   const { limit, offset } = page(filter.limit, filter.offset);
   const today = utcDate(now);
-  if (filter.status || filter.overdue) {
-    const rows = await db.select().from(actionItems).where(actionBoardConditions(filter, now)).orderBy(...boardOrder).limit(limit + 1).offset(offset);
+  const sorted = (filter.sort && filter.sort !== 'due') || filter.dir === 'desc';
+  if (filter.status || filter.overdue || sorted) {
+    const order = actionOrder(filter.sort, filter.dir);
+    const rows = await db.select().from(actionItems).where(actionBoardConditions(filter, now)).orderBy(...order).limit(limit + 1).offset(offset);
     return { rows: rows.slice(0, limit), more: rows.length > limit, today };
   }
   const parts = await Promise.all(
@@ -216,7 +198,7 @@ export async function actionBoardCsvRows(db: Database, filter: ActionBoardFilter
     .select()
     .from(actionItems)
     .where(actionBoardConditions(filter, now))
-    .orderBy(...boardOrder)
+    .orderBy(...actionOrder(filter.sort, filter.dir))
     .limit(MAX_CSV_ROWS);
   return rows.map((r) => ({
     key: r.key,

@@ -80,13 +80,13 @@ function legend(entries: SafeHtml[]): SafeHtml {
 }
 
 function dataTable(spec: ChartSpec, fmt: (v: number) => string): SafeHtml {
-  return html`<details><summary>Data</summary><table><caption>${spec.title}</caption><thead><tr><th scope="col">${spec.yLabel}</th>${spec.xLabels.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead>
-    <tbody>${spec.series.map((s) => html`<tr><th scope="row">${s.name}</th>${s.values.map((v, i) => html`<td data-label="${spec.xLabels[i] ?? ''}">${v === null ? '—' : fmt(v)}</td>`)}</tr>`)}</tbody></table></details>`;
+  return html`<details><summary>Data</summary><div class="table-scroll" role="region" aria-label="${spec.title}: data" tabindex="0"><table class="matrix"><caption>${spec.title}</caption><thead><tr><th scope="col">${spec.yLabel}</th>${spec.xLabels.map((l) => html`<th scope="col">${l}</th>`)}</tr></thead>
+    <tbody>${spec.series.map((s) => html`<tr><th scope="row">${s.name}</th>${s.values.map((v, i) => html`<td data-label="${spec.xLabels[i] ?? ''}">${v === null ? '—' : fmt(v)}</td>`)}</tr>`)}</tbody></table></div></details>`;
 }
 
 function frame(spec: ChartSpec, kind: string, inner: SafeHtml, fmt: (v: number) => string): SafeHtml {
   return html`<figure id="${spec.id}"><figcaption>${spec.title}</figcaption>
-<svg class="chart ${kind}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${spec.id}-t ${spec.id}-d" xmlns="http://www.w3.org/2000/svg">
+<svg class="chart ${kind}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="${spec.id}-t ${spec.id}-d" xmlns="http://www.w3.org/2000/svg">
 <title id="${spec.id}-t">${spec.title}</title><desc id="${spec.id}-d">${spec.description}</desc>${inner}</svg>${spec.table ?? dataTable(spec, fmt)}</figure>`;
 }
 
