@@ -39,7 +39,7 @@ function asWords(kind: string): string {
 export function timelineLabel(kind: string, details: Record<string, unknown> = {}): string {
   if (kind === 'child') {
     const prefix = typeof details.action === 'string' ? details.action.split('.')[0]! : '';
-    return CHILD_LABELS[prefix] ?? KIND_LABELS.child;
+    return Object.hasOwn(CHILD_LABELS, prefix) ? CHILD_LABELS[prefix]! : KIND_LABELS.child;
   }
   return Object.hasOwn(KIND_LABELS, kind) ? KIND_LABELS[kind as TimelineKind] : asWords(kind);
 }
