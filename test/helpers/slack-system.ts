@@ -13,6 +13,18 @@ import { startSlackStandIn, VALID_TOKEN, type SlackStandIn } from '../standins/s
 import { postSigned, SIGNING_SECRET, slashCommand, type SignedBody, type SignOptions, type SlashCommandFields } from './slack-requests.js';
 import { startTestSystem, type TestSystem } from './system.js';
 import { testLogger } from './test-log.js';
+import type { AccessNotice } from '../../activities/access/notifier.js';
+import type { Actor } from '../../domain/incident.js';
+import type { PostmortemNotice } from '../../workflows/postmortem/messages.js';
+
+type IncidentNoticeOf<T extends IncidentNotifier[]> = Parameters<T[number]['notify']>[0];
+
+/** The integration's notifier of that name (built after the system, so looked up at each notice). */
+function named<T extends { name: string }>(notifiers: T[], name: string): T {
+  const found = notifiers.find((n) => n.name === name);
+  if (!found) throw new Error(`the Slack integration has no ${name} notifier`);
+  return found;
+}
 
 export interface SlackHarness {
   system: TestSystem;
@@ -26,17 +38,34 @@ export interface SlackHarness {
   stop(): Promise<void>;
 }
 
-/** `extraNotifiers` run after Slack's, as the worker runs every integration's notifiers (e.g. PagerDuty). */
+/**
+ * `extraNotifiers` run after Slack's, as the worker runs every integration's notifiers (e.g. PagerDuty).
+ * `appHome` also wires the integration's access and postmortem notifiers and its App Home refresh.
+ */
 export async function startSlackHarness(
-  options: Omit<NonNullable<Parameters<typeof startTestSystem>[0]>, 'notifiers'> & { extraNotifiers?: IncidentNotifier[] } = {},
+  options: Omit<NonNullable<Parameters<typeof startTestSystem>[0]>, 'notifiers'> & { extraNotifiers?: IncidentNotifier[]; appHome?: boolean } = {},
 ): Promise<SlackHarness> {
-  const { extraNotifiers = [], ...systemOptions } = options;
+  const { extraNotifiers = [], appHome = false, ...systemOptions } = options;
   const slack = await startSlackStandIn({ users: [{ id: 'U0DAVE', name: 'dave', real_name: 'Dave Outsider' }] });
   const built: { integration?: Integration } = {};
   const system = await startTestSystem({
     ...systemOptions,
     // The notifier is built with the integration below, once the system's client exists.
-    notifiers: [{ name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) }, ...extraNotifiers],
+    notifiers: [
+      { name: 'slack', notify: (notice) => built.integration!.notifiers[0]!.notify(notice) },
+      ...(appHome ? [{ name: 'slack-home', notify: (notice: IncidentNoticeOf<typeof extraNotifiers>) => named(built.integration!.notifiers, 'slack-home').notify(notice) }] : []),
+      ...extraNotifiers,
+    ],
+    ...(appHome
+      ? {
+          accessNotifiers: ['slack', 'slack-home'].map((name) => ({
+            name,
+            notify: (notice: AccessNotice) => named(built.integration!.accessNotifiers ?? [], name).notify(notice),
+            canReachPrivately: (requester: Actor) => named(built.integration!.accessNotifiers ?? [], name).canReachPrivately?.(requester) ?? false,
+          })),
+          postmortemNotifiers: ['slack', 'slack-home'].map((name) => ({ name, notify: (notice: PostmortemNotice) => named(built.integration!.postmortemNotifiers ?? [], name).notify(notice) })),
+        }
+      : {}),
   });
   const logger = testLogger();
   const config = parseEnv({
