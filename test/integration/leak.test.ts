@@ -156,7 +156,7 @@ describe('nothing sensitive leaves Firebreak', () => {
     await eventually(async () => github.comments.length >= 3, 20_000, 'GitHub comments');
 
     // The dashboard, as a manager sees it.
-    for (const path of [`/incidents/${key}`, '/actions?status=all', '/actions.csv?status=all', '/']) {
+    for (const path of [`/incidents/${key}`, '/incidents', '/actions?status=all', '/actions.csv?status=all', '/', '/incident-metrics', '/charts']) {
       const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${DASHBOARD_TOKEN}` } });
       expect(res.status, path).toBe(200);
       outputs.push({ where: `dashboard ${path}`, text: await res.text() });
