@@ -175,7 +175,10 @@ describe('incident metrics', () => {
     await Promise.all([page.waitForURL(/\/incidents\?from=2025-04-01/), link.click()]);
     expect(await page.$$eval('#incidents tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(['INC-910003', 'INC-910001']);
     await open('/incident-metrics?severity=SEV2&team=payments');
-    expect(await page.locator('#volume-table tr[data-month="2025-04"] a').getAttribute('href')).toBe('/incidents?from=2025-04-01&to=2025-04-30&severity=SEV2&team=payments');
+    const teamLink = page.locator('#volume-table tr[data-month="2025-04"] a');
+    expect(await teamLink.getAttribute('href')).toBe('/incidents?from=2025-04-01&to=2025-04-30&severity=SEV2&team=payments');
+    await Promise.all([page.waitForURL(/team=payments/), teamLink.click()]);
+    expect(await page.$$eval('#incidents tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(['INC-910003']);
     // A cell of a by-severity table links to that month's incidents of that severity.
     await open('/incident-metrics');
     expect(await page.locator('#mtta-table tr[data-month="2025-04"] td[data-label="SEV2"] a').getAttribute('href')).toBe('/incidents?from=2025-04-01&to=2025-04-30&severity=SEV2');
@@ -217,5 +220,22 @@ describe('action-item charts', () => {
     expect(alert).toContain('“nosuch”');
     expect(alert).toContain('payments');
     expect(alert).toContain(OVERVIEW_TEAM);
+  });
+});
+
+describe('at 390 and 1400 px', () => {
+  it('fits each page without horizontal scrolling, and saves screenshots', async () => {
+    mkdirSync('test-results/screenshots', { recursive: true });
+    for (const width of [390, 1400]) {
+      const sized = await browser.newContext({ viewport: { width, height: 844 }, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
+      const tab = await sized.newPage();
+      for (const [name, path] of [['overview', '/'], ['incident-metrics', '/incident-metrics'], ['action-item-charts', `/charts?team=${OVERVIEW_TEAM}`]] as const) {
+        expect((await tab.goto(`${server.url}${path}`))?.status(), path).toBe(200);
+        const [scrollWidth, innerWidth] = await tab.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        expect(scrollWidth, `${path} at ${width} px`).toBeLessThanOrEqual(innerWidth!);
+        await tab.screenshot({ path: `test-results/screenshots/${name}-${width}.png`, fullPage: true });
+      }
+      await sized.close();
+    }
   });
 });
