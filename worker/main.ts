@@ -61,7 +61,6 @@ function logRedactionPatterns(config: Config, policy: Policy) {
 async function main(): Promise<void> {
   const { config, policy, developmentDatabase } = await loadSettings();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, redactor: createRedactor({ extraPatterns: logRedactionPatterns(config, policy) }) });
-  logger.info({ integrations: enabledIntegrations(config) }, `integrations on: ${enabledIntegrations(config).join(', ') || 'none'}`);
 
   installTemporalRuntime(logger, { metricsBind: config.telemetry.temporalMetricsBind });
   await prepareDatabase(config.databaseUrl, developmentDatabase, logger);
@@ -126,6 +125,11 @@ async function serve(
     { config, policy, db: database.db, client, workflowClient: runsWorker ? newClient() : client, taskQueue, logger, redactor },
     { outbound: runsWorker, inbound: runsFrontEnds },
   );
+  // Logged once they are built: the policy turns some on (alerts, paging) that no setting names.
+  const integrations = [...new Set([...outbound, ...inbound].map((i) => i.name))];
+  const fromSettings = enabledIntegrations(config);
+  const on = [...fromSettings, ...integrations.filter((name) => !fromSettings.some((item) => item.startsWith(name)))];
+  logger.info({ integrations: on }, `integrations on: ${on.join(', ') || 'none'}`);
   // One key for signing (activities) and checking (introspection) capability tokens.
   const tokenKey = accessTokenKey(config.accessTokenKey?.key);
   const bundle = runsWorker ? await chooseWorkflowBundle(config.workflowBundlePath, tracing !== undefined) : undefined;
@@ -186,7 +190,6 @@ async function serve(
   // Socket Mode and warming the bots' identities belong to the front-ends.
   for (const side of inbound) await side.start?.();
   await ensureSchedules(client, taskQueue, config, logger);
-  const integrations = [...new Set([...outbound, ...inbound].map((i) => i.name))];
   const urls = startUrls(config, http.url, temporal.devServer?.uiUrl, runsFrontEnds);
   logger.info({ role: config.role, url: http.url, ...urls, taskQueue, temporal: temporal.address, integrations }, upLine(urls));
 
@@ -219,16 +222,19 @@ function perProcessKeysWarning(names: string[]): string {
 }
 
 /** Where a person goes next: the dashboard (front-ends only), the Temporal UI, the metrics. */
-function startUrls(config: Config, serverUrl: string, devUiUrl: string | undefined, frontEnds: boolean): { dashboard?: string; temporalUi?: string; metrics: string } {
+function startUrls(config: Config, serverUrl: string, devUiUrl: string | undefined, frontEnds: boolean): { dashboard?: string; dashboardOff?: true; temporalUi?: string; metrics: string } {
+  // Without a sign-in method the dashboard only answers that it is off, so the line says how to turn it on.
+  const dashboardOff = !config.dashboardToken && !config.dashboardSlack;
   return {
-    ...(frontEnds ? { dashboard: `${config.publicUrl ?? serverUrl}/` } : {}),
+    ...(frontEnds ? { dashboard: `${config.publicUrl ?? serverUrl}/`, ...(dashboardOff && { dashboardOff }) } : {}),
     ...(devUiUrl ? { temporalUi: devUiUrl } : {}),
     metrics: `${serverUrl}/metrics`,
   };
 }
 
 function upLine(urls: ReturnType<typeof startUrls>): string {
-  const parts = [urls.dashboard && `dashboard ${urls.dashboard}`, urls.temporalUi && `Temporal UI ${urls.temporalUi}`, `metrics ${urls.metrics}`].filter(Boolean);
+  const dashboard = urls.dashboard && `dashboard ${urls.dashboard}${urls.dashboardOff ? ' (off: set DASHBOARD_TOKEN to sign in)' : ''}`;
+  const parts = [dashboard, urls.temporalUi && `Temporal UI ${urls.temporalUi}`, `metrics ${urls.metrics}`].filter(Boolean);
   return `Firebreak is up: ${parts.join(', ')}`;
 }
 
