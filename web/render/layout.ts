@@ -22,7 +22,8 @@ header nav { line-height: 1.8; }
 header .who { margin-left: auto; display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; }
 main { padding: 1rem 1.2rem 3rem; max-width: 1200px; }
 main:focus { outline: none; }
-h1, h2, p, li, dd, dt, td, th, figcaption, summary { overflow-wrap: anywhere; }
+h1, h2, p, li, dd, dt, figcaption, summary { overflow-wrap: anywhere; }
+td, th { overflow-wrap: break-word; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 img, svg, video { max-width: 100%; }
 input, select, textarea, button { font: inherit; max-width: 100%; }
@@ -59,8 +60,9 @@ svg text { font-family: system-ui, sans-serif; }
   table:not(.matrix), table:not(.matrix) tbody, table:not(.matrix) tr, table:not(.matrix) td { display: block; width: 100%; }
   table:not(.matrix) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   table:not(.matrix) tr { border: 1px solid #d0d7de; border-radius: .4rem; margin-bottom: .8rem; padding: .3rem .6rem; }
-  table:not(.matrix) td { border-bottom: none; padding: .2rem 0; }
-  table:not(.matrix) td[data-label]::before { content: attr(data-label); display: inline-block; min-width: 8.5rem; padding-right: .5rem; font-weight: 600; }
+  table:not(.matrix) td { border-bottom: none; padding: .2rem 0; overflow-wrap: anywhere; }
+  table:not(.matrix) td[data-label] { position: relative; padding-left: 9rem; min-height: 1.8em; }
+  table:not(.matrix) td[data-label]::before { content: attr(data-label); position: absolute; left: 0; top: .2rem; width: 8.5rem; font-weight: 600; }
   tr.overdue td:first-child { border-left: none; }
   table:not(.matrix) tr.overdue { border-left: 4px solid #9a3412; background: #fff1e5; }
 }
