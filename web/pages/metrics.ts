@@ -127,7 +127,8 @@ function bySeverityChart(metrics: IncidentMetrics, filter: MetricsFilter, stage:
     yLabel: `time to ${stage}`,
     format: shortDuration,
     series: severities.map((s) => ({ name: s, values: metrics.bySeverity[s].map((m) => m[stage].mean) })),
-    table: monthTable(stage === 'acknowledge' ? 'mtta' : 'mttr', title, filter, metrics.total, severities.map((s) => ({ label: s, cell: cell(s) }))),
+    // Folded: on a phone twelve stacked months per chart make a long page, and the totals above carry the same months.
+    table: html`<details><summary>Data and links</summary>${monthTable(stage === 'acknowledge' ? 'mtta' : 'mttr', title, filter, metrics.total, severities.map((s) => ({ label: s, cell: cell(s) })))}</details>`,
   });
 }
 
