@@ -195,13 +195,19 @@ async function serve(
 
   let stopped = () => {};
   const untilStopped = new Promise<void>((resolve) => (stopped = resolve));
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     stopped();
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // `on`, not `once`: Ctrl-C reaches npm, tsx and this process, and npm and tsx pass it on again;
+  // with no listener left that repeat would end the process in the middle of the clean stop
+  // (tsx exits 130, the dev server is SIGKILLed instead of stopped).
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   try {
     await (worker ? worker.run() : untilStopped);
   } finally {
