@@ -76,6 +76,8 @@ function keepTail(streams: NodeJS.ReadableStream[], label: string, log: (line: s
   const lines: string[] = [];
   for (const input of streams) {
     createInterface({ input }).on('line', (line) => {
+      // The dev server's banner has blank lines between its parts; a log record of nothing helps nobody.
+      if (line.trim() === '') return;
       lines.push(line);
       if (lines.length > TAIL_LINES) lines.shift();
       log(`[${label}] ${line}`);

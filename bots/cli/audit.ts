@@ -36,8 +36,13 @@ export async function auditCommand(subcommand: AuditSubcommand, url: string | un
 }
 
 function intact(result: Extract<AuditVerification, { ok: true }>): string {
-  const sealed = result.lastCheckpoint ? `${result.checkpoints} checkpoints, the last ${result.lastCheckpoint.seq} with hash ${result.lastCheckpoint.hash}` : 'no checkpoint sealed yet';
-  return `audit chain intact: ${result.rows} rows in ${result.chains} chains; ${sealed}`;
+  const sealed = result.lastCheckpoint ? `${count(result.checkpoints, 'checkpoint')}, the last ${result.lastCheckpoint.seq} with hash ${result.lastCheckpoint.hash}` : 'no checkpoint sealed yet';
+  return `audit chain intact: ${count(result.rows, 'row')} in ${count(result.chains, 'chain')}; ${sealed}`;
+}
+
+/** "1 chain", "2 chains": a fresh install has one of each. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function broken(result: Extract<AuditVerification, { ok: false }>): string {

@@ -24,7 +24,7 @@ describe('the audit log', () => {
     expect(await verifyAuditChain(own.db)).toEqual({ ok: true, rows: 5, chains: 1, checkpoints: 0, lastCheckpoint: null });
     const verified = await cli(own.scratch.url, 'audit', 'verify');
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toBe('audit chain intact: 5 rows in 1 chains; no checkpoint sealed yet\n');
+    expect(verified.stdout).toBe('audit chain intact: 5 rows in 1 chain; no checkpoint sealed yet\n');
   }, 240_000);
 
   it('returns the existing row for a repeated idempotency key instead of appending', async () => {
