@@ -3,7 +3,7 @@
 // and their open action items due within a week. Also remembers who was shown what, so a change can
 // refresh the Home of someone it took something away from (a role handed on, an item reassigned).
 
-import { and, asc, desc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/incident.js';
 import type { PersonInTeam, Policy } from '../../domain/policy/index.js';
 import { grantsAwaiting } from '../../domain/slack/home-approvals.js';
@@ -110,13 +110,17 @@ export function subjectsOf(data: HomeData): string[] {
   return [...data.incidents.map((i) => i.key), ...data.approvals.map((a) => a.grant), ...data.actionItems.map((i) => i.key)];
 }
 
-/** Notes that `slackUser`'s Home listed these subjects, so a later change to one refreshes it. */
+/** Notes that `slackUser`'s Home listed these subjects (one row per subject, its viewers in a set), so a later change to one refreshes it. */
 export async function rememberHomeSubjects(db: Database, slackUser: string, subjects: string[]): Promise<void> {
   if (subjects.length === 0) return;
   await db
     .insert(processedRequests)
-    .values(subjects.map((subject) => ({ key: `slack-home:${subject}:${slackUser}`, kind: SHOWN_KIND, result: { subject, user: slackUser } })))
-    .onConflictDoNothing();
+    .values([...new Set(subjects)].map((subject) => ({ key: shownKey(subject), kind: SHOWN_KIND, result: { users: [slackUser] } })))
+    .onConflictDoUpdate({
+      target: processedRequests.key,
+      set: { result: sql`jsonb_build_object('users', (SELECT jsonb_agg(DISTINCT u ORDER BY u) FROM jsonb_array_elements((${processedRequests.result}->'users') || (excluded.result->'users')) AS u))` },
+      where: sql`NOT ((${processedRequests.result}->'users') @> (excluded.result->'users'))`,
+    });
 }
 
 /** The Slack users whose Home listed any of these subjects. */
@@ -125,10 +129,12 @@ export async function homeViewersOf(db: Database, subjects: string[]): Promise<s
   const rows = await db
     .select({ result: processedRequests.result })
     .from(processedRequests)
-    .where(and(eq(processedRequests.kind, SHOWN_KIND), or(...subjects.map((s) => sql`${processedRequests.key} LIKE ${`slack-home:${s}:%`}`))))
+    .where(and(eq(processedRequests.kind, SHOWN_KIND), inArray(processedRequests.key, subjects.map(shownKey))))
     .orderBy(asc(processedRequests.key));
-  return [...new Set(rows.map((r) => String(r.result.user)))];
+  return [...new Set(rows.flatMap((r) => (Array.isArray(r.result.users) ? r.result.users.map(String) : [])))];
 }
+
+const shownKey = (subject: string) => `slack-home:${subject}`;
 
 /** An incident's commander now, who may approve some of its grants. */
 export async function incidentCommander(db: Database, incident: string): Promise<Actor | undefined> {

@@ -16,19 +16,19 @@ export async function publishHome(deps: SlackDeps, client: ViewsClient, user: st
   try {
     const notice = answer === undefined ? undefined : replyRedactor(deps.policy).redact(answer);
     const person = findPersonByActor(deps.policy, { source: 'slack', id: user });
-    let view: HomeView;
-    if (!person) {
-      view = guestHomeView(notice);
-    } else {
+    let view: HomeView = guestHomeView(notice);
+    let shown: string[] = [];
+    if (person) {
       const data = await loadHome(deps.db, deps.policy, person);
       view = homeView(data, {
         redact: (text, incident) => replyRedactor(deps.policy, incident).redact(text),
         ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
         ...(notice ? { notice } : {}),
       });
-      await rememberHomeSubjects(deps.db, user, subjectsOf(data));
+      shown = subjectsOf(data);
     }
     await client.views.publish({ user_id: user, view: view as unknown as Parameters<WebClient['views']['publish']>[0]['view'] });
+    await rememberHomeSubjects(deps.db, user, shown);
   } catch (err) {
     deps.logger.warn({ err, user }, 'App Home not published');
   }
