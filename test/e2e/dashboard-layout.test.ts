@@ -28,7 +28,7 @@ const PAGES = [
   ['incident', '/incidents/INC-900001'],
   ['actions', '/actions?status=all'],
   ['charts', '/charts'],
-  ['metrics', '/metrics'],
+  ['metrics', '/incident-metrics'],
   ['signin', '/signin'],
 ] as const;
 
@@ -46,6 +46,12 @@ async function seedSearchIncidents(): Promise<void> {
   await db()
     .insert(incidents)
     .values([incident(910001, 'Disk 100% full'), incident(910002, 'Disk 1000 full'), incident(910003, 'Cache a_b key lost'), incident(910004, 'Cache axb key lost'), incident(910005, 'Disk 100% private', true)])
+    .onConflictDoNothing();
+  // More than a page (50) on one day, for the pager.
+  const pagerDay = new Date('2023-05-01T08:00:00Z').getTime();
+  await db()
+    .insert(incidents)
+    .values(Array.from({ length: 55 }, (_, i) => ({ ...incident(911001 + i, `Pager row ${String(i + 1).padStart(2, '0')}`), declaredAt: new Date(pagerDay + (55 - i) * 60_000) })))
     .onConflictDoNothing();
 }
 
@@ -109,6 +115,7 @@ describe.each([
       if (name === 'signin') await context.clearCookies();
       const response = await page.goto(`${server.url}${path}`);
       expect(response?.status(), path).toBe(200);
+      expect(response?.headers()['content-type'], path).toContain('text/html');
       expect(await horizontalOverflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
@@ -156,6 +163,14 @@ describe('sorting', () => {
     expect(await active.getAttribute('aria-sort')).toBe('descending');
     // The filter form keeps the order when the filters change.
     expect(await page.getAttribute('form.filters input[name=sort]', 'value')).toBe('severity');
+
+    // The pager keeps the order: page 2 continues it.
+    await page.goto(`${server.url}/incidents?from=2023-05-01&to=2023-05-01&sort=title&dir=desc`);
+    const titles = () => page.$$eval('#incidents td[data-label="Title"]', (cells) => cells.map((c) => c.textContent));
+    expect((await titles()).slice(0, 2)).toEqual(['Pager row 55', 'Pager row 54']);
+    await Promise.all([page.waitForURL(/page=2/), page.click('nav.pager a:text-is("Next →")')]);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('title');
+    expect(await titles()).toEqual(['Pager row 05', 'Pager row 04', 'Pager row 03', 'Pager row 02', 'Pager row 01']);
 
     const unknown = await page.goto(`${server.url}/incidents?${SEEDED}&sort=${encodeURIComponent('title; DROP TABLE incidents')}&dir=sideways`);
     expect(unknown?.status()).toBe(200);

@@ -85,7 +85,7 @@ export function page(options: PageOptions, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · Firebreak</title><link rel="stylesheet" href="/dashboard.css"></head>
-<body><a class="skip" href="#content">Skip to content</a><header><strong>Firebreak</strong>${session ? html`<nav>${nav('/', 'Overview', 'overview')} · ${nav('/incidents', 'Incidents', 'incidents')} · ${nav('/metrics', 'Incident metrics', 'metrics')} · ${nav('/actions', 'Action items', 'actions')} · ${nav('/charts', 'Action-item charts', 'charts')}</nav>` : ''}${who}</header>
+<body><a class="skip" href="#content">Skip to content</a><header><strong>Firebreak</strong>${session ? html`<nav>${nav('/', 'Overview', 'overview')} · ${nav('/incidents', 'Incidents', 'incidents')} · ${nav('/incident-metrics', 'Incident metrics', 'metrics')} · ${nav('/actions', 'Action items', 'actions')} · ${nav('/charts', 'Action-item charts', 'charts')}</nav>` : ''}${who}</header>
 <main id="content" tabindex="-1">${body}</main></body></html>`.value;
 }
 
