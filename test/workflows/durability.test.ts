@@ -107,6 +107,35 @@ describe('long histories', () => {
   });
 });
 
+describe('a request repeated after continue-as-new', () => {
+  // Temporal de-duplicates an update ID only within one run: a CLI retry or a replayed Slack request
+  // that arrives after the incident continued as new must still act once.
+  it('acts once: the incident carries the update IDs it applied into the new run', async () => {
+    const { key } = await declareIncident(system, {
+      idempotencyKey: `test:${randomUUID()}`,
+      title: 'Retried across runs',
+      severity: 'SEV4',
+      services: ['payments'],
+      source: 'cli',
+      reporter: alice,
+    });
+    const handle = incidentHandle(system, key);
+    const marker = `retried-${randomUUID().slice(0, 8)}`;
+    const updateId = `cli:retry-${randomUUID()}`;
+    await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: marker }], updateId });
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 1; i <= 15; i++) await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: `filler ${i}` }] });
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : undefined), 15_000, 'continue-as-new');
+
+    const again = await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: marker }], updateId });
+    expect(again.key).toBe(key);
+    // A second ID with the same text is a new request and acts: the check is by ID, not by content.
+    await handle.executeUpdate(msg.addNoteUpdate, { args: [{ actor: alice, text: marker }], updateId: `${updateId}-other` });
+    const rows = await system.database.db.select().from(timelineEvents).where(like(timelineEvents.text, `%${marker}%`)).orderBy(timelineEvents.id);
+    expect(rows.map((r) => r.incidentKey)).toEqual([key, key]);
+  });
+});
+
 describe('worker restarts', () => {
   it('fires a reminder that fell due while no worker was running, once the worker is back', async () => {
     const taskQueue = `restart-${randomUUID()}`;

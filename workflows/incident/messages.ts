@@ -11,6 +11,7 @@ import type { ComponentState } from '../../domain/statuspage.js';
 import type { ActorInput } from './messages/actor.js';
 import type { AlertGroupNoteEvent } from '../../domain/alerts/types.js';
 import type { IncidentTask } from '../../domain/tasks.js';
+import type { RecentUpdate } from '../kernel/recent-updates.js';
 
 // The updates by concern, each in its own file: children (grants, sandboxes), flags, and the
 // outward ones (status page, paging). Callers still import everything from here.
@@ -76,6 +77,8 @@ export interface IncidentState {
   rulesStopped?: string[];
   /** When each unfilled required role (policy `roles:`) was last nudged, by role. */
   lastRoleNudgeAt?: Record<string, string>;
+  /** Updates applied recently, carried across continue-as-new so a retried request acts once (kernel/recent-updates.ts). */
+  recentUpdates?: RecentUpdate[];
   /** Tasks (TASK-N) added by hand, from reactions and from checklists (domain/tasks.ts). */
   tasks?: IncidentTask[];
   /** Keys of the policy checklists attached, each once. */
@@ -97,7 +100,7 @@ export interface PublicPageState {
   askedOnResolve?: string;
 }
 
-export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt'> {
+export interface IncidentView extends Omit<IncidentState, 'nextEventSeq' | 'children' | 'lastStatusReminderAt' | 'lastCommanderNudgeAt' | 'recentUpdates'> {
   grants: ChildSummary[];
   sandboxes: ChildSummary[];
   flagChanges: ChildSummary[];

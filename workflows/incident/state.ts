@@ -3,7 +3,7 @@
 // events with their notifications, and the checks handlers use to refuse bad input.
 
 import type { UpdateDefinition } from '@temporalio/common';
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { currentUpdateInfo, log, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Actor, Role } from '../../domain/incident.js';
 import { checkEditable, checkTransition, type LifecycleEvent } from '../../domain/lifecycle.js';
 import type { Facts } from '../../domain/authorization/index.js';
@@ -11,7 +11,7 @@ import { findPersonByActor, severityPolicy, type Policy } from '../../domain/pol
 import { requiredRoles } from '../../domain/policy/roles-rules.js';
 import { memberNames } from '../../domain/policy/privacy-rules.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
-import { check, enforce, handleSerially, PolicyHolder, refuse, SerialQueue, type Decision } from '../kernel/index.js';
+import { check, enforce, findRecentUpdate, handleSerially, PolicyHolder, refuse, rememberUpdate, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import { notifications, persistence } from './activities.js';
 import type { ActorInput, IncidentInput, IncidentNotice, IncidentState, IncidentView } from './messages.js';
@@ -54,7 +54,7 @@ export function appendTimeline(state: IncidentState, entry: TimelineEntry, limit
 }
 
 export function toView(state: IncidentState, policy: ReminderPolicy | undefined): IncidentView {
-  const { nextEventSeq: _seq, children, lastStatusReminderAt: _r, lastCommanderNudgeAt: _n, ...rest } = state;
+  const { nextEventSeq: _seq, children, lastStatusReminderAt: _r, lastCommanderNudgeAt: _n, recentUpdates: _u, ...rest } = state;
   const due = statusUpdateDueAt(state, policy);
   return {
     ...rest,
@@ -236,18 +236,23 @@ export class IncidentRuntime {
     authorization?: (input: I) => Decision | Decision[],
   ): void {
     const validator = (input: I) => {
+      // A repeat of an update applied before a continue-as-new is answered, not judged again.
+      if (findRecentUpdate(this.state.recentUpdates, currentUpdateInfo()?.id)) return;
       validate(input);
       const policy = this.policies.peek();
       if (authorization && policy && input.actor.source !== 'system') {
         for (const decision of [authorization(input)].flat()) check(policy, input.actor, decision);
       }
     };
-    handleSerially(this.queue, definition, validator, async (input: I) => {
+    handleSerially(this.queue, definition, validator, async (input: I, updateId) => {
+      const earlier = findRecentUpdate(this.state.recentUpdates, updateId);
+      if (earlier) return (earlier.result ?? this.view()) as R;
       validate(input);
       for (const decision of authorization ? [authorization(input)].flat() : []) {
         await enforce(this.policy(), input.actor, decision, { subject: this.name, incident: this.name });
       }
       const result = await apply(input);
+      if (updateId) rememberUpdate(this.state, updateId, result);
       return (result ?? this.view()) as R;
     });
   }

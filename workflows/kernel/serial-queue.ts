@@ -2,7 +2,7 @@
 // of work still in flight that decides when a run may end or continue as new.
 
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, currentUpdateInfo, setHandler } from '@temporalio/workflow';
 
 export class SerialQueue {
   private tail: Promise<unknown>;
@@ -63,8 +63,21 @@ export class SerialQueue {
 
 /**
  * Registers an update that runs in the serial queue: `validator` turns away what it can before the
- * update is accepted, `handler` (which re-checks in the queue) does the work.
+ * update is accepted, `handler` (which re-checks in the queue) does the work. The handler is given
+ * the update's ID, read when the update arrives (it runs later, from the queue).
  */
-export function handleSerially<I, R>(queue: SerialQueue, definition: UpdateDefinition<R, [I]>, validator: (input: I) => void, handler: (input: I) => Promise<R>): void {
-  setHandler(definition, (input: I) => queue.serially(() => handler(input)), { validator });
+export function handleSerially<I, R>(
+  queue: SerialQueue,
+  definition: UpdateDefinition<R, [I]>,
+  validator: (input: I) => void,
+  handler: (input: I, updateId: string | undefined) => Promise<R>,
+): void {
+  setHandler(
+    definition,
+    (input: I) => {
+      const updateId = currentUpdateInfo()?.id;
+      return queue.serially(() => handler(input, updateId));
+    },
+    { validator },
+  );
 }
