@@ -36,7 +36,7 @@ let database: DatabaseHandle;
 let server: RunningServer;
 let browser: Browser;
 
-/** Titles whose search text holds LIKE wildcards, far from the seeded dates; one is private. */
+/** Titles whose search text holds LIKE wildcards, far from the other seeds' dates and keys (94xxxx); one is private. */
 async function seedSearchIncidents(): Promise<void> {
   const declaredAt = new Date('2024-01-15T10:00:00Z');
   const incident = (n: number, title: string, isPrivate = false) => ({
@@ -45,13 +45,13 @@ async function seedSearchIncidents(): Promise<void> {
   });
   await db()
     .insert(incidents)
-    .values([incident(910001, 'Disk 100% full'), incident(910002, 'Disk 1000 full'), incident(910003, 'Cache a_b key lost'), incident(910004, 'Cache axb key lost'), incident(910005, 'Disk 100% private', true)])
+    .values([incident(940001, 'Disk 100% full'), incident(940002, 'Disk 1000 full'), incident(940003, 'Cache a_b key lost'), incident(940004, 'Cache axb key lost'), incident(940005, 'Disk 100% private', true)])
     .onConflictDoNothing();
   // More than a page (50) on one day, for the pager.
   const pagerDay = new Date('2023-05-01T08:00:00Z').getTime();
   await db()
     .insert(incidents)
-    .values(Array.from({ length: 55 }, (_, i) => ({ ...incident(911001 + i, `Pager row ${String(i + 1).padStart(2, '0')}`), declaredAt: new Date(pagerDay + (55 - i) * 60_000) })))
+    .values(Array.from({ length: 55 }, (_, i) => ({ ...incident(941001 + i, `Pager row ${String(i + 1).padStart(2, '0')}`), declaredAt: new Date(pagerDay + (55 - i) * 60_000) })))
     .onConflictDoNothing();
 }
 
@@ -130,7 +130,7 @@ describe('responsive tables and charts', () => {
     const { context, page } = await signedIn(390, 844);
     await page.goto(`${server.url}/incidents?${SEEDED}`);
     const severity = page.locator('#incidents tr[data-key="INC-900001"] td[data-label="Severity"]');
-    expect(await severity.evaluate((td) => [getComputedStyle(td).display, getComputedStyle(td, '::before').content])).toEqual(['block', '"Severity"']);
+    expect(await severity.evaluate((td) => [getComputedStyle(td).display, getComputedStyle(td, '::before').content])).toEqual(['flow-root', '"Severity"']);
     expect(await page.locator('#incidents thead').evaluate((el) => el.getBoundingClientRect().width)).toBeLessThanOrEqual(1);
     expect(await page.locator('#incidents thead th').count()).toBe(9);
     for (const td of await page.$$('#incidents td, #action-items td')) expect(await td.getAttribute('data-label')).toBeTruthy();
@@ -215,9 +215,9 @@ describe('search and team filter', () => {
     expect(await search('900003')).toEqual(['INC-900003']);
     expect(await search('search')).toEqual(['INC-900002', 'INC-900003']);
     const old = 'from=2024-01-01&to=2024-01-31';
-    expect(await search('100%', old)).toEqual(['INC-910001']);
-    expect(await search('a_b', old)).toEqual(['INC-910003']);
-    expect(await search('%', old)).toEqual(['INC-910001']);
+    expect(await search('100%', old)).toEqual(['INC-940001']);
+    expect(await search('a_b', old)).toEqual(['INC-940003']);
+    expect(await search('%', old)).toEqual(['INC-940001']);
     // The private incident matches too, but the shared token is no member: it stays hidden.
     expect(await search('private', old)).toEqual([]);
     expect(await search('x'.repeat(5000), old)).toEqual([]);

@@ -61,8 +61,9 @@ svg text { font-family: system-ui, sans-serif; }
   table:not(.matrix) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   table:not(.matrix) tr { border: 1px solid #d0d7de; border-radius: .4rem; margin-bottom: .8rem; padding: .3rem .6rem; }
   table:not(.matrix) td { border-bottom: none; padding: .2rem 0; overflow-wrap: anywhere; }
-  table:not(.matrix) td[data-label] { position: relative; padding-left: 9rem; min-height: 1.8em; }
-  table:not(.matrix) td[data-label]::before { content: attr(data-label); position: absolute; left: 0; top: .2rem; width: 8.5rem; font-weight: 600; }
+  table:not(.matrix) caption { display: block; text-align: left; font-weight: 600; }
+  table:not(.matrix) td[data-label] { display: flow-root; padding-left: 9rem; }
+  table:not(.matrix) td[data-label]::before { content: attr(data-label); float: left; width: 8.5rem; margin-left: -9rem; font-weight: 600; }
   tr.overdue td:first-child { border-left: none; }
   table:not(.matrix) tr.overdue { border-left: 4px solid #9a3412; background: #fff1e5; }
 }
