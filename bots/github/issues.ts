@@ -4,7 +4,7 @@
 
 import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import { isEnded } from '../../domain/lifecycle.js';
-import { FIREBREAK_MARKER, issueRef } from '../../domain/github/refs.js';
+import { issueRef } from '../../domain/github/refs.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
 import * as msg from '../../workflows/incident/messages.js';
@@ -43,8 +43,8 @@ export async function onIssueTriggered(fe: GitHubFrontEnd, payload: TriggerPaylo
   const label = fe.policy.incidents.label;
   const triggered = payload.action === 'opened' ? labelNames(payload).includes(label) : payload.label?.name === label;
   if (!triggered) return ignored(`no ${label} label`);
-  // Tracking issues carry the incident label too; they mirror an incident, they never declare one.
-  if (payload.issue.body?.includes(FIREBREAK_MARKER)) return ignored('a Firebreak tracking issue');
+  // Tracking issues carry the incident label too, but Firebreak opens them itself, and events sent by
+  // its bot are turned away before this (webhook.ts). A marker in a body a person wrote decides nothing.
   const ref = issueRef(repo, payload.issue.number);
   const existing = await findIncidentByExternal(fe.db, 'github-issue', ref);
   if (existing) return { result: `already ${existing}` };

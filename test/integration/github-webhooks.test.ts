@@ -104,6 +104,17 @@ describe('GitHub webhooks', () => {
     expect((await gh.deliver('ping', examplePayload('ping'))).body.status).toBe('pong');
   });
 
+  it("declares from a person's labelled issue whose body carries Firebreak's marker: a marker is never a lookup", async () => {
+    // Firebreak's own tracking issues are turned away by their sender (the bot), above; text a person
+    // wrote decides nothing, so a copied marker can neither hide an incident nor attach to one.
+    const number = uniqueIssueNumber();
+    const payload = labelled(number);
+    payload.issue.body = 'Checkout is down <!-- firebreak:incident:INC-1 -->';
+    expect((await gh.deliver('issues', payload)).body.status).toBe(`declaring from ${EXAMPLE_REPO}#${number}`);
+    const key = await gh.declaredFrom(number);
+    expect(key).toMatch(/^INC-\d+$/);
+  });
+
   it('runs `/incident sev 1` from a comment and answers in a reply', async () => {
     const { number, key } = await declareFromIssue();
     const res = await gh.deliver('issue_comment', comment(number, '/incident sev 1 checkout is down for everyone\nmore context below'));
