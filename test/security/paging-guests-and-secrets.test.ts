@@ -27,9 +27,12 @@ describe('a guest pages', () => {
     const reply = await say(env.system, key, guest, 'page payments wake everyone up');
     expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/is not in any team of the policy, so Firebreak does not let them page people \(PagerDuty or the webhook pager\)/);
-    await sleep(1500);
-    expect(ofIncident(key)).toEqual([]);
-    expect((await timeline(key)).filter((t) => /page/i.test(t))).toEqual([]);
+    // A witness instead of a pause: alice's page goes through the same serial queue after the
+    // guest's, so once hers has reached PagerDuty anything the guest's had set off would be there too.
+    expect((await say(env.system, key, alice, 'page payments witness')).ok).toBe(true);
+    await eventually(async () => ofIncident(key).some((c) => c.status === 202) || undefined, 20_000, "alice's page");
+    expect(ofIncident(key).map((c) => JSON.stringify(c.body))).toEqual([expect.stringContaining('witness')]);
+    expect((await timeline(key)).filter((t) => /page/i.test(t))).toEqual([expect.stringContaining('witness')]);
   });
 });
 

@@ -28,10 +28,13 @@ describe('a guest pages a team', () => {
     const reply = await say(env.system, key, guest, 'page @payments wake everyone up');
     expect(reply.ok).toBe(false);
     expect(reply.text).toMatch(/is not in any team of the policy/);
-    await sleep(2500);
-    expect(hookCalls(key)).toEqual([]);
-    expect(env.pd.calls.filter((c) => String(c.body.dedup_key).startsWith(`${key}:`))).toEqual([]);
-    expect((await timeline(key)).filter((t) => /page/i.test(t))).toEqual([]);
+    // A witness instead of a pause: alice's page goes through the same serial queue after the
+    // guest's, so once hers has reached the receiver anything the guest's had set off would be there too.
+    expect((await say(env.system, key, alice, 'page @payments witness')).ok).toBe(true);
+    await eventually(async () => hookCalls(key).some((c) => c.raw.includes('witness')) || undefined, 20_000, "alice's page");
+    expect(hookCalls(key).every((c) => c.raw.includes('witness'))).toBe(true);
+    expect(env.pd.calls.filter((c) => String(c.body.dedup_key).startsWith(`${key}:`)).every((c) => JSON.stringify(c.body).includes('witness'))).toBe(true);
+    expect((await timeline(key)).filter((t) => /page/i.test(t)).every((t) => t.includes('witness'))).toBe(true);
   });
 });
 
