@@ -3,59 +3,42 @@
 // filed, an action-item form that names no owner until one is picked, a timeline in words rather
 // than event kinds, one name per person, and the incident's outside links.
 
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
-import { createRedactor } from '../../domain/redact.js';
-import { createLogger } from '../../platform/logger.js';
-import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../db/client.js';
+import type { RunningServer } from '../../platform/http/server.js';
 import type { NewActionItemInput } from '../../web/deps.js';
-import { dashboardRoutes } from '../../web/routes.js';
-import { loadTestPolicy } from '../helpers/system.js';
+import { startDashboardInBrowser } from '../helpers/dashboard-browser.js';
 import { LEGACY_ITEM, NOW, PAGE_INCIDENT, PAGE_ITEMS, PAGE_LINKS, seedDashboard, seedIncidentPage } from './seed.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'e2e-dashboard-data-token-0123456789';
 const WIDTHS = [1400, 390] as const;
-const logger = createLogger({ level: 'silent' });
 
 let database: DatabaseHandle;
 let server: RunningServer;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 const added: NewActionItemInput[] = [];
 
 beforeAll(async () => {
-  database = connectDatabase(inject('databaseUrl'));
-  await seedDashboard(database.db);
-  await seedIncidentPage(database.db);
-  const policy = loadTestPolicy();
-  server = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    routes: dashboardRoutes({
-      db: database.db,
-      policy,
-      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-      logger,
-      token: TOKEN,
-      now: () => NOW,
-      addActionItem: async (input) => {
-        added.push(input);
-        return { key: 'ACT-990101' };
-      },
-    }),
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  mkdirSync('test-results', { recursive: true });
+  ({ database, server, browser, close } = await startDashboardInBrowser({
+    token: TOKEN,
+    now: () => NOW,
+    seed: async (db) => {
+      await seedDashboard(db);
+      await seedIncidentPage(db);
+    },
+    addActionItem: async (input) => {
+      added.push(input);
+      return { key: 'ACT-990101' };
+    },
+  }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
+  await close?.();
 });
 
 async function signedIn(width: number, path: string): Promise<{ context: BrowserContext; page: Page }> {

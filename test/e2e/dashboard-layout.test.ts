@@ -3,22 +3,16 @@
 // test-results/screenshots/), sortable columns, the search box, the team filter and the keyboard
 // path (skip link first, then the navigation).
 
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
-import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../platform/http/server.js';
+import type { DatabaseHandle } from '../../db/client.js';
 import { incidents } from '../../db/schema/index.js';
-import { createRedactor } from '../../domain/redact.js';
-import { dashboardRoutes } from '../../web/routes.js';
-import { createLogger } from '../../platform/logger.js';
-import { loadTestPolicy } from '../helpers/system.js';
+import { startDashboardInBrowser } from '../helpers/dashboard-browser.js';
 import { NOW, seedDashboard, TEAMS } from './seed.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'e2e-layout-token-0123456789abc';
 const SCREENSHOTS = 'test-results/screenshots';
-const logger = createLogger({ level: 'silent' });
 /** The seeded incidents' declaration window, so rows other test files add stay out. */
 const SEEDED = 'from=2026-01-01&to=2026-03-18';
 
@@ -35,6 +29,7 @@ const PAGES = [
 let database: DatabaseHandle;
 let server: RunningServer;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 
 /** Titles whose search text holds LIKE wildcards, far from the other seeds' dates and keys (94xxxx); one is private. */
 async function seedSearchIncidents(): Promise<void> {
@@ -68,27 +63,12 @@ declare const window: { innerWidth: number };
 declare function getComputedStyle(element: unknown, pseudo?: string): { display: string; content: string; outlineStyle: string };
 
 beforeAll(async () => {
-  database = connectDatabase(inject('databaseUrl'));
-  await seedDashboard(database.db);
+  ({ database, server, browser, close } = await startDashboardInBrowser({ token: TOKEN, now: () => NOW, seed: seedDashboard }));
   await seedSearchIncidents();
-  const policy = loadTestPolicy();
-  server = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    routes: dashboardRoutes({
-      db: database.db, policy, redactor: createRedactor({ extraPatterns: policy.redaction.patterns }), logger, token: TOKEN, now: () => NOW,
-      addActionItem: async () => ({ error: 'not in this test' }),
-    }),
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
+  await close?.();
 });
 
 async function signedIn(width: number, height: number): Promise<{ context: BrowserContext; page: Page }> {

@@ -3,46 +3,29 @@
 // there by hand. Signed in with the shared token, which is no private incident's member.
 
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
-import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
+import type { DatabaseHandle } from '../../db/client.js';
 import { createRedactor } from '../../domain/redact.js';
 import { dashboardRoutes } from '../../web/routes.js';
 import { createLogger } from '../../platform/logger.js';
+import { startDashboardInBrowser } from '../helpers/dashboard-browser.js';
 import { loadTestPolicy } from '../helpers/system.js';
 import { OVERVIEW_NOW, OVERVIEW_TEAM, seedOverview } from './seed-overview.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'e2e-overview-token-0123456789';
 const logger = createLogger({ level: 'silent' });
 
 let database: DatabaseHandle;
 let server: RunningServer;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  database = connectDatabase(inject('databaseUrl'));
-  await seedOverview(database.db);
-  const policy = loadTestPolicy();
-  server = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    routes: dashboardRoutes({
-      db: database.db,
-      policy,
-      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-      logger,
-      token: TOKEN,
-      now: () => OVERVIEW_NOW,
-      addActionItem: async () => ({ error: 'not in this test' }),
-    }),
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  mkdirSync('test-results', { recursive: true });
+  ({ database, server, browser, close } = await startDashboardInBrowser({ token: TOKEN, now: () => OVERVIEW_NOW, seed: seedOverview }));
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
   const first = await page.goto(`${server.url}/`);
@@ -53,9 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
-  await database?.close();
+  await close?.();
 });
 
 async function open(path: string, status = 200): Promise<void> {

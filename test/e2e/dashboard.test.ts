@@ -1,56 +1,41 @@
 // The managers' dashboard in headless Chromium (Debian's, driven by playwright-core; no browser is
 // ever downloaded), served by the real HTTP server over seeded rows on a real Postgres database.
 
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../platform/http/server.js';
-import { connectDatabase, type DatabaseHandle } from '../../db/client.js';
+import type { DatabaseHandle } from '../../db/client.js';
 import { createRedactor } from '../../domain/redact.js';
 import { dashboardRoutes, DASHBOARD_OFF } from '../../web/routes.js';
 import type { NewActionItemInput } from '../../web/deps.js';
 import { createLogger } from '../../platform/logger.js';
+import { startDashboardInBrowser } from '../helpers/dashboard-browser.js';
 import { loadTestPolicy } from '../helpers/system.js';
 import { ATLAS_OVERDUE, NOW, seedDashboard, TEAMS } from './seed.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'e2e-dashboard-token-0123456789';
 const logger = createLogger({ level: 'silent' });
 
 let database: DatabaseHandle;
 let server: RunningServer;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 const added: NewActionItemInput[] = [];
 
 beforeAll(async () => {
-  database = connectDatabase(inject('databaseUrl'));
-  await seedDashboard(database.db);
-  const policy = loadTestPolicy();
-  server = await startHttpServer({
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    routes: dashboardRoutes({
-      db: database.db,
-      policy,
-      redactor: createRedactor({ extraPatterns: policy.redaction.patterns }),
-      logger,
-      token: TOKEN,
-      now: () => NOW,
-      addActionItem: async (input) => {
-        added.push(input);
-        return input.text.includes('refuse') ? { error: 'The postmortem is closed; reopen it first.' } : { key: 'ACT-990001' };
-      },
-    }),
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  mkdirSync('test-results', { recursive: true });
+  ({ database, server, browser, close } = await startDashboardInBrowser({
+    token: TOKEN,
+    now: () => NOW,
+    seed: seedDashboard,
+    addActionItem: async (input) => {
+      added.push(input);
+      return input.text.includes('refuse') ? { error: 'The postmortem is closed; reopen it first.' } : { key: 'ACT-990001' };
+    },
+  }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
+  await close?.();
 });
 
 async function signIn(page: Page, path: string): Promise<void> {
