@@ -11,6 +11,7 @@ import type { CredentialsNotice } from '../access/notifier.js';
 import type { DecidedNotice } from '../../workflows/access/messages.js';
 import { approvalProgress, awaitsDecision, endedLine, policyVerdict } from '../access/describe.js';
 import { ACCESS_ACTION_IDS } from '../../domain/slack/action-ids.js';
+import { button } from '../../domain/slack/blocks.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';
 import { createRenderer, type Block } from './render.js';
 
@@ -19,13 +20,6 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block => ({
-  type: 'button',
-  text: { type: 'plain_text', text },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 export function slackDate(iso: string): string {
   return `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time_secs}|${iso}>`;

@@ -5,26 +5,17 @@
 // records it once; a failed views.publish is logged and dropped, never retried, never blocking.
 
 import { actionItemOwner, homeViewersOf, incidentCommander, loadHome, rememberHomeSubjects, subjectsOf } from '../../db/queries/app-home.js';
-import type { Database } from '../../db/client.js';
 import { eligibleApprovers, personKey } from '../../domain/access/rules.js';
 import type { Actor } from '../../domain/incident.js';
-import { findPersonByActor, findPersonByHandle, type Policy } from '../../domain/policy/index.js';
-import type { Redactor } from '../../domain/redact.js';
+import { findPersonByActor, findPersonByHandle } from '../../domain/policy/index.js';
 import { homeView } from '../../domain/slack/home-view.js';
-import type { Logger } from '../../platform/logger.js';
 import type { PostmortemNotifier } from '../postmortem/ports.js';
 import type { AccessNotifier } from '../access/notifier.js';
 import type { IncidentNotifier } from '../notify.js';
-import type { SlackApi } from './client.js';
+import type { SlackNotifierDeps } from './notifier.js';
 
-export interface SlackHomeRefreshDeps {
-  api: SlackApi;
-  db: Database;
-  policy: () => Policy;
-  redactor: Redactor;
-  logger: Logger;
-  publicUrl?: string;
-}
+/** What every Slack notifier is given (notifier.ts). */
+export type SlackHomeRefreshDeps = SlackNotifierDeps;
 
 // Timeline kinds that change what an incident's Home entry says or who it belongs to.
 const INCIDENT_KINDS = new Set(['declared', 'phase', 'role', 'severity', 'details']);

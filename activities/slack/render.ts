@@ -11,7 +11,9 @@ import { ACTION_IDS } from '../../domain/slack/action-ids.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';
 import { openTasksBlock } from './task-render.js';
 
-export type Block = Record<string, unknown>;
+import { button, type Block } from '../../domain/slack/blocks.js';
+
+export type { Block };
 
 const MAX_CHANNEL_NAME = 80;
 
@@ -186,8 +188,4 @@ function actionsBlock(view: IncidentView): Block {
       },
     ],
   };
-}
-
-function button(text: string, actionId: string, value: string): Block {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value };
 }

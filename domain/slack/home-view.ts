@@ -6,6 +6,7 @@
 
 import { formatDuration } from '../duration.js';
 import { ACCESS_ACTION_IDS, HOME_ACTION_IDS } from './action-ids.js';
+import { button, type Block } from './blocks.js';
 import { escapeSlackText } from './escape.js';
 
 export interface HomeIncident {
@@ -60,7 +61,6 @@ export interface HomeView {
   blocks: Block[];
 }
 
-type Block = Record<string, unknown>;
 
 /** Slack allows 100 blocks in a Home view; these caps keep a full view well under it. */
 export const HOME_LIMITS = { incidents: 15, approvals: 10, actionItems: 15 } as const;
@@ -68,13 +68,6 @@ export const HOME_LIMITS = { incidents: 15, approvals: 10, actionItems: 15 } as 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text } });
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block => ({
-  type: 'button',
-  text: { type: 'plain_text', text },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 /** One line of someone's text, redacted and escaped, never longer than `max`. */
 function oneLine(options: HomeViewOptions, text: string, incident: string, max = 200): string {
