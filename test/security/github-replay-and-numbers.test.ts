@@ -7,6 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { and, eq, gt, like, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRefusal } from '../../bots/workflow-client.js';
+import { takeIncidentNumber } from '../../db/queries/numbers.js';
 import { incidents, processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { declarationWorkflowId, incidentWorkflowId } from '../../domain/ids.js';
 import { EXAMPLE_REPO, examplePayload, incidentLabeledPayload, startGitHubSystem, uniqueIssueNumber, type GitHubSystem } from '../helpers/github-system.js';
@@ -136,13 +137,17 @@ describe('a NUL in an issue title', () => {
 
 describe('an incident workflow ID already taken in the namespace', () => {
   it('is passed over, never attached to, and the workflow there is left alone', async () => {
-    const taken = (await highestNumber()) + 1;
-    const foreignId = incidentWorkflowId(`INC-${taken}`);
-    // What a restored database or a second Firebreak on the namespace leaves behind.
-    const foreign = await gh.system.client.workflow.start('incidentWorkflow', {
-      workflowId: foreignId,
-      taskQueue: `nobody-polls-${randomUUID()}`,
-      args: [{ key: `INC-${taken}`, title: 'An incident of another database' }],
+    // What a restored database or a second Firebreak on the namespace leaves behind. The next number
+    // is read and its workflow started under the numbering lock, as a declaration would, so another
+    // test file declaring meanwhile (one database for all) passes over it too instead of racing it.
+    const { taken, foreign } = await gh.system.database.db.transaction(async (tx) => {
+      const { number } = await takeIncidentNumber(tx);
+      const started = await gh.system.client.workflow.start('incidentWorkflow', {
+        workflowId: incidentWorkflowId(`INC-${number}`),
+        taskQueue: `nobody-polls-${randomUUID()}`,
+        args: [{ key: `INC-${number}`, title: 'An incident of another database' }],
+      });
+      return { taken: number, foreign: started };
     });
     try {
       const eventsBefore = (await foreign.fetchHistory()).events?.length;
