@@ -62,7 +62,7 @@ describe('the declaration form', () => {
     const rows = await eventually(async () => {
       const found = await h.system.database.db.select().from(incidents).where(eq(incidents.title, title));
       return found.length > 0 && found;
-    }, 15_000, 'incident row');
+    }, 60_000, 'incident row');
     // A different form submitted after both: once its incident exists, the double's second copy
     // has had the same time to declare, and must not have.
     const witness = `Witness after a double submit ${Date.now()}`;

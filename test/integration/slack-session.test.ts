@@ -39,7 +39,7 @@ describe('a whole incident run from /incident', () => {
     const n = key!.slice(4);
 
     // The title is redacted before it names anything, the channel included.
-    const channel = await eventually(async () => h.slack.channelNamed(`inc-${n}-checkout-returns-502-for-redacted-email`), 15_000, 'incident channel');
+    const channel = await eventually(async () => h.slack.channelNamed(`inc-${n}-checkout-returns-502-for-redacted-email`), 60_000, 'incident channel');
     const link = await eventually(async () => (await findLink(h.system.database.db, key!, 'slack-channel'))?.data.pinned === true && findLink(h.system.database.db, key!, 'slack-channel'), 15_000, 'pinned summary');
     expect(link!.externalId).toBe(channel.id);
     const summaryTs = String(link!.data.summaryTs);

@@ -209,7 +209,7 @@ describe('real payloads still fit', () => {
       privateMetadata: JSON.stringify({ channel: 'C0INCIDENTS' }),
     });
     expect((await slack.post(submission)).status).toBe(200);
-    await eventually(async () => (await slack.system.database.db.select().from(incidents).where(eq(incidents.title, title))).length === 1, 15_000, 'incident row');
+    await eventually(async () => (await slack.system.database.db.select().from(incidents).where(eq(incidents.title, title))).length === 1, 60_000, 'incident row');
   });
 });
 
