@@ -153,6 +153,8 @@ describe('the lifecycle', () => {
     const { key } = await declare();
     // Triage context may still arrive on its own; count only what the refused update could write.
     const written = async () => (await timeline(key)).filter((e) => e.kind !== 'context').length;
+    // A note runs in the serial queue after triage's own writes, so the count starts after them.
+    await update(key, msg.addNoteUpdate, { actor: alice, text: 'counting from here' });
     const before = await written();
     const failure = await update(key, msg.reopenUpdate, { actor: alice }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowUpdateFailedError);

@@ -13,7 +13,7 @@ import { memberNames } from '../../domain/policy/privacy-rules.js';
 import type { IncidentChanges, IncidentEvent, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import { check, enforce, findRecentUpdate, handleSerially, PolicyHolder, refuse, rememberUpdate, SerialQueue, type Decision } from '../kernel/index.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
-import { notifications, persistence } from './activities.js';
+import { incidentRows, notifications } from './activities.js';
 import type { ActorInput, IncidentInput, IncidentNotice, IncidentState, IncidentView } from './messages.js';
 import { statusUpdateDueAt, type ReminderPolicy } from './reminders.js';
 
@@ -81,7 +81,7 @@ export class IncidentRuntime {
   constructor(readonly state: IncidentState) {
     // Handlers are registered before the first await so an update sent right after the start is
     // never rejected; everything that needs the policy waits for it in the serial queue.
-    this.queue = new SerialQueue(this.policies.loadFrom(persistence.loadPolicy()));
+    this.queue = new SerialQueue(this.policies.loadFrom(incidentRows().loadPolicy()));
   }
 
   get name(): string {
@@ -143,7 +143,7 @@ export class IncidentRuntime {
       text,
       ...persisted,
     };
-    const stored = await persistence.recordIncidentEvent(event);
+    const stored = await incidentRows().recordIncidentEvent(event);
     this.applyChanges(options.changes ?? {});
     appendTimeline(this.state, { at: event.at, kind, actor, text: stored.text, ...(ref ? { ref } : {}) }, this.policy().incidents.timelineLimit);
     this.version++;
