@@ -9,6 +9,7 @@
 // beside the wall time: on a machine shared with other work they vary far less than the time does.
 
 import { loadavg } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { Runtime } from '@temporalio/worker';
 import { freePort } from '../platform/free-port.js';
@@ -97,6 +98,8 @@ async function main() {
         rssAtStartMb: mb(rssAtStart),
         peakRssMb: mb(peakRss),
         rssSampledEveryMs: RSS_EVERY_MS,
+        // `npm run bench:incidents` caps the heap as the Docker image does (NODE_OPTIONS there).
+        heapLimitMb: mb(getHeapStatistics().heap_size_limit),
       },
     };
   } finally {

@@ -33,13 +33,13 @@ describe('Dockerfile', () => {
     expect(packageJson.engines.node).toBe('>=24');
   });
 
-  it('runs the compiled service as a non-root user with NODE_ENV=production, the prebuilt bundle and a /healthz health check', () => {
+  it('runs the compiled service as a non-root user with NODE_ENV=production, a V8 heap cap, the prebuilt bundle and a /healthz health check', () => {
     const keywords = runtime.instructions.map((i) => i.keyword);
     // The last USER before CMD is the one the service runs as.
     const user = keywords.lastIndexOf('USER');
     expect(runtime.instructions[user]?.args).toBe('node');
     expect(user).toBeLessThan(keywords.lastIndexOf('CMD'));
-    expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production', FIREBREAK_WORKFLOW_BUNDLE: '/app/dist/workflows.js' });
+    expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production', NODE_OPTIONS: '--max-old-space-size=512', FIREBREAK_WORKFLOW_BUNDLE: '/app/dist/workflows.js' });
     const [healthcheck] = instructionsOf(runtime, 'HEALTHCHECK');
     expect(healthcheck?.args).toMatch(/^CMD .*\/healthz/);
     expect(instructionsOf(runtime, 'CMD').at(-1)?.exec).toEqual(['node', 'dist/worker/main.js']);
