@@ -18,6 +18,7 @@ import { buildWorkflowBundle, firebreakRun, type WorkflowBundle } from '../test/
 import { startTemporalCluster, type TemporalCluster } from '../test/helpers/temporal-cluster.js';
 import { LIFECYCLE_STEPS, runIncidentLifecycles } from './incident-lifecycle.js';
 import { percentile, quick, round, runBench, say } from './stack.js';
+import { clusterCpuSnapshot, clusterCpuSpent } from './cluster-cpu.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? (quick ? 60 : 300));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? (quick ? 20 : 50));
@@ -31,6 +32,8 @@ interface Phase {
   incidentsPerSecond: number;
   perIncidentMs: { p50: number; p95: number; max: number };
   loadAverage1m: { atStart: number; atEnd: number };
+  /** Where the machine's CPU went during the phase (bench/cluster-cpu.ts). */
+  cpuSeconds: ReturnType<typeof clusterCpuSpent>;
 }
 
 async function phase(workers: number, cluster: TemporalCluster, client: Client, databaseUrl: string, bundle: WorkflowBundle): Promise<Phase> {
@@ -44,9 +47,11 @@ async function phase(workers: number, cluster: TemporalCluster, client: Client, 
     await Promise.all(Array.from({ length: workers }, (_, i) => run.start('worker', `worker-${i + 1}`)));
     say(`${workers} worker process(es) ready on ${taskQueue}; ${INCIDENTS} incidents, ${CONCURRENCY} in flight`);
     const loadAtStart = loadavg()[0]!;
+    const cpuAtStart = clusterCpuSnapshot();
     const started = performance.now();
     const { durations, errors } = await runIncidentLifecycles({ client, taskQueue }, taskQueue, INCIDENTS, CONCURRENCY, (done) => say(`${workers} worker(s): ${done}/${INCIDENTS} done`));
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = clusterCpuSpent(cpuAtStart, clusterCpuSnapshot(), seconds);
     durations.sort((a, b) => a - b);
     return {
       workers,
@@ -57,6 +62,7 @@ async function phase(workers: number, cluster: TemporalCluster, client: Client, 
       incidentsPerSecond: round(durations.length / seconds),
       perIncidentMs: { p50: percentile(durations, 50), p95: percentile(durations, 95), max: percentile(durations, 100) },
       loadAverage1m: { atStart: round(loadAtStart), atEnd: round(loadavg()[0]!) },
+      cpuSeconds,
     };
   } finally {
     await run.stop();
