@@ -1,20 +1,17 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type LocalActivityOptions } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
+import { PERSISTENCE_OPTIONS } from '../incident/activities.js';
 import { incidentWorkflow } from '../incident/workflow.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from './messages.js';
 
-const ROWS_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
-};
-const scheduledRows = proxyActivities<Activities>(ROWS_OPTIONS);
+const scheduledRows = proxyActivities<Activities>(PERSISTENCE_OPTIONS);
 // Reading the policy and taking the number are short Postgres work: as local activities they ride
 // in this workflow's own tasks instead of a task round trip each through the server (issue 16).
-const localRows = proxyLocalActivities<Activities>(ROWS_OPTIONS);
+const localRows = proxyLocalActivities<Activities>(PERSISTENCE_OPTIONS);
 
 /** Histories recorded while these were scheduled activities replay that way. */
 const LOCAL_DECLARE_ROWS = 'declare-rows-as-local-activities';
