@@ -14,7 +14,8 @@ export interface CpuSnapshot {
 
 const TICKS_PER_SECOND = 100;
 
-function cpuSecondsOf(pid: string): number {
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: string): number {
   // utime and stime are fields 14 and 15; the command name before them may contain spaces.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

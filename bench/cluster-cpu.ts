@@ -4,6 +4,7 @@
 // difference between two snapshots, in CPU seconds. Linux only; elsewhere every figure is 0.
 
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSecondsOf } from './alerts-cpu.js';
 import { round } from './stack.js';
 
 export interface ClusterCpu {
@@ -14,24 +15,14 @@ export interface ClusterCpu {
   machine: number;
 }
 
+/** /proc/stat counts in USER_HZ, 100 a second on Linux. */
 const TICKS_PER_SECOND = 100;
-
-function ticksToSeconds(ticks: number): number {
-  return ticks / TICKS_PER_SECOND;
-}
-
-function processCpuSeconds(pid: string): number {
-  // utime and stime are fields 14 and 15; the command name before them may contain spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ticksToSeconds(Number(fields[11]) + Number(fields[12]));
-}
 
 function machineBusySeconds(): number {
   // cpu  user nice system idle iowait irq softirq steal …: busy is everything but idle and iowait.
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-  return ticksToSeconds(total - fields[3]! - fields[4]!);
+  return (total - fields[3]! - fields[4]!) / TICKS_PER_SECOND;
 }
 
 export function clusterCpuSnapshot(): ClusterCpu {
@@ -42,9 +33,9 @@ export function clusterCpuSnapshot(): ClusterCpu {
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (cmdline.includes('temporal-server-')) snapshot.temporalServer += processCpuSeconds(pid);
-        else if (cmdline.includes('worker/main.')) snapshot.workers += processCpuSeconds(pid);
-        else if (cmdline.startsWith('postgres:')) snapshot.postgres += processCpuSeconds(pid);
+        if (cmdline.includes('temporal-server-')) snapshot.temporalServer += cpuSecondsOf(pid);
+        else if (cmdline.includes('worker/main.')) snapshot.workers += cpuSecondsOf(pid);
+        else if (cmdline.startsWith('postgres:')) snapshot.postgres += cpuSecondsOf(pid);
       } catch {
         // The process ended between listing and reading.
       }

@@ -30,7 +30,8 @@ export const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /**
  * The workflow bundle built by a child process, as `npm run build` builds it for `npm start`: the
  * worker here starts from a file, and webpack's memory (hundreds of MB it keeps) never enters the
- * process whose RSS the benchmarks report.
+ * process whose RSS the benchmarks report (test/helpers/firebreak-processes.ts buildWorkflowBundle
+ * bundles in the calling process, which is fine for the cluster bench's separate workers).
  */
 async function prebuiltWorkflowBundle(): Promise<{ codePath: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'firebreak-bench-bundle-'));

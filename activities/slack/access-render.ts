@@ -20,7 +20,6 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-
 export function slackDate(iso: string): string {
   return `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time_secs}|${iso}>`;
 }

@@ -8,10 +8,9 @@ import type { Redactor } from '../../domain/redact.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 import type { IncidentView } from '../../workflows/incident/messages.js';
 import { ACTION_IDS } from '../../domain/slack/action-ids.js';
+import { button, type Block } from '../../domain/slack/blocks.js';
 import { escapeSlackText } from '../../domain/slack/escape.js';
 import { openTasksBlock } from './task-render.js';
-
-import { button, type Block } from '../../domain/slack/blocks.js';
 
 export type { Block };
 

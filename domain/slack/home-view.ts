@@ -61,7 +61,6 @@ export interface HomeView {
   blocks: Block[];
 }
 
-
 /** Slack allows 100 blocks in a Home view; these caps keep a full view well under it. */
 export const HOME_LIMITS = { incidents: 15, approvals: 10, actionItems: 15 } as const;
 
