@@ -18,6 +18,12 @@ type CommentPayload = EmitterWebhookEvent<'issue_comment.created'>['payload'];
 
 const COMMAND = /^\/incident(\s|$)/i;
 
+/** The comment's first line when it is an `/incident` command, else undefined. */
+export function commandLine(body: string): string | undefined {
+  const line = body.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  return COMMAND.test(line) ? line : undefined;
+}
+
 /** `issue_comment.created`. */
 export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload): Promise<Outcome> {
   const repo = payload.repository.full_name;
@@ -25,9 +31,8 @@ export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload
   if (elsewhere) return elsewhere;
   // Firebreak's own comments are dropped by sender (webhook.ts) and start with a marker line, so
   // they are never a command; the marker itself is text anyone can type and decides nothing here.
-  const body = payload.comment.body ?? '';
-  const line = body.split(/\r?\n/, 1)[0]?.trim() ?? '';
-  if (!COMMAND.test(line)) return ignored('not a command');
+  const line = commandLine(payload.comment.body ?? '');
+  if (line === undefined) return ignored('not a command');
 
   const login = payload.sender.login;
   const number = payload.issue.number;

@@ -7,6 +7,7 @@ import { isEnded } from '../../domain/lifecycle.js';
 import { issueRef } from '../../domain/github/refs.js';
 import { findIncidentByExternal } from '../../db/queries/links.js';
 import { severityFromNumber, type Actor, type Severity } from '../../domain/incident.js';
+import type { Policy } from '../../domain/policy/index.js';
 import * as msg from '../../workflows/incident/messages.js';
 import { admitRequest } from '../commands/limits.js';
 import { replyRedactor } from '../render/redaction.js';
@@ -35,14 +36,18 @@ export function severityOfLabels(labels: string[]): Severity {
   return (levels.length ? severityFromNumber(Math.min(...levels)) : undefined) ?? 'SEV3';
 }
 
+/** Opened with the incident label, or given it: the issue asks for an incident. */
+export function triggersIncident(policy: Policy, payload: TriggerPayload): boolean {
+  const label = policy.incidents.label;
+  return payload.action === 'opened' ? labelNames(payload).includes(label) : payload.label?.name === label;
+}
+
 /** `issues.opened` / `issues.labeled`: the incident label declares an incident linked to the issue. */
 export async function onIssueTriggered(fe: GitHubFrontEnd, payload: TriggerPayload): Promise<Outcome> {
   const repo = payload.repository.full_name;
   const elsewhere = notOurs(fe.policy, repo);
   if (elsewhere) return elsewhere;
-  const label = fe.policy.incidents.label;
-  const triggered = payload.action === 'opened' ? labelNames(payload).includes(label) : payload.label?.name === label;
-  if (!triggered) return ignored(`no ${label} label`);
+  if (!triggersIncident(fe.policy, payload)) return ignored(`no ${fe.policy.incidents.label} label`);
   // Tracking issues carry the incident label too, but Firebreak opens them itself, and events sent by
   // its bot are turned away before this (webhook.ts). A marker in a body a person wrote decides nothing.
   const ref = issueRef(repo, payload.issue.number);

@@ -1,5 +1,6 @@
-// POST /github/webhooks: verify the signature on the capped raw body, translate the event (a
-// workflow start or update), answer. The HTTP process writes nothing and sends nothing to GitHub:
+// POST /github/webhooks: verify the signature on the capped raw body, answer at once what can do
+// nothing (most deliveries: chatter, labels, other repositories), translate the rest (a workflow
+// start or update), answer. The HTTP process writes nothing and sends nothing to GitHub:
 // the delivery's workflow records it and posts the reply, and its ID de-duplicates redeliveries.
 // An update is answered once its workflow has accepted it (it is then in that workflow's history
 // and finishes even if a worker dies), not once it has run: the delivery's workflow waits for its
@@ -16,7 +17,7 @@ import { sendJson, type RouteHandler } from '../../platform/http/server.js';
 import type { githubDeliveryWorkflow } from '../../workflows/github-delivery/workflow.js';
 import { githubDeliveryWorkflowId, type GitHubDeliveryInput } from '../../workflows/github-delivery/messages.js';
 import { ignored, type GitHubFrontEnd, type Outcome } from './context.js';
-import { registerEventHandlers, type EventTranslator } from './events.js';
+import { answeredAtTheDoor, registerEventHandlers, type EventTranslator } from './events.js';
 
 /**
  * GitHub allows deliveries up to 25 MB, but the events Firebreak acts on are far smaller: an issue
@@ -43,8 +44,14 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
 
     let outcome: Outcome;
     try {
+      const event = { id, name, payload: JSON.parse(body) } as EmitterWebhookEvent;
+      const settled = answeredAtTheDoor(fe.policy, event);
+      if (settled) {
+        fe.logger.debug({ delivery: id, event: name, result: settled.result }, 'GitHub delivery');
+        return sendJson(res, 200, { status: settled.result });
+      }
       if (await delivered(fe, id)) return sendJson(res, 200, { status: DUPLICATE });
-      outcome = await act(fe, translate, { id, name, payload: JSON.parse(body) } as EmitterWebhookEvent);
+      outcome = await act(fe, translate, event);
     } catch (err) {
       // Nothing is recorded, so GitHub's (or our schedule's) redelivery gets a second chance.
       fe.logger.error({ err, delivery: id, event: name }, 'GitHub delivery failed');
@@ -72,10 +79,9 @@ export function createWebhookHandler(fe: GitHubFrontEnd, webhooks: Webhooks): Ro
 }
 
 async function act(fe: GitHubFrontEnd, translate: EventTranslator, event: EmitterWebhookEvent): Promise<Outcome> {
-  // A ping has no sender that matters, and answers whoever set the hook up.
-  if (event.name === 'ping') return translate(event);
+  // A bot account (type Bot) was turned away at the door; Firebreak's own login may be a user's.
   const sender = 'sender' in event.payload ? event.payload.sender : undefined;
-  if (sender && (sender.type === 'Bot' || sender.login === (await botLogin(fe)))) return ignored('sent by a bot');
+  if (sender && sender.login === (await botLogin(fe))) return ignored('sent by a bot');
   return translate(event);
 }
 

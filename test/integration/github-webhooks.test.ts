@@ -5,9 +5,11 @@
 // `issues.reopened` example with action and state set to closed.
 
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncidentView } from '../../bots/workflow-client.js';
+import { githubDeliveryWorkflowId } from '../../workflows/github-delivery/messages.js';
 import { findIncidentByExternal, findLink } from '../../db/queries/links.js';
 import { processedRequests, timelineEvents } from '../../db/schema/index.js';
 import { eventually } from '../helpers/system.js';
@@ -102,6 +104,25 @@ describe('GitHub webhooks', () => {
     byOurLogin.sender.login = gh.standin.botLogin;
     expect((await gh.deliver('issues', byOurLogin)).body.status).toBe('ignored: sent by a bot');
     expect((await gh.deliver('ping', examplePayload('ping'))).body.status).toBe('pong');
+  });
+
+  it('answers deliveries that can do nothing without Temporal or the database: no delivery workflow, no record', async () => {
+    const { number } = await declareFromIssue();
+    const unlabelled = labelled(uniqueIssueNumber(), ['bug']);
+    Object.assign(unlabelled.label!, { name: 'bug' });
+    const deliveries: Array<[string, unknown, string]> = [
+      ['issue_comment', comment(number, 'looks like the canary again'), 'ignored: not a command'],
+      ['issues', unlabelled, 'ignored: no incident label'],
+      ['ping', examplePayload('ping'), 'pong'],
+    ];
+    for (const [event, payload, status] of deliveries) {
+      const id = randomUUID();
+      expect(await gh.deliver(event, payload, { id })).toEqual({ status: 200, body: { status } });
+      // The webhook answers after a delivery's workflow has started, so none exists now means none ever will.
+      await expect(gh.system.client.workflow.getHandle(githubDeliveryWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      expect(await gh.system.database.db.select().from(processedRequests).where(eq(processedRequests.key, `github-delivery:${id}`))).toEqual([]);
+    }
+    expect(repliesTo(number)).toEqual([]);
   });
 
   it("declares from a person's labelled issue whose body carries Firebreak's marker: a marker is never a lookup", async () => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Webhooks, type EmitterWebhookEvent } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { GitHubFrontEnd } from '../../bots/github/context.js';
-import { registerEventHandlers } from '../../bots/github/events.js';
+import { answeredAtTheDoor, registerEventHandlers } from '../../bots/github/events.js';
 import { renderCommandReply, replyText } from '../../bots/github/replies.js';
 import { replyRedactor } from '../../bots/render/redaction.js';
 import { parsePolicy } from '../../domain/policy/index.js';
@@ -41,6 +41,31 @@ describe('GitHub event handlers', () => {
     expect((await translate(event('issues', opened))).result).toBe(elsewhere);
     const comment = { action: 'created', repository: repo('someone/else'), issue: { number: 1 }, comment: { id: 1, body: '/incident sev 1' }, sender: { login: 'x' } };
     expect((await translate(event('issue_comment', comment))).result).toBe(elsewhere);
+  });
+});
+
+describe('the webhook door', () => {
+  const ours = repo('acme/payments');
+  const person = { login: 'alice-gh', type: 'User' };
+  const comment = (body: string, sender = person) => event('issue_comment', { action: 'created', repository: ours, issue: { number: 7 }, comment: { id: 1, body }, sender });
+  const issue = (action: string, labels: string[], label?: string) => event('issues', { action, repository: ours, issue: { number: 7, labels: labels.map((name) => ({ name })) }, ...(label ? { label: { name: label } } : {}), sender: person });
+
+  it('settles what can do nothing from the payload alone', () => {
+    expect(answeredAtTheDoor(policy, comment('the canary again?'))?.result).toBe('ignored: not a command');
+    expect(answeredAtTheDoor(policy, comment('/incident sev 1', { login: 'renovate[bot]', type: 'Bot' }))?.result).toBe('ignored: sent by a bot');
+    expect(answeredAtTheDoor(policy, issue('opened', ['bug']))?.result).toBe('ignored: no incident label');
+    expect(answeredAtTheDoor(policy, issue('labeled', ['incident', 'bug'], 'bug'))?.result).toBe('ignored: no incident label');
+    expect(answeredAtTheDoor(policy, event('ping', { zen: 'Design for failure.' }))).toEqual({ result: 'pong' });
+    expect(answeredAtTheDoor(policy, event('push', { ref: 'refs/heads/main' }))?.result).toBe('ignored: push events');
+  });
+
+  it('lets through every delivery a handler may act on', () => {
+    expect(answeredAtTheDoor(policy, comment('/incident sev 1'))).toBeUndefined();
+    expect(answeredAtTheDoor(policy, comment('  /INCIDENT status\nmore'))).toBeUndefined();
+    expect(answeredAtTheDoor(policy, issue('opened', ['incident']))).toBeUndefined();
+    expect(answeredAtTheDoor(policy, issue('labeled', ['incident'], 'incident'))).toBeUndefined();
+    // An action item's issue may live in any repository: closing one is the database's to judge.
+    expect(answeredAtTheDoor(policy, event('issues', { action: 'closed', repository: repo('someone/else'), issue: { number: 7 }, sender: person }))).toBeUndefined();
   });
 });
 
