@@ -3,7 +3,7 @@ import { ApplicationFailure, ParentClosePolicy, log, patched, proxyActivities, p
 import type { Activities } from '../../activities/index.js';
 import { declarationProblem } from '../../domain/declaration.js';
 import { incidentWorkflowId } from '../../domain/ids.js';
-import { PERSISTENCE_OPTIONS } from '../incident/activities.js';
+import { PERSISTENCE_OPTIONS } from '../kernel/persistence.js';
 import { incidentWorkflow } from '../incident/workflow.js';
 import { incidentKeyAttribute, phaseAttribute, servicesAttribute, severityAttribute } from '../kernel/search-attributes.js';
 import type { DeclareIncidentInput, DeclareIncidentResult } from './messages.js';

@@ -56,3 +56,6 @@ export const AWAIT_OUTCOME_PATCH = 'github-delivery-awaits-outcome';
 export function githubDeliveryWorkflowId(deliveryId: string): string {
   return `github-delivery:${deliveryId}`;
 }
+
+/** Patch of the delivery workflow: the record is a local activity (earlier histories scheduled it). */
+export const RECORD_LOCALLY_PATCH = 'github-delivery-records-locally';

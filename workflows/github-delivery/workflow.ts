@@ -1,8 +1,9 @@
-import { log, patched, proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { GitHubOutcomeActivities } from '../../activities/github/delivery-outcomes.js';
 import type { GitHubRecordActivities } from '../../activities/github/delivery-records.js';
 import type { GitHubWebhookActivities } from '../../activities/github/webhook-effects.js';
-import { AWAIT_OUTCOME_PATCH, type GitHubDeliveryInput, type GitHubReply } from './messages.js';
+import { PERSISTENCE_OPTIONS } from '../kernel/persistence.js';
+import { AWAIT_OUTCOME_PATCH, RECORD_LOCALLY_PATCH, type GitHubDeliveryInput, type GitHubReply } from './messages.js';
 
 // Pacing and rate limits make a write wait its turn (retryable, with GitHub's delay), so the
 // attempts are bounded by time rather than by count; refusals (4xx) are final.
@@ -11,6 +12,10 @@ const effects = proxyActivities<GitHubRecordActivities & GitHubWebhookActivities
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes: ['GitHub400', 'GitHub401', 'GitHub404', 'GitHub410', 'GitHub422'] },
 });
+
+// The record is one insert: a local activity in the delivery's first workflow task, not an
+// activity task and a second workflow task through the server for every delivery (issue 16).
+const rows = proxyLocalActivities<GitHubRecordActivities>(PERSISTENCE_OPTIONS);
 
 // The accepted command finishes when its workflow gets to it: behind a busy incident's queue, or
 // after a worker that died mid-write is replaced. The wait beats, so a waiter that died with its
@@ -28,7 +33,8 @@ const outcomes = proxyActivities<GitHubOutcomeActivities>({
  * rendered by the front-end, or from the outcome of a command the webhook saw accepted.
  */
 export async function githubDeliveryWorkflow(input: GitHubDeliveryInput): Promise<void> {
-  await effects.recordGitHubDelivery({ deliveryId: input.deliveryId, event: input.event, result: input.result });
+  const record = { deliveryId: input.deliveryId, event: input.event, result: input.result };
+  await (patched(RECORD_LOCALLY_PATCH) ? rows : effects).recordGitHubDelivery(record);
   let reply: GitHubReply | undefined = input.reply;
   if (input.awaiting && patched(AWAIT_OUTCOME_PATCH)) {
     try {

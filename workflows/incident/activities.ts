@@ -1,13 +1,8 @@
-import type { LocalActivityOptions } from '@temporalio/common';
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { FLAG_ERRORS } from '../../domain/flags.js';
+import { PERSISTENCE_OPTIONS } from '../kernel/persistence.js';
 
-// Persistence retries until Postgres is back; only a refused input (a bug) stops it.
-export const PERSISTENCE_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['InvalidIncidentEvent'] },
-};
 export const persistence = proxyActivities<Activities>(PERSISTENCE_OPTIONS);
 
 /**
