@@ -1,10 +1,11 @@
-// The outcome of a command a GitHub delivery's webhook saw accepted and answered at once: this
-// waits for the update to finish in its workflow and renders what the asker is told in the reply
-// (the delivery's workflow posts it). Waiting here, not in the HTTP process, is what lets the
-// webhook answer in milliseconds while a worker that dies mid-command still ends in one reply.
+// The outcome of a command a GitHub delivery's webhook answered at once: this sends the update when
+// the delivery carries it, waits for it to finish in its workflow and renders what the asker is
+// told in the reply (the delivery's workflow posts it). Sending and waiting here, not in the HTTP
+// process, is what lets the webhook answer once the delivery's workflow has started, while a
+// worker that dies mid-command still ends in one reply.
 
 import { Context } from '@temporalio/activity';
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, isGrpcServiceError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { neutraliseGitHubText } from '../../domain/github/neutralise.js';
 import type { Redactor } from '../../domain/redact.js';
@@ -43,6 +44,16 @@ async function beating<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * What to wait on: the update, sent first when the delivery carries it (under its update ID, so a
+ * retried attempt or a redelivery finds the one already sent), or the declaration's workflow.
+ */
+async function outcomeOf(handle: WorkflowHandle, awaiting: AwaitedOutcome): Promise<{ result(): Promise<unknown> }> {
+  const { send, updateId } = awaiting;
+  if (send && updateId) return handle.startUpdate(send.update, { args: [send.input], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED });
+  return updateId ? handle.getUpdateHandle(updateId, awaiting.runId ? { workflowRunId: awaiting.runId } : {}) : handle;
+}
+
 /** Refusals of a declaration's allocation that say what to do next (activities/incidents.ts). */
 const DECLARATION_REFUSALS = new Set(['InvalidDeclaration', 'IncidentNumbersTaken']);
 
@@ -50,11 +61,14 @@ async function settle(client: Client, awaiting: AwaitedOutcome): Promise<Settled
   const handle = client.workflow.getHandle(awaiting.workflowId, awaiting.runId);
   const signal = Context.current().cancellationSignal;
   try {
-    const outcome = awaiting.updateId ? handle.getUpdateHandle(awaiting.updateId, awaiting.runId ? { workflowRunId: awaiting.runId } : {}) : handle;
-    return { ok: true, value: await client.withAbortSignal(signal, () => outcome.result()) };
+    return { ok: true, value: await client.withAbortSignal(signal, async () => (await outcomeOf(handle, awaiting)).result()) };
   } catch (err) {
     const refusal = refusalOf(err);
     if (refusal) return { ok: false, text: refusal };
+    // Sent from here, the update found no incident: as the other front-ends say it (bots/workflow-client.ts).
+    if (awaiting.send && (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5))) {
+      return { ok: false, text: `${awaiting.incident ?? 'That incident'} does not exist; \`list\` shows the open incidents.` };
+    }
     // The run that accepted it is gone (terminated by an operator): say so rather than nothing.
     if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === 5)) {
       return { ok: false, text: `Firebreak accepted this, but ${awaiting.incident ?? 'its workflow'} ended before it could say how it went; check the timeline.` };

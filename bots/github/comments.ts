@@ -11,7 +11,7 @@ import { runCommand, type CommandContext } from '../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../render/redaction.js';
 import { CommandRefused, toRefusal } from '../workflow-client.js';
 import { ignored, notOurs, type GitHubFrontEnd, type Outcome } from './context.js';
-import { acceptIncidentCommand } from './incident-commands.js';
+import { incidentUpdateToSend } from './incident-commands.js';
 import { renderCommandReply, replyOpening, replyText } from './replies.js';
 
 type CommentPayload = EmitterWebhookEvent<'issue_comment.created'>['payload'];
@@ -50,10 +50,10 @@ export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload
   const incident = parsed.incident ?? implied;
   // A declaration typed in an ordinary issue makes that issue the incident's issue.
   const ctx: CommandContext = { ...fe, actor, source: 'github', incident, idempotencyKey: `github-comment:${payload.comment.id}`, sourceRef: ref, ...(implied ? {} : { linkIssue: ref }) };
-  const accepting = acceptIncidentCommand(ctx, parsed.command);
-  if (accepting) {
+  const toSend = incidentUpdateToSend(ctx, parsed.command);
+  if (toSend) {
     try {
-      const awaiting = await accepting;
+      const awaiting = await toSend;
       return { result: `accepted ${parsed.command.kind}`, awaiting: { ...awaiting, repo, number, opening: replyOpening(login) } };
     } catch (err) {
       const refusal = err instanceof CommandRefused ? err : toRefusal(err, incident);

@@ -1,7 +1,9 @@
 // The comment commands that are one update of the incident (severity, roles, status updates,
-// notes, mitigated, resolve, reopen): the webhook answers once the incident has accepted the
-// update, and the delivery's workflow replies with how it went. Other commands run to their end
-// before the answer (bots/commands/dispatch.ts), as they do from Slack and the CLI.
+// notes, mitigated, resolve, reopen): translated here into the update to send, which the
+// delivery's workflow sends and replies about; the webhook answers once that workflow has started,
+// without waiting for the incident (issue 16: acceptance waits for the incident's workflow task,
+// its own writes included). Other commands run to their end before the answer
+// (bots/commands/dispatch.ts), as they do from Slack and the CLI.
 
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Command } from '../../domain/commands/types.js';
@@ -11,16 +13,15 @@ import type { AwaitedOutcome } from '../../workflows/github-delivery/messages.js
 import { personActor, type CommandContext } from '../commands/dispatch.js';
 import { admitRequest } from '../commands/limits.js';
 import { CommandRefused, requestUpdateId } from '../workflow-client.js';
-import { acceptUpdate } from './accept.js';
 
 type Send = <I>(definition: UpdateDefinition<msg.IncidentView, [I]>, input: I) => Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>>;
 
 /**
  * Undefined when `command` is not one incident update, or names no incident (runCommand then
- * answers as for any front-end). Refusals known before the answer (limits, the validator, an
- * incident that does not exist) are thrown for the caller to reply with.
+ * answers as for any front-end). A refusal known before the answer (the person's limits) is thrown
+ * for the caller to reply with; the validator's and a missing incident's come in the reply.
  */
-export function acceptIncidentCommand(ctx: CommandContext, command: Command): Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>> | undefined {
+export function incidentUpdateToSend(ctx: CommandContext, command: Command): Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>> | undefined {
   const incident = ctx.incident;
   if (!incident) return undefined;
   const send: Send = async (definition, input) => {
@@ -28,9 +29,9 @@ export function acceptIncidentCommand(ctx: CommandContext, command: Command): Pr
     const refused = admitRequest(ctx.policy, ctx.actor, 'command');
     if (refused) throw new CommandRefused(refused);
     // The update ID runCommand would use, so a redelivery finds the same update whichever ran it.
-    const workflowId = incidentWorkflowId(incident);
-    const accepted = await acceptUpdate(ctx.client, workflowId, definition, input, requestUpdateId(ctx.idempotencyKey, definition));
-    return { workflowId, ...accepted, incident, onSuccess: definition === msg.resolveUpdate ? 'resolved' : 'incident' };
+    const updateId = requestUpdateId(ctx.idempotencyKey, definition);
+    const send = { update: definition.name, input };
+    return { workflowId: incidentWorkflowId(incident), updateId, send, incident, onSuccess: definition === msg.resolveUpdate ? 'resolved' : 'incident' };
   };
   const { actor } = ctx;
   switch (command.kind) {

@@ -2,11 +2,11 @@
 // nothing (most deliveries: chatter, labels, other repositories), translate the rest (a workflow
 // start or update), answer. The HTTP process writes nothing and sends nothing to GitHub:
 // the delivery's workflow records it and posts the reply, and its ID de-duplicates redeliveries.
-// An update is answered once its workflow has accepted it (it is then in that workflow's history
-// and finishes even if a worker dies), not once it has run: the delivery's workflow waits for its
-// outcome and replies. Until the delivery's workflow has started nothing is acknowledged, so a
-// crash before that leaves the delivery to GitHub's (or Firebreak's) redelivery, whose update ID
-// finds the update already accepted.
+// A comment's update is answered once the delivery's workflow has started with it (the workflow
+// sends it and waits for its outcome, then replies); an issue close is answered once its incident
+// has accepted it. Until the delivery's workflow has started nothing is acknowledged, so a crash
+// before that leaves the delivery to GitHub's (or Firebreak's) redelivery, whose update ID finds
+// any update already sent.
 
 import type { IncomingMessage } from 'node:http';
 import type { EmitterWebhookEvent, Webhooks } from '@octokit/webhooks';

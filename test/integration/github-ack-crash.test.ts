@@ -1,7 +1,8 @@
-// The webhook answers once the incident has accepted the update, before the note is written. A
-// worker that dies right then (SIGKILL, mid-write) loses nothing: the accepted update is in the
-// incident's history, so the next worker writes the note, once, and the delivery's workflow posts
-// its reply, once. A redelivery of the same delivery after the answer does nothing more.
+// The webhook answers once the delivery's workflow has started, before the note is sent or written.
+// A worker that dies mid-write (SIGKILL) loses nothing: the update is in the incident's history and
+// the delivery in its own workflow's, so the next worker writes the note, once, and the delivery's
+// workflow (its send retried under the same update ID) posts its reply, once. A redelivery of the
+// same delivery after the answer does nothing more.
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -111,7 +112,7 @@ it('a worker killed between the answer and the note: the note lands once and is 
     comment.comment.body = `/incident note ${marker}`;
     comment.comment.id = uniqueIssueNumber();
     const delivery = randomUUID();
-    // Answered: the incident has the update in its history. The write is in flight when the worker dies.
+    // Answered: the delivery's workflow has started; it sends the note, whose write is in flight when the worker dies.
     expect(await deliver('issue_comment', comment, delivery)).toBe('accepted note');
     await worker.waitFor('stalled');
     await worker.kill();

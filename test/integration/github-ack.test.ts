@@ -1,8 +1,9 @@
-// What a person sees when the webhook answers on acceptance rather than on completion: a refusal
-// the incident's validator gives is known before the answer and replied at once; one the incident
-// gives later, in its queue (the state moved on after the validator said yes), still reaches the
-// asker as a reply posted by the delivery's workflow.
+// What a person sees when the webhook answers once the delivery's workflow has started, before the
+// incident has seen the command: a refusal by the incident's validator, or one it gives later in
+// its queue (the state moved on after the validator said yes), reaches the asker as a reply posted
+// by the delivery's workflow. Nothing else runs.
 
+import { WorkflowNotFoundError } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { getIncidentView } from '../../bots/workflow-client.js';
@@ -36,13 +37,23 @@ const repliesTo = (number: number) => gh.standin.commentsOn(EXAMPLE_REPO, number
 const replies = (number: number, count: number, what: string) => eventually(async () => (repliesTo(number).length >= count ? repliesTo(number) : undefined), 20_000, what);
 
 describe('a GitHub command answered on acceptance', () => {
-  it('refused by the validator: answered as refused, and the reason replied', async () => {
+  it('refused by the validator: answered once the delivery is recorded, and the reason replied', async () => {
     const { number, key } = await declareFromIssue();
-    // Declared SEV3 (no sev label): the validator turns this away before anything is accepted.
-    expect((await gh.deliver('issue_comment', comment(number, '/incident sev 3'))).body.status).toBe('refused severity');
+    // Declared SEV3 (no sev label): the validator turns this away when the delivery's workflow sends it.
+    expect((await gh.deliver('issue_comment', comment(number, '/incident sev 3'))).body.status).toBe('accepted severity');
     const [reply] = await replies(number, 1, 'the refusal');
     expect(reply!.body).toContain(`@Codertocat ${key} is already SEV3.`);
     expect((await getIncidentView(gh.system, key)).timeline.filter((e) => e.kind === 'severity')).toEqual([]);
+  });
+
+  it('names an incident that does not exist: answered, then told so in the reply, and no incident workflow appears', async () => {
+    const { number } = await declareFromIssue();
+    const missing = 'INC-987654321';
+    expect((await gh.deliver('issue_comment', comment(number, `/incident ${missing} note checking`))).body.status).toBe('accepted note');
+    const [reply] = await replies(number, 1, 'the refusal');
+    expect(reply!.body).toContain(`@Codertocat ${missing} does not exist`);
+    // Sending an update never starts the workflow it is sent to.
+    await expect(gh.system.client.workflow.getHandle(`incident:${missing}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('refused later in the incident queue: the delivery workflow replies with the reason', async () => {

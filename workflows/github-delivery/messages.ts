@@ -9,10 +9,9 @@ export interface GitHubReply {
 }
 
 /**
- * A command the webhook answered as soon as the workflow that runs it had accepted it (an update
- * written to that workflow's history, or a declaration's workflow started), so its outcome is
- * still to come: the delivery's workflow waits for it and says it in the reply. A refusal the
- * validator gave is known at once and never gets here; one given later is said from here.
+ * A command whose outcome is still to come when the webhook answers: an update the delivery's
+ * workflow sends (`send`), one the webhook saw accepted, or a declaration's workflow started. The
+ * delivery's workflow waits for it and says it in the reply, a refusal included.
  */
 export interface AwaitedOutcome {
   /** The workflow the command runs in, and the run that accepted it. */
@@ -33,6 +32,12 @@ export interface AwaitedOutcome {
   onSuccess: 'incident' | 'resolved' | 'silent';
   /** Said after a refusal's own sentence: what stays as it was. */
   afterRefusal?: string;
+  /**
+   * The update still to send, by name, under `updateId` (a comment's command): the delivery's
+   * workflow sends it, so the webhook answers once the delivery is recorded by Temporal and never
+   * waits for the incident's own workflow task. Absent: the webhook sent it (or started the declaration).
+   */
+  send?: { update: string; input: unknown };
 }
 
 export interface GitHubDeliveryInput {
