@@ -9,9 +9,9 @@ import type { Actor } from '../../domain/incident.js';
 import { findPersonByActor } from '../../domain/policy/index.js';
 import { runCommand, type CommandContext } from '../commands/dispatch.js';
 import { replyIncident, replyRedactor } from '../render/redaction.js';
-import { CommandRefused, toRefusal } from '../workflow-client.js';
+import { CommandRefused } from '../workflow-client.js';
 import { ignored, notOurs, type GitHubFrontEnd, type Outcome } from './context.js';
-import { incidentUpdateToSend } from './incident-commands.js';
+import { incidentUpdateToSend, type UpdateToSend } from './incident-commands.js';
 import { renderCommandReply, replyOpening, replyText } from './replies.js';
 
 type CommentPayload = EmitterWebhookEvent<'issue_comment.created'>['payload'];
@@ -50,17 +50,15 @@ export async function onIssueComment(fe: GitHubFrontEnd, payload: CommentPayload
   const incident = parsed.incident ?? implied;
   // A declaration typed in an ordinary issue makes that issue the incident's issue.
   const ctx: CommandContext = { ...fe, actor, source: 'github', incident, idempotencyKey: `github-comment:${payload.comment.id}`, sourceRef: ref, ...(implied ? {} : { linkIssue: ref }) };
-  const toSend = incidentUpdateToSend(ctx, parsed.command);
-  if (toSend) {
-    try {
-      const awaiting = await toSend;
-      return { result: `accepted ${parsed.command.kind}`, awaiting: { ...awaiting, repo, number, opening: replyOpening(login) } };
-    } catch (err) {
-      const refusal = err instanceof CommandRefused ? err : toRefusal(err, incident);
-      if (!refusal) throw err;
-      return answer(`refused ${parsed.command.kind}`, replyText(login, refusal.message, replyRedactor(fe.policy, incident)));
-    }
+  let toSend: UpdateToSend | undefined;
+  try {
+    toSend = incidentUpdateToSend(ctx, parsed.command);
+  } catch (err) {
+    // The person's limits: said at once; nothing is sent.
+    if (!(err instanceof CommandRefused)) throw err;
+    return answer(`refused ${parsed.command.kind}`, replyText(login, err.message, replyRedactor(fe.policy, incident)));
   }
+  if (toSend) return { result: `accepted ${parsed.command.kind}`, awaiting: { ...toSend, repo, number, opening: replyOpening(login) } };
   const reply = await runCommand(ctx, parsed.command);
   const redactor = replyRedactor(fe.policy, replyIncident(reply) ?? incident);
   return answer(reply.ok ? `ran ${parsed.command.kind}` : `refused ${parsed.command.kind}`, renderCommandReply(login, reply, redactor));

@@ -14,24 +14,27 @@ import { personActor, type CommandContext } from '../commands/dispatch.js';
 import { admitRequest } from '../commands/limits.js';
 import { CommandRefused, requestUpdateId } from '../workflow-client.js';
 
-type Send = <I>(definition: UpdateDefinition<msg.IncidentView, [I]>, input: I) => Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>>;
+/** What the delivery's workflow is handed for one comment command: the update and how to reply. */
+export type UpdateToSend = Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>;
+
+type Send = <I>(definition: UpdateDefinition<msg.IncidentView, [I]>, input: I) => UpdateToSend;
 
 /**
  * Undefined when `command` is not one incident update, or names no incident (runCommand then
  * answers as for any front-end). A refusal known before the answer (the person's limits) is thrown
  * for the caller to reply with; the validator's and a missing incident's come in the reply.
  */
-export function incidentUpdateToSend(ctx: CommandContext, command: Command): Promise<Omit<AwaitedOutcome, 'repo' | 'number' | 'opening'>> | undefined {
+export function incidentUpdateToSend(ctx: CommandContext, command: Command): UpdateToSend | undefined {
   const incident = ctx.incident;
   if (!incident) return undefined;
-  const send: Send = async (definition, input) => {
+  const send: Send = (definition, input) => {
     // Counted as runCommand counts every command, before anything is sent.
     const refused = admitRequest(ctx.policy, ctx.actor, 'command');
     if (refused) throw new CommandRefused(refused);
     // The update ID runCommand would use, so a redelivery finds the same update whichever ran it.
     const updateId = requestUpdateId(ctx.idempotencyKey, definition);
-    const send = { update: definition.name, input };
-    return { workflowId: incidentWorkflowId(incident), updateId, send, incident, onSuccess: definition === msg.resolveUpdate ? 'resolved' : 'incident' };
+    const update = { update: definition.name, input };
+    return { workflowId: incidentWorkflowId(incident), updateId, send: update, incident, onSuccess: definition === msg.resolveUpdate ? 'resolved' : 'incident' };
   };
   const { actor } = ctx;
   switch (command.kind) {
